@@ -1,0 +1,14 @@
+//! The subcommands: each turns the checked configuration into work.
+
+mod migrate;
+mod serve;
+
+use crate::cli::Command;
+use crate::config::Config;
+
+pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve::run(config).await,
+        Command::Migrate => migrate::run(config).await,
+    }
+}

@@ -1,0 +1,301 @@
+//! The one typed configuration, built at start from flags, environment and an optional TOML
+//! file, and checked before anything else happens.
+
+mod parse;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::RawSettings;
+pub use parse::{parse_duration, parse_size};
+
+/// A setting that could not be accepted. Displays as one line naming the setting.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {setting}: {message}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, message: impl Into<String>) -> Self {
+        Self {
+            setting: describe(key),
+            message: message.into(),
+        }
+    }
+}
+
+/// "--db-pool-max (AMPLI_DB_POOL_MAX)": how a user finds the setting again.
+fn describe(key: &str) -> String {
+    let flag = key.replace('_', "-");
+    let env = if key == "database_url" {
+        "DATABASE_URL".to_owned()
+    } else {
+        format!("AMPLI_{}", key.to_uppercase())
+    };
+    format!("--{flag} ({env})")
+}
+
+/// Informative by default; sqlx's notices ("relation already exists, skipping" on every
+/// migration check) are noise at that level.
+pub const DEFAULT_LOG_FILTER: &str = "info,sqlx::postgres::notice=warn";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub db_pool_min: u32,
+    pub db_pool_max: u32,
+    pub db_acquire_timeout: Duration,
+    pub postgres_bin_dir: Option<PathBuf>,
+    pub postgres_user: String,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub max_body_size: usize,
+    pub request_timeout: Duration,
+    pub shutdown_timeout: Duration,
+}
+
+/// Hand-written so that the database URL's password can never reach a log line.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_url),
+            )
+            .field("db_pool_min", &self.db_pool_min)
+            .field("db_pool_max", &self.db_pool_max)
+            .field("db_acquire_timeout", &self.db_acquire_timeout)
+            .field("postgres_bin_dir", &self.postgres_bin_dir)
+            .field("postgres_user", &self.postgres_user)
+            .field("log", &self.log)
+            .field("log_format", &self.log_format)
+            .field("max_body_size", &self.max_body_size)
+            .field("request_timeout", &self.request_timeout)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .finish()
+    }
+}
+
+/// The URL with any password replaced by `***`, for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "***".to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let query_free_tail = tail.split('?').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{query_free_tail}")
+        }
+        None => format!("{scheme}://{authority}{}", tail.split('?').next().unwrap_or("")),
+    }
+}
+
+impl Config {
+    /// Builds the configuration: flags and environment (already merged by clap) over the TOML
+    /// file over the defaults.
+    pub fn load(cli: &RawSettings) -> Result<Self, ConfigError> {
+        let mut raw = cli.clone();
+        if let Some(path) = cli.config.as_deref() {
+            let file = read_file(Path::new(path))?;
+            raw.fill_missing_from(file)?;
+        }
+        Self::from_raw(&raw)
+    }
+
+    fn from_raw(raw: &RawSettings) -> Result<Self, ConfigError> {
+        let db_pool_min = parse_with(&raw.db_pool_min, "db_pool_min", "5", parse_count)?;
+        let db_pool_max = parse_with(&raw.db_pool_max, "db_pool_max", "10", parse_count)?;
+        if db_pool_max == 0 {
+            return Err(ConfigError::new("db_pool_max", "must be at least 1"));
+        }
+        if db_pool_min > db_pool_max {
+            return Err(ConfigError::new(
+                "db_pool_min",
+                format!("{db_pool_min} is more than db-pool-max ({db_pool_max})"),
+            ));
+        }
+        let database_url = match raw.database_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Some(url.to_owned())
+            }
+            Some(url) => {
+                return Err(ConfigError::new(
+                    "database_url",
+                    format!(
+                        "expected postgres://… or postgresql://…, got {}",
+                        redact_url(url)
+                    ),
+                ));
+            }
+        };
+        let log_format = match raw.log_format.as_deref().unwrap_or("human") {
+            "human" => LogFormat::Human,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(ConfigError::new(
+                    "log_format",
+                    format!("expected human or json, got {other:?}"),
+                ));
+            }
+        };
+        let log = raw
+            .log
+            .clone()
+            .unwrap_or_else(|| DEFAULT_LOG_FILTER.to_owned());
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&log) {
+            return Err(ConfigError::new("log", error.to_string()));
+        }
+        let data_dir = raw.data_dir.as_deref().unwrap_or("./ampli-data");
+        if data_dir.trim().is_empty() {
+            return Err(ConfigError::new("data_dir", "must not be empty"));
+        }
+        let max_body_size = parse_with(&raw.max_body_size, "max_body_size", "1M", parse_size)?;
+        if max_body_size < 1024 {
+            return Err(ConfigError::new("max_body_size", "must be at least 1k"));
+        }
+        Ok(Self {
+            listen: parse_with(&raw.listen, "listen", "127.0.0.1:4747", |text| {
+                text.parse::<SocketAddr>()
+                    .map_err(|_| format!("expected an address such as 127.0.0.1:4747, got {text:?}"))
+            })?,
+            data_dir: PathBuf::from(data_dir),
+            database_url,
+            db_pool_min,
+            db_pool_max,
+            db_acquire_timeout: parse_with(
+                &raw.db_acquire_timeout,
+                "db_acquire_timeout",
+                "5s",
+                parse_positive_duration,
+            )?,
+            postgres_bin_dir: raw.postgres_bin_dir.as_deref().map(PathBuf::from),
+            postgres_user: raw
+                .postgres_user
+                .clone()
+                .unwrap_or_else(|| "postgres".to_owned()),
+            log,
+            log_format,
+            max_body_size,
+            request_timeout: parse_with(
+                &raw.request_timeout,
+                "request_timeout",
+                "30s",
+                parse_positive_duration,
+            )?,
+            shutdown_timeout: parse_with(
+                &raw.shutdown_timeout,
+                "shutdown_timeout",
+                "20s",
+                parse_duration,
+            )?,
+        })
+    }
+}
+
+fn parse_with<T>(
+    value: &Option<String>,
+    key: &str,
+    default: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    parse(value.as_deref().unwrap_or(default).trim()).map_err(|message| ConfigError::new(key, message))
+}
+
+fn parse_count(text: &str) -> Result<u32, String> {
+    text.parse::<u32>()
+        .map_err(|_| format!("expected a whole number, got {text:?}"))
+}
+
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.is_zero() {
+        return Err("must be more than zero".to_owned());
+    }
+    Ok(duration)
+}
+
+fn read_file(path: &Path) -> Result<toml::Table, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        ConfigError::new("config", format!("cannot read {}: {error}", path.display()))
+    })?;
+    text.parse::<toml::Table>().map_err(|error| {
+        let message = error.message().to_owned();
+        let line = error
+            .span()
+            .map(|span| text[..span.start].lines().count().max(1));
+        ConfigError::new(
+            "config",
+            match line {
+                Some(line) => format!("{} line {line}: {message}", path.display()),
+                None => format!("{}: {message}", path.display()),
+            },
+        )
+    })
+}
+
+impl RawSettings {
+    /// Takes from the file every setting that flags and environment left unset.
+    fn fill_missing_from(&mut self, file: toml::Table) -> Result<(), ConfigError> {
+        for (key, value) in file {
+            let text = match value {
+                toml::Value::String(text) => text,
+                toml::Value::Integer(number) => number.to_string(),
+                toml::Value::Boolean(flag) => flag.to_string(),
+                other => {
+                    return Err(ConfigError::new(
+                        &key,
+                        format!("in the config file, expected text or a number, got a {}", other.type_str()),
+                    ));
+                }
+            };
+            let Some(slot) = self.slot(&key) else {
+                return Err(ConfigError::new(
+                    "config",
+                    format!("unknown key {key:?} in the config file"),
+                ));
+            };
+            slot.get_or_insert(text);
+        }
+        Ok(())
+    }
+
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "listen" => &mut self.listen,
+            "data_dir" => &mut self.data_dir,
+            "database_url" => &mut self.database_url,
+            "db_pool_min" => &mut self.db_pool_min,
+            "db_pool_max" => &mut self.db_pool_max,
+            "db_acquire_timeout" => &mut self.db_acquire_timeout,
+            "postgres_bin_dir" => &mut self.postgres_bin_dir,
+            "postgres_user" => &mut self.postgres_user,
+            "log" => &mut self.log,
+            "log_format" => &mut self.log_format,
+            "max_body_size" => &mut self.max_body_size,
+            "request_timeout" => &mut self.request_timeout,
+            "shutdown_timeout" => &mut self.shutdown_timeout,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

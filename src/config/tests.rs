@@ -1,0 +1,91 @@
+use super::*;
+
+fn raw() -> RawSettings {
+    RawSettings::default()
+}
+
+#[test]
+fn defaults_match_the_fixed_points() {
+    let config = Config::from_raw(&raw()).unwrap();
+    assert_eq!(config.listen.to_string(), "127.0.0.1:4747");
+    assert_eq!(config.data_dir, PathBuf::from("./ampli-data"));
+    assert_eq!((config.db_pool_min, config.db_pool_max), (5, 10));
+    assert!(config.database_url.is_none());
+}
+
+#[test]
+fn a_wrong_value_names_its_setting() {
+    let settings = RawSettings {
+        db_pool_max: Some("many".into()),
+        ..raw()
+    };
+    let error = Config::from_raw(&settings).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "invalid setting --db-pool-max (AMPLI_DB_POOL_MAX): expected a whole number, got \"many\""
+    );
+    assert!(!error.contains('\n'));
+}
+
+#[test]
+fn pool_minimum_above_maximum_is_refused() {
+    let settings = RawSettings {
+        db_pool_min: Some("20".into()),
+        ..raw()
+    };
+    let error = Config::from_raw(&settings).unwrap_err();
+    assert!(error.setting.contains("AMPLI_DB_POOL_MIN"), "{error}");
+}
+
+#[test]
+fn database_url_errors_never_show_the_password() {
+    let settings = RawSettings {
+        database_url: Some("mysql://ampli:hunter2@db/ampli".into()),
+        ..raw()
+    };
+    let error = Config::from_raw(&settings).unwrap_err().to_string();
+    assert!(error.contains("DATABASE_URL"), "{error}");
+    assert!(!error.contains("hunter2"), "{error}");
+}
+
+#[test]
+fn debug_output_redacts_the_database_password() {
+    let settings = RawSettings {
+        database_url: Some("postgres://ampli:hunter2@db:5432/ampli?sslmode=require".into()),
+        ..raw()
+    };
+    let shown = format!("{:?}", Config::from_raw(&settings).unwrap());
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("postgres://ampli:***@db:5432/ampli"), "{shown}");
+}
+
+#[test]
+fn file_fills_only_what_flags_and_environment_left_unset() {
+    let mut settings = RawSettings {
+        listen: Some("127.0.0.1:9000".into()),
+        ..raw()
+    };
+    let file: toml::Table = "listen = \"0.0.0.0:1\"\ndb_pool_max = 30\n".parse().unwrap();
+    settings.fill_missing_from(file).unwrap();
+    let config = Config::from_raw(&settings).unwrap();
+    assert_eq!(config.listen.to_string(), "127.0.0.1:9000");
+    assert_eq!(config.db_pool_max, 30);
+}
+
+#[test]
+fn unknown_file_keys_are_refused() {
+    let file: toml::Table = "lisen = \"0.0.0.0:1\"".parse().unwrap();
+    let error = raw().fill_missing_from(file).unwrap_err().to_string();
+    assert!(error.contains("unknown key \"lisen\""), "{error}");
+}
+
+#[test]
+fn durations_and_sizes_parse() {
+    assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
+    assert_eq!(parse_duration("1500ms").unwrap(), Duration::from_millis(1500));
+    assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
+    assert!(parse_duration("soon").is_err());
+    assert_eq!(parse_size("512k").unwrap(), 512 * 1024);
+    assert_eq!(parse_size("1M").unwrap(), 1 << 20);
+    assert!(parse_size("1T").is_err());
+}

@@ -1,0 +1,78 @@
+//! The database: where it is (an external server or the private cluster), the connection
+//! pool, and the embedded migrations.
+
+pub mod embedded;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::PgPool;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::config::{Config, redact_url};
+use embedded::{ClusterOptions, EmbeddedCluster};
+
+/// Every migration, compiled into the binary. Migration 1 is the seed schema as written;
+/// later ones only add.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// The database Ampli talks to, with the private cluster it runs (if any) kept alive beside.
+pub struct Database {
+    pub pool: PgPool,
+    pub cluster: Option<EmbeddedCluster>,
+}
+
+impl Database {
+    /// Connects to DATABASE_URL, or starts the private cluster when there is none.
+    pub async fn open(config: &Config) -> anyhow::Result<Self> {
+        let (options, cluster) = match &config.database_url {
+            Some(url) => {
+                let options: PgConnectOptions = url.parse().with_context(|| {
+                    format!("invalid setting DATABASE_URL: cannot parse {}", redact_url(url))
+                })?;
+                (options, None)
+            }
+            None => {
+                let cluster_options = ClusterOptions::from_config(config);
+                let cluster =
+                    tokio::task::spawn_blocking(move || EmbeddedCluster::start(&cluster_options))
+                        .await??;
+                cluster.ensure_database().await?;
+                (cluster.connect_options(embedded::DATABASE), Some(cluster))
+            }
+        };
+        let pool = pool_options(config)
+            .connect_with(options)
+            .await
+            .context("connecting to PostgreSQL")?;
+        Ok(Self { pool, cluster })
+    }
+
+    /// Closes the pool, then stops the private cluster if there is one.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(mut cluster) = self.cluster.take() {
+            tokio::task::spawn_blocking(move || cluster.stop()).await??;
+        }
+        Ok(())
+    }
+}
+
+/// Pool settings from the configuration. Connections are checked before use so that a
+/// database that went away and came back is picked up again without a restart.
+pub fn pool_options(config: &Config) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .min_connections(config.db_pool_min)
+        .max_connections(config.db_pool_max)
+        .acquire_timeout(config.db_acquire_timeout)
+        .idle_timeout(Duration::from_secs(600))
+        .test_before_acquire(true)
+}
+
+/// Applies the pending migrations. Concurrent callers are serialised by sqlx's advisory lock,
+/// and already-applied migrations are skipped (their checksums are verified).
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR.run(pool).await.context("applying migrations")?;
+    Ok(())
+}

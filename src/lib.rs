@@ -1,0 +1,14 @@
+//! Ampli: a self-hostable music streaming platform on PostgreSQL.
+//!
+//! Layout: `cli` and `config` read the command line; `commands` run it; `db` owns the
+//! connection, the migrations and the private cluster; `http` holds what all routes share;
+//! each capability (so far `operations`) owns its routes, SQL and types.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod operations;
+pub mod state;
+pub mod telemetry;
