@@ -58,8 +58,17 @@ pub fn router(state: AppState, config: &Config) -> Router {
         tracing::error!(%error, "serialising the OpenAPI document");
         "{}".to_owned()
     });
+    with_common_layers(
+        routes.layer(axum::Extension(std::sync::Arc::new(document))),
+        state,
+        config,
+    )
+}
+
+/// Adds what every route shares: the problem-shaped fallback, body limit, timeout, panic
+/// catcher, error normaliser, metrics, request ids and the tracing span.
+pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
     routes
-        .layer(axum::Extension(std::sync::Arc::new(document)))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(state.clone())
         // Layers added with Router::layer wrap every route and the fallback, inside routing,
@@ -70,7 +79,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
             config.request_timeout,
         ))
         .layer(CatchPanicLayer::custom(problem_layer::panic_response))
-        .layer(axum::middleware::map_response(problem_layer::normalise_errors))
+        .layer(axum::middleware::map_response(
+            problem_layer::normalise_errors,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track,

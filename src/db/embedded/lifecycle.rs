@@ -34,11 +34,11 @@ pub struct EmbeddedCluster {
     /// The thread that started the postmaster and stops it (see `Keeper`).
     keeper: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
     stop: Option<mpsc::Sender<()>>,
-    /// Kept open for the life of the cluster: it is what `/proc/self/fd/200` points at.
-    pgdata_handle: File,
+    /// Kept open while the cluster starts: it is what `/proc/self/fd/200` points at.
+    _pgdata_handle: File,
     /// flock held while this process owns the cluster, so that two Ampli processes never
     /// share (or stop) one cluster.
-    _owner_lock: File,
+    owner_lock: Option<File>,
 }
 
 impl EmbeddedCluster {
@@ -105,8 +105,8 @@ impl EmbeddedCluster {
             pid,
             keeper: Some(keeper),
             stop: Some(stop),
-            pgdata_handle,
-            _owner_lock: owner_lock,
+            _pgdata_handle: pgdata_handle,
+            owner_lock: Some(owner_lock),
         })
     }
 
@@ -159,8 +159,8 @@ impl EmbeddedCluster {
         let result = keeper
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the cluster's keeper thread panicked")));
-        // The descriptor the cluster reached its folder through can go now.
-        let _ = &self.pgdata_handle;
+        // A stopped cluster no longer owns the data directory.
+        drop(self.owner_lock.take());
         result
     }
 }

@@ -1,0 +1,13 @@
+//! Ampli's integration tests: one binary, real PostgreSQL, each test in a database of its own.
+//!
+//! With DATABASE_URL set, test databases are made on that server; without it, on a private
+//! cluster started the way `ampli serve` starts one.
+
+mod cli;
+mod embedded;
+mod http_errors;
+mod migrations;
+mod operations;
+mod schema;
+mod support;
+mod views;
