@@ -71,12 +71,22 @@ pub struct RawSettings {
     pub db_pool_max: Option<String>,
 
     /// How long a request may wait for a database connection, e.g. 5s. [default: 5s]
-    #[arg(long, env = "AMPLI_DB_ACQUIRE_TIMEOUT", global = true, value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "AMPLI_DB_ACQUIRE_TIMEOUT",
+        global = true,
+        value_name = "DURATION"
+    )]
     pub db_acquire_timeout: Option<String>,
 
     /// Directory holding the PostgreSQL binaries (initdb, postgres) for the private cluster.
     /// [default: found on PATH or under /usr/lib/postgresql/*/bin]
-    #[arg(long, env = "AMPLI_POSTGRES_BIN_DIR", global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        env = "AMPLI_POSTGRES_BIN_DIR",
+        global = true,
+        value_name = "DIR"
+    )]
     pub postgres_bin_dir: Option<String>,
 
     /// System user that runs the private cluster when Ampli runs as root (PostgreSQL refuses
@@ -99,11 +109,21 @@ pub struct RawSettings {
     pub max_body_size: Option<String>,
 
     /// Longest time one request may take before it is answered 503, e.g. 30s. [default: 30s]
-    #[arg(long, env = "AMPLI_REQUEST_TIMEOUT", global = true, value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "AMPLI_REQUEST_TIMEOUT",
+        global = true,
+        value_name = "DURATION"
+    )]
     pub request_timeout: Option<String>,
 
     /// On SIGINT or SIGTERM, how long in-flight requests may take to finish, e.g. 20s.
     /// [default: 20s]
-    #[arg(long, env = "AMPLI_SHUTDOWN_TIMEOUT", global = true, value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "AMPLI_SHUTDOWN_TIMEOUT",
+        global = true,
+        value_name = "DURATION"
+    )]
     pub shutdown_timeout: Option<String>,
 }

@@ -103,7 +103,10 @@ pub fn redact_url(url: &str) -> String {
             let query_free_tail = tail.split('?').next().unwrap_or_default();
             format!("{scheme}://{user}:***@{host}{query_free_tail}")
         }
-        None => format!("{scheme}://{authority}{}", tail.split('?').next().unwrap_or("")),
+        None => format!(
+            "{scheme}://{authority}{}",
+            tail.split('?').next().unwrap_or("")
+        ),
     }
 }
 
@@ -173,8 +176,9 @@ impl Config {
         }
         Ok(Self {
             listen: parse_with(&raw.listen, "listen", "127.0.0.1:4747", |text| {
-                text.parse::<SocketAddr>()
-                    .map_err(|_| format!("expected an address such as 127.0.0.1:4747, got {text:?}"))
+                text.parse::<SocketAddr>().map_err(|_| {
+                    format!("expected an address such as 127.0.0.1:4747, got {text:?}")
+                })
             })?,
             data_dir: PathBuf::from(data_dir),
             database_url,
@@ -216,7 +220,8 @@ fn parse_with<T>(
     default: &str,
     parse: impl Fn(&str) -> Result<T, String>,
 ) -> Result<T, ConfigError> {
-    parse(value.as_deref().unwrap_or(default).trim()).map_err(|message| ConfigError::new(key, message))
+    parse(value.as_deref().unwrap_or(default).trim())
+        .map_err(|message| ConfigError::new(key, message))
 }
 
 fn parse_count(text: &str) -> Result<u32, String> {
@@ -262,7 +267,10 @@ impl RawSettings {
                 other => {
                     return Err(ConfigError::new(
                         &key,
-                        format!("in the config file, expected text or a number, got a {}", other.type_str()),
+                        format!(
+                            "in the config file, expected text or a number, got a {}",
+                            other.type_str()
+                        ),
                     ));
                 }
             };

@@ -21,9 +21,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     db::migrate(&database.pool).await?;
     let app = http::router(AppState::new(database.pool.clone()), config);
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("invalid setting --listen (AMPLI_LISTEN): cannot listen on {}", config.listen))?;
+    let listener = TcpListener::bind(config.listen).await.with_context(|| {
+        format!(
+            "invalid setting --listen (AMPLI_LISTEN): cannot listen on {}",
+            config.listen
+        )
+    })?;
     tracing::info!(address = %listener.local_addr()?, "listening");
 
     let (stopping_tx, mut stopping_rx) = watch::channel(false);

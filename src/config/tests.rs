@@ -56,7 +56,10 @@ fn debug_output_redacts_the_database_password() {
     };
     let shown = format!("{:?}", Config::from_raw(&settings).unwrap());
     assert!(!shown.contains("hunter2"), "{shown}");
-    assert!(shown.contains("postgres://ampli:***@db:5432/ampli"), "{shown}");
+    assert!(
+        shown.contains("postgres://ampli:***@db:5432/ampli"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -65,7 +68,9 @@ fn file_fills_only_what_flags_and_environment_left_unset() {
         listen: Some("127.0.0.1:9000".into()),
         ..raw()
     };
-    let file: toml::Table = "listen = \"0.0.0.0:1\"\ndb_pool_max = 30\n".parse().unwrap();
+    let file: toml::Table = "listen = \"0.0.0.0:1\"\ndb_pool_max = 30\n"
+        .parse()
+        .unwrap();
     settings.fill_missing_from(file).unwrap();
     let config = Config::from_raw(&settings).unwrap();
     assert_eq!(config.listen.to_string(), "127.0.0.1:9000");
@@ -82,7 +87,10 @@ fn unknown_file_keys_are_refused() {
 #[test]
 fn durations_and_sizes_parse() {
     assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
-    assert_eq!(parse_duration("1500ms").unwrap(), Duration::from_millis(1500));
+    assert_eq!(
+        parse_duration("1500ms").unwrap(),
+        Duration::from_millis(1500)
+    );
     assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
     assert!(parse_duration("soon").is_err());
     assert_eq!(parse_size("512k").unwrap(), 512 * 1024);

@@ -29,7 +29,10 @@ impl Database {
         let (options, cluster) = match &config.database_url {
             Some(url) => {
                 let options: PgConnectOptions = url.parse().with_context(|| {
-                    format!("invalid setting DATABASE_URL: cannot parse {}", redact_url(url))
+                    format!(
+                        "invalid setting DATABASE_URL: cannot parse {}",
+                        redact_url(url)
+                    )
                 })?;
                 (options, None)
             }

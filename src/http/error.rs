@@ -153,7 +153,11 @@ impl std::fmt::Display for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Some(source) = &self.source {
-            tracing::error!(error = format!("{source:#}"), code = self.code, "request failed");
+            tracing::error!(
+                error = format!("{source:#}"),
+                code = self.code,
+                "request failed"
+            );
         }
         problem_response(self.status(), &self.to_problem())
     }
@@ -162,9 +166,8 @@ impl IntoResponse for ApiError {
 pub fn problem_response(status: StatusCode, problem: &Problem) -> Response {
     let body = serde_json::to_vec(problem).unwrap_or_default();
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(PROBLEM_JSON),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     response
 }

@@ -63,7 +63,9 @@ impl Metrics {
                 escape(route)
             );
         }
-        out.push_str("# HELP ampli_http_request_duration_seconds Time to answer HTTP requests, by route.\n");
+        out.push_str(
+            "# HELP ampli_http_request_duration_seconds Time to answer HTTP requests, by route.\n",
+        );
         out.push_str("# TYPE ampli_http_request_duration_seconds histogram\n");
         for (route, latency) in &inner.latency {
             let route = escape(route);

@@ -34,7 +34,11 @@ fn is_problem(response: &Response<Body>) -> bool {
 
 fn problem_for(status: StatusCode) -> ApiError {
     let (kind, code, detail) = match status {
-        StatusCode::NOT_FOUND => (ErrorKind::NotFound, "not_found", "There is nothing at this address."),
+        StatusCode::NOT_FOUND => (
+            ErrorKind::NotFound,
+            "not_found",
+            "There is nothing at this address.",
+        ),
         StatusCode::METHOD_NOT_ALLOWED => (
             ErrorKind::MethodNotAllowed,
             "method_not_allowed",
@@ -67,7 +71,11 @@ fn problem_for(status: StatusCode) -> ApiError {
             "internal_error",
             "Something went wrong on our side. Try again later.",
         ),
-        _ => (ErrorKind::BadRequest, "bad_request", "The request could not be understood."),
+        _ => (
+            ErrorKind::BadRequest,
+            "bad_request",
+            "The request could not be understood.",
+        ),
     };
     ApiError::new(kind, code, detail)
 }

@@ -77,8 +77,16 @@ async fn metrics(State(metrics): State<Metrics>, State(db): State<PgPool>) -> Re
     let mut out = String::with_capacity(4096);
     metrics.render(&mut out);
     let gauges = [
-        ("ampli_db_pool_connections", "Open database connections.", db.size() as usize),
-        ("ampli_db_pool_idle_connections", "Idle database connections.", db.num_idle()),
+        (
+            "ampli_db_pool_connections",
+            "Open database connections.",
+            db.size() as usize,
+        ),
+        (
+            "ampli_db_pool_idle_connections",
+            "Idle database connections.",
+            db.num_idle(),
+        ),
         (
             "ampli_db_pool_max_connections",
             "Most database connections the pool opens.",
@@ -86,7 +94,10 @@ async fn metrics(State(metrics): State<Metrics>, State(db): State<PgPool>) -> Re
         ),
     ];
     for (name, help, value) in gauges {
-        let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+        let _ = write!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
+        );
     }
     let mut response = out.into_response();
     response.headers_mut().insert(

@@ -40,7 +40,11 @@ fn help_explains_every_option_and_subcommand() {
     }
     assert!(help.contains("serve") && help.contains("migrate"));
     let serve = ampli().args(["serve", "--help"]).output().unwrap();
-    assert!(String::from_utf8(serve.stdout).unwrap().contains("--listen"));
+    assert!(
+        String::from_utf8(serve.stdout)
+            .unwrap()
+            .contains("--listen")
+    );
 }
 
 fn one_line_failure(command: &mut std::process::Command) -> String {
@@ -54,7 +58,10 @@ fn one_line_failure(command: &mut std::process::Command) -> String {
 #[test]
 fn a_wrong_value_stops_start_up_with_one_line_naming_the_setting() {
     let stderr = one_line_failure(ampli().arg("serve").env("AMPLI_DB_POOL_MAX", "lots"));
-    assert!(stderr.contains("--db-pool-max (AMPLI_DB_POOL_MAX)"), "{stderr}");
+    assert!(
+        stderr.contains("--db-pool-max (AMPLI_DB_POOL_MAX)"),
+        "{stderr}"
+    );
     let stderr = one_line_failure(ampli().args(["serve", "--listen", "nowhere"]));
     assert!(stderr.contains("--listen (AMPLI_LISTEN)"), "{stderr}");
     let stderr = one_line_failure(ampli().args(["migrate", "--log-format", "xml"]));
@@ -67,7 +74,10 @@ fn the_config_file_is_read_and_checked_like_the_flags() {
     let file = dir.path().join("ampli.toml");
     std::fs::write(&file, "db_pool_min = 50\n").unwrap();
     let stderr = one_line_failure(ampli().arg("migrate").arg("--config").arg(&file));
-    assert!(stderr.contains("AMPLI_DB_POOL_MIN") && stderr.contains("50"), "{stderr}");
+    assert!(
+        stderr.contains("AMPLI_DB_POOL_MIN") && stderr.contains("50"),
+        "{stderr}"
+    );
 
     std::fs::write(&file, "colour = \"blue\"\n").unwrap();
     let stderr = one_line_failure(ampli().arg("migrate").env("AMPLI_CONFIG", &file));
@@ -95,7 +105,11 @@ fn the_database_password_is_never_printed() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(!all.contains("hunter2-secret"), "{all}");
-    let help = ampli().arg("--help").env("DATABASE_URL", &url).output().unwrap();
+    let help = ampli()
+        .arg("--help")
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&help.stdout).contains("hunter2-secret"));
 }
 
@@ -171,16 +185,23 @@ async fn serve_on_embedded_defaults_keeps_data_and_leaves_no_postgres_after_a_si
                 .await
                 .unwrap();
         } else {
-            let name: String = sqlx::query_scalar("select name from users where email = 'kept@example.test'")
-                .fetch_one(&mut connection)
-                .await
-                .unwrap();
+            let name: String =
+                sqlx::query_scalar("select name from users where email = 'kept@example.test'")
+                    .fetch_one(&mut connection)
+                    .await
+                    .unwrap();
             assert_eq!(name, "Kept", "data survives a restart");
         }
         connection.close().await.unwrap();
 
         stop_with(&mut server, signal);
-        assert!(!process_alive(postmaster), "postmaster {postmaster} left running after {signal}");
-        assert!(processes_in(&pgdata).is_empty(), "postgres processes left after {signal}");
+        assert!(
+            !process_alive(postmaster),
+            "postmaster {postmaster} left running after {signal}"
+        );
+        assert!(
+            processes_in(&pgdata).is_empty(),
+            "postgres processes left after {signal}"
+        );
     }
 }

@@ -42,7 +42,11 @@ async fn the_cluster_starts_keeps_its_data_across_a_restart_and_stops_cleanly() 
     let mut cluster = EmbeddedCluster::start(&options).unwrap();
     let pid = cluster.pid();
     let expected_uid = if nix::unistd::Uid::effective().is_root() {
-        nix::unistd::User::from_name("postgres").unwrap().unwrap().uid.as_raw()
+        nix::unistd::User::from_name("postgres")
+            .unwrap()
+            .unwrap()
+            .uid
+            .as_raw()
     } else {
         nix::unistd::Uid::effective().as_raw()
     };
@@ -59,7 +63,10 @@ async fn the_cluster_starts_keeps_its_data_across_a_restart_and_stops_cleanly() 
     let pgdata = cluster.pgdata().to_path_buf();
     cluster.stop().unwrap();
     assert!(!process_alive(pid as i32), "the postmaster is gone");
-    assert!(processes_in(&pgdata).is_empty(), "no postgres process is left");
+    assert!(
+        processes_in(&pgdata).is_empty(),
+        "no postgres process is left"
+    );
     assert!(!socket.exists());
 
     let mut cluster = EmbeddedCluster::start(&options).unwrap();
@@ -87,7 +94,10 @@ async fn a_postmaster_pid_left_by_a_crash_does_not_block_the_next_start() {
 
     let mut cluster = EmbeddedCluster::start(&options).unwrap();
     let mut connection = connect(&cluster).await;
-    let one: i32 = sqlx::query_scalar("select 1").fetch_one(&mut connection).await.unwrap();
+    let one: i32 = sqlx::query_scalar("select 1")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
     assert_eq!(one, 1);
     connection.close().await.unwrap();
     cluster.stop().unwrap();
@@ -121,7 +131,9 @@ async fn readiness_follows_the_database_down_and_back_up_without_a_restart() {
 
     assert_eq!(send(&router, readyz()).await.status, 200);
     cluster.stop().unwrap();
-    send(&router, readyz()).await.assert_problem(503, "database_unavailable");
+    send(&router, readyz())
+        .await
+        .assert_problem(503, "database_unavailable");
     let mut cluster = EmbeddedCluster::start(&options).unwrap();
     assert_eq!(send(&router, readyz()).await.status, 200);
     cluster.stop().unwrap();

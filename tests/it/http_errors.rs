@@ -18,7 +18,11 @@ struct Greeting {
 
 async fn greet(ApiJson(greeting): ApiJson<Greeting>) -> Result<String, ApiError> {
     if greeting.name.is_empty() {
-        return Err(ApiError::new(ErrorKind::BadRequest, "name_empty", "Give a name."));
+        return Err(ApiError::new(
+            ErrorKind::BadRequest,
+            "name_empty",
+            "Give a name.",
+        ));
     }
     Ok(format!("hello {}", greeting.name))
 }
@@ -40,11 +44,8 @@ async fn app_with_test_routes() -> (Router, TestDb) {
         .route("/greet", post(greet))
         .route("/explode", get(explode))
         .route("/fail", get(fail_inside));
-    let router = ampli::http::with_common_layers(
-        routes,
-        AppState::new(db.pool.clone()),
-        &default_config(),
-    );
+    let router =
+        ampli::http::with_common_layers(routes, AppState::new(db.pool.clone()), &default_config());
     (router, db)
 }
 
@@ -58,7 +59,9 @@ fn post_json(uri: &str, body: impl Into<Body>) -> Request<Body> {
 #[tokio::test]
 async fn an_unknown_route_is_a_not_found_problem() {
     let app = TestApp::new().await;
-    app.get("/api/v1/no-such-thing").await.assert_problem(404, "not_found");
+    app.get("/api/v1/no-such-thing")
+        .await
+        .assert_problem(404, "not_found");
 }
 
 #[tokio::test]
@@ -74,7 +77,9 @@ async fn a_wrong_method_is_a_problem_that_names_the_allowed_ones() {
 #[tokio::test]
 async fn a_malformed_json_body_is_a_bad_request_problem() {
     let (router, _db) = app_with_test_routes().await;
-    send(&router, post_json("/greet", "{\"name\": ")).await.assert_problem(400, "malformed_json");
+    send(&router, post_json("/greet", "{\"name\": "))
+        .await
+        .assert_problem(400, "malformed_json");
 }
 
 #[tokio::test]
@@ -88,21 +93,29 @@ async fn json_of_the_wrong_shape_names_the_field() {
 #[tokio::test]
 async fn a_body_without_json_content_type_is_refused() {
     let (router, _db) = app_with_test_routes().await;
-    let request = Request::post("/greet").body(Body::from("{\"name\":\"x\"}")).unwrap();
-    send(&router, request).await.assert_problem(415, "unsupported_media_type");
+    let request = Request::post("/greet")
+        .body(Body::from("{\"name\":\"x\"}"))
+        .unwrap();
+    send(&router, request)
+        .await
+        .assert_problem(415, "unsupported_media_type");
 }
 
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     let (router, _db) = app_with_test_routes().await;
     let huge = format!("{{\"name\": \"{}\"}}", "a".repeat(2 << 20));
-    send(&router, post_json("/greet", huge)).await.assert_problem(413, "payload_too_large");
+    send(&router, post_json("/greet", huge))
+        .await
+        .assert_problem(413, "payload_too_large");
 }
 
 #[tokio::test]
 async fn handler_errors_keep_their_own_code() {
     let (router, _db) = app_with_test_routes().await;
-    send(&router, post_json("/greet", "{\"name\": \"\"}")).await.assert_problem(400, "name_empty");
+    send(&router, post_json("/greet", "{\"name\": \"\"}"))
+        .await
+        .assert_problem(400, "name_empty");
     let ok = send(&router, post_json("/greet", "{\"name\": \"Ada\"}")).await;
     assert_eq!(ok.text(), "hello Ada");
 }
@@ -110,7 +123,11 @@ async fn handler_errors_keep_their_own_code() {
 #[tokio::test]
 async fn a_panic_is_a_plain_internal_error() {
     let (router, _db) = app_with_test_routes().await;
-    let response = send(&router, Request::get("/explode").body(Body::empty()).unwrap()).await;
+    let response = send(
+        &router,
+        Request::get("/explode").body(Body::empty()).unwrap(),
+    )
+    .await;
     response.assert_problem(500, "internal_error");
     assert!(!response.text().contains("deliberate"));
 }
@@ -121,5 +138,8 @@ async fn internal_errors_never_show_their_cause() {
     let response = send(&router, Request::get("/fail").body(Body::empty()).unwrap()).await;
     response.assert_problem(500, "internal_error");
     let text = response.text();
-    assert!(!text.contains("/secret/path") && !text.contains("select"), "{text}");
+    assert!(
+        !text.contains("/secret/path") && !text.contains("select"),
+        "{text}"
+    );
 }

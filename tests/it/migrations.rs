@@ -28,7 +28,10 @@ async fn migrations_apply_to_an_empty_database_and_again_as_a_no_op() {
             .fetch_all(&db.pool)
             .await
             .unwrap();
-    assert_eq!(again, installed_on, "a second run must not re-apply anything");
+    assert_eq!(
+        again, installed_on,
+        "a second run must not re-apply anything"
+    );
 }
 
 #[tokio::test]

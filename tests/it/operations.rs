@@ -27,10 +27,18 @@ async fn readyz_is_503_while_the_database_is_unreachable() {
         .connect_lazy(&format!("postgres://nobody@127.0.0.1:{port}/none"))
         .unwrap();
     let router = ampli::http::router(AppState::new(pool), &default_config());
-    let response = send(&router, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    let response = send(
+        &router,
+        Request::get("/readyz").body(Body::empty()).unwrap(),
+    )
+    .await;
     response.assert_problem(503, "database_unavailable");
     // Liveness does not depend on the database.
-    let health = send(&router, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let health = send(
+        &router,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(health.status, 200);
 }
 
@@ -60,18 +68,29 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pool() {
     app.get("/api/v1/songs/123/nothing").await;
     let metrics = app.get("/metrics").await;
     assert_eq!(metrics.status, 200);
-    assert!(metrics.header("content-type").unwrap().starts_with("text/plain"));
+    assert!(
+        metrics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
     let text = metrics.text();
     assert!(
         text.contains(r#"ampli_http_requests_total{method="GET",route="/healthz",status="200"} 3"#),
         "{text}"
     );
     assert!(
-        text.contains(r#"ampli_http_requests_total{method="GET",route="unmatched",status="404"} 1"#),
+        text.contains(
+            r#"ampli_http_requests_total{method="GET",route="unmatched",status="404"} 1"#
+        ),
         "{text}"
     );
     assert!(text.contains(r#"ampli_http_request_duration_seconds_count{route="/healthz"} 3"#));
-    assert!(text.contains(r#"ampli_http_request_duration_seconds_bucket{route="/healthz",le="+Inf"} 3"#));
+    assert!(
+        text.contains(
+            r#"ampli_http_request_duration_seconds_bucket{route="/healthz",le="+Inf"} 3"#
+        )
+    );
     // The test pool allows five connections (support::db).
     assert!(text.contains("ampli_db_pool_max_connections 5"), "{text}");
     assert!(text.contains("\nampli_db_pool_connections "), "{text}");
@@ -84,8 +103,17 @@ async fn the_openapi_document_lists_every_route() {
     let response = app.get("/api/openapi.json").await;
     assert_eq!(response.status, 200);
     let document = response.json();
-    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"), "{document}");
-    for path in ["/healthz", "/readyz", "/metrics", "/api/openapi.json", "/api/docs"] {
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{document}"
+    );
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/api/openapi.json",
+        "/api/docs",
+    ] {
         assert!(document["paths"][path]["get"].is_object(), "{path} missing");
     }
     assert!(document["components"]["schemas"]["Problem"].is_object());
@@ -96,7 +124,11 @@ async fn the_docs_page_works_without_network() {
     let app = TestApp::new().await;
     let page = app.get("/api/docs").await;
     assert_eq!(page.status, 200);
-    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     let csp = page.header("content-security-policy").unwrap();
     assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"));
     let html = page.text();

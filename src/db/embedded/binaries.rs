@@ -63,7 +63,10 @@ pub fn locate(
             continue;
         };
         for entry in entries.flatten() {
-            let Some(major) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok())
+            let Some(major) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
             else {
                 continue;
             };
@@ -117,7 +120,10 @@ mod tests {
         let empty = tempfile::tempdir().unwrap();
         let error = locate(None, Some(""), &[empty.path()], None).unwrap_err();
         let message = error.to_string();
-        assert!(message.contains("install PostgreSQL 13 or later"), "{message}");
+        assert!(
+            message.contains("install PostgreSQL 13 or later"),
+            "{message}"
+        );
         assert!(message.contains("DATABASE_URL"), "{message}");
     }
 
@@ -137,7 +143,10 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let v14 = fake_install(root.path(), "14");
         fake_install(root.path(), "16");
-        assert_eq!(locate(None, None, &[root.path()], Some(14)).unwrap().dir, v14);
+        assert_eq!(
+            locate(None, None, &[root.path()], Some(14)).unwrap().dir,
+            v14
+        );
         assert!(matches!(
             locate(None, None, &[root.path()], Some(15)),
             Err(LocateError::VersionMissing { wanted: 15 })

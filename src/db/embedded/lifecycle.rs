@@ -177,7 +177,11 @@ impl Keeper {
         mut command: Command,
         pid_file: PathBuf,
         log_path: PathBuf,
-    ) -> anyhow::Result<(std::thread::JoinHandle<anyhow::Result<()>>, u32, mpsc::Sender<()>)> {
+    ) -> anyhow::Result<(
+        std::thread::JoinHandle<anyhow::Result<()>>,
+        u32,
+        mpsc::Sender<()>,
+    )> {
         let (ready_tx, ready_rx) = mpsc::channel::<anyhow::Result<u32>>();
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
         let keeper = std::thread::Builder::new()
@@ -186,8 +190,10 @@ impl Keeper {
                 let mut postmaster = match command.spawn() {
                     Ok(child) => child,
                     Err(error) => {
-                        let _ = ready_tx.send(Err(anyhow::Error::new(error)
-                            .context("starting the PostgreSQL server")));
+                        let _ =
+                            ready_tx
+                                .send(Err(anyhow::Error::new(error)
+                                    .context("starting the PostgreSQL server")));
                         return Ok(());
                     }
                 };
@@ -231,7 +237,10 @@ fn shut_down(postmaster: &mut Child) -> anyhow::Result<()> {
         let _ = kill(pid, signal);
         if wait_for_exit(postmaster, STOP_TIMEOUT)? {
             if signal != Signal::SIGINT {
-                tracing::warn!(?signal, "the private cluster needed a harsher signal to stop");
+                tracing::warn!(
+                    ?signal,
+                    "the private cluster needed a harsher signal to stop"
+                );
             }
             break;
         }
@@ -240,7 +249,11 @@ fn shut_down(postmaster: &mut Child) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn wait_until_ready(postmaster: &mut Child, pid_file: &Path, log_path: &Path) -> anyhow::Result<()> {
+fn wait_until_ready(
+    postmaster: &mut Child,
+    pid_file: &Path,
+    log_path: &Path,
+) -> anyhow::Result<()> {
     let deadline = Instant::now() + START_TIMEOUT;
     loop {
         if let Some(status) = postmaster.try_wait()? {
@@ -364,7 +377,11 @@ fn clear_stale_postmaster(pgdata: &Path) -> anyhow::Result<()> {
     let Ok(text) = std::fs::read_to_string(&pid_file) else {
         return Ok(());
     };
-    let Some(pid) = text.lines().next().and_then(|l| l.trim().parse::<i32>().ok()) else {
+    let Some(pid) = text
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<i32>().ok())
+    else {
         std::fs::remove_file(&pid_file)?;
         return Ok(());
     };

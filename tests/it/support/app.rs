@@ -29,7 +29,8 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
-        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
@@ -58,8 +59,7 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON: {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.text()))
     }
 
     pub fn text(&self) -> String {
@@ -82,7 +82,10 @@ impl TestResponse {
         let body = self.json();
         assert_eq!(body["code"], code, "{body}");
         assert_eq!(body["status"], status, "{body}");
-        assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
+        assert!(
+            body["title"].is_string() && body["detail"].is_string(),
+            "{body}"
+        );
         assert_eq!(body["type"], format!("urn:ampli:problem:{code}"), "{body}");
     }
 }

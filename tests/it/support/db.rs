@@ -56,7 +56,9 @@ impl TestDb {
     /// A database with every migration applied.
     pub async fn migrated() -> Self {
         let db = Self::empty().await;
-        ampli::db::migrate(&db.pool).await.expect("migrations apply");
+        ampli::db::migrate(&db.pool)
+            .await
+            .expect("migrations apply");
         db
     }
 
@@ -72,7 +74,8 @@ impl TestDb {
                 server.get_port()
             ),
             None => {
-                let url = std::env::var("DATABASE_URL").expect("a TCP test server comes from DATABASE_URL");
+                let url = std::env::var("DATABASE_URL")
+                    .expect("a TCP test server comes from DATABASE_URL");
                 with_database(&url, &self.name)
             }
         }

@@ -29,7 +29,12 @@ pub fn free_port() -> u16 {
 pub fn spawn_serve(data_dir: &Path, port: u16) -> Child {
     let log = std::fs::File::create(data_dir.with_extension("serve.log")).unwrap();
     ampli()
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
         .arg(data_dir)
         .stdout(log.try_clone().unwrap())
         .stderr(log)
@@ -98,7 +103,12 @@ pub fn processes_in(dir: &Path) -> Vec<i32> {
         .unwrap()
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/cwd")).ok().as_deref() == Some(dir.as_path()))
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/cwd"))
+                .ok()
+                .as_deref()
+                == Some(dir.as_path())
+        })
         .filter(|pid| process_alive(*pid))
         .collect()
 }
