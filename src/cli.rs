@@ -32,6 +32,52 @@ pub enum Command {
     ///
     /// With no DATABASE_URL it migrates the private cluster in the data directory.
     Migrate,
+    /// Operator tasks on accounts. Passwords are read from standard input, never from flags.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an account; its password is the first line of standard input.
+    CreateUser {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Email address.
+        #[arg(long)]
+        email: String,
+        /// Mark the address verified at once.
+        #[arg(long)]
+        verified: bool,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Mark an account's email address verified.
+    VerifyUser {
+        /// The account's email address.
+        email: String,
+    },
+    /// Set an account's password (first line of standard input) and sign out its devices.
+    SetPassword {
+        /// The account's email address.
+        email: String,
+    },
+    /// Make an account an administrator, or stop it being one.
+    MakeAdmin {
+        /// The account's email address.
+        email: String,
+        /// Take the administrator flag away instead.
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// List accounts, oldest first.
+    ListUsers {
+        /// Most accounts to list.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
 }
 
 /// Settings shared by every subcommand, as given on the command line or in the environment.
@@ -126,4 +172,103 @@ pub struct RawSettings {
         value_name = "DURATION"
     )]
     pub shutdown_timeout: Option<String>,
+
+    /// The address people reach Ampli at, used in links sent by mail.
+    /// [default: http://<listen>]
+    #[arg(long, env = "AMPLI_PUBLIC_URL", global = true, value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// SMTP server for outgoing mail. Without it, mail goes to <data dir>/outbox/ as .eml files.
+    #[arg(long, env = "AMPLI_SMTP_HOST", global = true, value_name = "HOST")]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port. [default: 587 with starttls, 465 with tls, 25 with none]
+    #[arg(long, env = "AMPLI_SMTP_PORT", global = true, value_name = "PORT")]
+    pub smtp_port: Option<String>,
+
+    /// SMTP transport security: starttls, tls or none. [default: starttls]
+    #[arg(long, env = "AMPLI_SMTP_TLS", global = true, value_name = "MODE")]
+    pub smtp_tls: Option<String>,
+
+    /// SMTP user name, when the server wants one.
+    #[arg(long, env = "AMPLI_SMTP_USERNAME", global = true, value_name = "USER")]
+    pub smtp_username: Option<String>,
+
+    /// SMTP password. Never printed.
+    #[arg(
+        long,
+        env = "AMPLI_SMTP_PASSWORD",
+        global = true,
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+
+    /// Sender of Ampli's mail. [default: Ampli <ampli@localhost>]
+    #[arg(long, env = "AMPLI_MAIL_FROM", global = true, value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+
+    /// Password hashes computed at once; more wait their turn, so that a flood of sign-ins
+    /// cannot take every core. [default: half the cores, at least 1]
+    #[arg(
+        long,
+        env = "AMPLI_PASSWORD_HASHING_THREADS",
+        global = true,
+        value_name = "N"
+    )]
+    pub password_hashing_threads: Option<String>,
+
+    /// Failed sign-ins allowed per account per hour. [default: 100]
+    #[arg(
+        long,
+        env = "AMPLI_SIGN_IN_FAILURES_PER_ACCOUNT",
+        global = true,
+        value_name = "N"
+    )]
+    pub sign_in_failures_per_account: Option<String>,
+
+    /// Failed sign-ins allowed per client IP per hour. [default: 500]
+    #[arg(
+        long,
+        env = "AMPLI_SIGN_IN_FAILURES_PER_IP",
+        global = true,
+        value_name = "N"
+    )]
+    pub sign_in_failures_per_ip: Option<String>,
+
+    /// Verification and reset mails that may be asked for per address per hour. [default: 5]
+    #[arg(
+        long,
+        env = "AMPLI_MAIL_REQUESTS_PER_ADDRESS",
+        global = true,
+        value_name = "N"
+    )]
+    pub mail_requests_per_address: Option<String>,
+
+    /// Verification and reset mails that may be asked for per client IP per hour. [default: 30]
+    #[arg(
+        long,
+        env = "AMPLI_MAIL_REQUESTS_PER_IP",
+        global = true,
+        value_name = "N"
+    )]
+    pub mail_requests_per_ip: Option<String>,
+
+    /// Lifetime of an access token. [default: 15m]
+    #[arg(
+        long,
+        env = "AMPLI_ACCESS_TOKEN_TTL",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub access_token_ttl: Option<String>,
+
+    /// Lifetime of a device session without use; each refresh extends it. [default: 720h]
+    #[arg(
+        long,
+        env = "AMPLI_SESSION_TTL",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub session_ttl: Option<String>,
 }

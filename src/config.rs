@@ -49,6 +49,58 @@ pub enum LogFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    StartTls,
+    Tls,
+    None,
+}
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum MailTransport {
+    /// `<data dir>/outbox/`, one .eml file per message.
+    Outbox,
+    Smtp {
+        host: String,
+        port: u16,
+        tls: SmtpTls,
+        username: Option<String>,
+        password: Option<String>,
+    },
+}
+
+impl fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Outbox => f.write_str("Outbox"),
+            Self::Smtp {
+                host,
+                port,
+                tls,
+                username,
+                password,
+            } => f
+                .debug_struct("Smtp")
+                .field("host", host)
+                .field("port", port)
+                .field("tls", tls)
+                .field("username", username)
+                .field("password", &password.as_ref().map(|_| "***"))
+                .finish(),
+        }
+    }
+}
+
+/// Per-hour allowances against guessing and mail bombing.
+#[derive(Clone, Copy, Debug)]
+pub struct AbuseLimits {
+    pub sign_in_failures_per_account: u32,
+    pub sign_in_failures_per_ip: u32,
+    pub mail_requests_per_address: u32,
+    pub mail_requests_per_ip: u32,
+}
+
 #[derive(Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -64,6 +116,13 @@ pub struct Config {
     pub max_body_size: usize,
     pub request_timeout: Duration,
     pub shutdown_timeout: Duration,
+    pub public_url: String,
+    pub mail: MailTransport,
+    pub mail_from: String,
+    pub password_hashing_threads: usize,
+    pub limits: AbuseLimits,
+    pub access_token_ttl: Duration,
+    pub session_ttl: Duration,
 }
 
 /// Hand-written so that the database URL's password can never reach a log line.
@@ -86,6 +145,13 @@ impl fmt::Debug for Config {
             .field("max_body_size", &self.max_body_size)
             .field("request_timeout", &self.request_timeout)
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("public_url", &self.public_url)
+            .field("mail", &self.mail)
+            .field("mail_from", &self.mail_from)
+            .field("password_hashing_threads", &self.password_hashing_threads)
+            .field("limits", &self.limits)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("session_ttl", &self.session_ttl)
             .finish()
     }
 }
@@ -174,12 +240,90 @@ impl Config {
         if max_body_size < 1024 {
             return Err(ConfigError::new("max_body_size", "must be at least 1k"));
         }
+        let listen = parse_with(&raw.listen, "listen", "127.0.0.1:4747", |text| {
+            text.parse::<SocketAddr>()
+                .map_err(|_| format!("expected an address such as 127.0.0.1:4747, got {text:?}"))
+        })?;
+        let public_url = match raw.public_url.as_deref().map(str::trim) {
+            None | Some("") => format!("http://{listen}"),
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(url) => {
+                return Err(ConfigError::new(
+                    "public_url",
+                    format!("expected http://… or https://…, got {url:?}"),
+                ));
+            }
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let default_threads = (cores / 2).max(1).to_string();
+        let password_hashing_threads = parse_with(
+            &raw.password_hashing_threads,
+            "password_hashing_threads",
+            &default_threads,
+            parse_count,
+        )?;
+        if password_hashing_threads == 0 {
+            return Err(ConfigError::new(
+                "password_hashing_threads",
+                "must be at least 1",
+            ));
+        }
+        let limit = |value: &Option<String>, key: &str, default: &str| {
+            parse_with(value, key, default, parse_count)
+        };
+        let limits = AbuseLimits {
+            sign_in_failures_per_account: limit(
+                &raw.sign_in_failures_per_account,
+                "sign_in_failures_per_account",
+                "100",
+            )?,
+            sign_in_failures_per_ip: limit(
+                &raw.sign_in_failures_per_ip,
+                "sign_in_failures_per_ip",
+                "500",
+            )?,
+            mail_requests_per_address: limit(
+                &raw.mail_requests_per_address,
+                "mail_requests_per_address",
+                "5",
+            )?,
+            mail_requests_per_ip: limit(&raw.mail_requests_per_ip, "mail_requests_per_ip", "30")?,
+        };
+        let mail_from = parse_with(
+            &raw.mail_from,
+            "mail_from",
+            "Ampli <ampli@localhost>",
+            |text| {
+                text.parse::<lettre::message::Mailbox>()
+                    .map(|_| text.to_owned())
+                    .map_err(|_| {
+                        format!(
+                            "expected an address such as Ampli <ampli@example.org>, got {text:?}"
+                        )
+                    })
+            },
+        )?;
         Ok(Self {
-            listen: parse_with(&raw.listen, "listen", "127.0.0.1:4747", |text| {
-                text.parse::<SocketAddr>().map_err(|_| {
-                    format!("expected an address such as 127.0.0.1:4747, got {text:?}")
-                })
-            })?,
+            listen,
+            public_url,
+            mail: mail_transport(raw)?,
+            mail_from,
+            password_hashing_threads: password_hashing_threads as usize,
+            limits,
+            access_token_ttl: parse_with(
+                &raw.access_token_ttl,
+                "access_token_ttl",
+                "15m",
+                parse_positive_duration,
+            )?,
+            session_ttl: parse_with(
+                &raw.session_ttl,
+                "session_ttl",
+                "720h",
+                parse_positive_duration,
+            )?,
             data_dir: PathBuf::from(data_dir),
             database_url,
             db_pool_min,
@@ -222,6 +366,46 @@ fn parse_with<T>(
 ) -> Result<T, ConfigError> {
     parse(value.as_deref().unwrap_or(default).trim())
         .map_err(|message| ConfigError::new(key, message))
+}
+
+fn mail_transport(raw: &RawSettings) -> Result<MailTransport, ConfigError> {
+    let Some(host) = raw
+        .smtp_host
+        .as_deref()
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    else {
+        return Ok(MailTransport::Outbox);
+    };
+    let tls = match raw.smtp_tls.as_deref().unwrap_or("starttls") {
+        "starttls" => SmtpTls::StartTls,
+        "tls" => SmtpTls::Tls,
+        "none" => SmtpTls::None,
+        other => {
+            return Err(ConfigError::new(
+                "smtp_tls",
+                format!("expected starttls, tls or none, got {other:?}"),
+            ));
+        }
+    };
+    let default_port = match tls {
+        SmtpTls::StartTls => "587",
+        SmtpTls::Tls => "465",
+        SmtpTls::None => "25",
+    };
+    let port = parse_with(&raw.smtp_port, "smtp_port", default_port, |text| {
+        text.parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| format!("expected a port number, got {text:?}"))
+    })?;
+    Ok(MailTransport::Smtp {
+        host: host.to_owned(),
+        port,
+        tls,
+        username: raw.smtp_username.clone(),
+        password: raw.smtp_password.clone(),
+    })
 }
 
 fn parse_count(text: &str) -> Result<u32, String> {
@@ -300,6 +484,20 @@ impl RawSettings {
             "max_body_size" => &mut self.max_body_size,
             "request_timeout" => &mut self.request_timeout,
             "shutdown_timeout" => &mut self.shutdown_timeout,
+            "public_url" => &mut self.public_url,
+            "smtp_host" => &mut self.smtp_host,
+            "smtp_port" => &mut self.smtp_port,
+            "smtp_tls" => &mut self.smtp_tls,
+            "smtp_username" => &mut self.smtp_username,
+            "smtp_password" => &mut self.smtp_password,
+            "mail_from" => &mut self.mail_from,
+            "password_hashing_threads" => &mut self.password_hashing_threads,
+            "sign_in_failures_per_account" => &mut self.sign_in_failures_per_account,
+            "sign_in_failures_per_ip" => &mut self.sign_in_failures_per_ip,
+            "mail_requests_per_address" => &mut self.mail_requests_per_address,
+            "mail_requests_per_ip" => &mut self.mail_requests_per_ip,
+            "access_token_ttl" => &mut self.access_token_ttl,
+            "session_ttl" => &mut self.session_ttl,
             _ => return None,
         })
     }

@@ -4,11 +4,13 @@
 //! connection, the migrations and the private cluster; `http` holds what all routes share;
 //! each capability (so far `operations`) owns its routes, SQL and types.
 
+pub mod accounts;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod mail;
 pub mod operations;
 pub mod state;
 pub mod telemetry;

@@ -3,20 +3,28 @@
 use axum::extract::FromRef;
 use sqlx::PgPool;
 
+use std::sync::Arc;
+
+use crate::accounts::Accounts;
+use crate::config::Config;
 use crate::http::metrics::Metrics;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
     pub metrics: Metrics,
+    pub accounts: Arc<Accounts>,
 }
 
 impl AppState {
-    pub fn new(db: PgPool) -> Self {
-        Self {
+    /// Builds every capability's context. Needs a migrated database (it reads the
+    /// access-token key from it).
+    pub async fn build(db: PgPool, config: &Config) -> anyhow::Result<Self> {
+        Ok(Self {
+            accounts: Accounts::new(db.clone(), config).await?,
             db,
             metrics: Metrics::default(),
-        }
+        })
     }
 }
 

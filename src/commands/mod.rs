@@ -1,5 +1,6 @@
 //! The subcommands: each turns the checked configuration into work.
 
+mod admin;
 mod migrate;
 mod serve;
 
@@ -10,5 +11,6 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve::run(config).await,
         Command::Migrate => migrate::run(config).await,
+        Command::Admin(command) => admin::run(command, config).await,
     }
 }

@@ -20,7 +20,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
 async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     db::migrate(&database.pool).await?;
-    let app = http::router(AppState::new(database.pool.clone()), config);
+    let state = AppState::build(database.pool.clone(), config).await?;
+    let app =
+        http::router(state, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = TcpListener::bind(config.listen).await.with_context(|| {
         format!(
             "invalid setting --listen (AMPLI_LISTEN): cannot listen on {}",

@@ -52,6 +52,27 @@ impl Database {
         Ok(Self { pool, cluster })
     }
 
+    /// For one-off tools (admin, import): like `open`, but when an `ampli serve` already runs
+    /// the private cluster in this data directory, connects to it instead of failing on its
+    /// lock.
+    pub async fn open_for_tool(config: &Config) -> anyhow::Result<Self> {
+        if config.database_url.is_none() {
+            let options = embedded::running_cluster_options(&config.data_dir, embedded::DATABASE);
+            if let Some(options) = options
+                && let Ok(pool) = pool_options(config)
+                    .min_connections(0)
+                    .connect_with(options)
+                    .await
+            {
+                return Ok(Self {
+                    pool,
+                    cluster: None,
+                });
+            }
+        }
+        Self::open(config).await
+    }
+
     /// Closes the pool, then stops the private cluster if there is one.
     pub async fn close(mut self) -> anyhow::Result<()> {
         self.pool.close().await;

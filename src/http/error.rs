@@ -78,6 +78,8 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     /// The cause of an internal error: logged, never shown.
     pub source: Option<anyhow::Error>,
+    /// For 429 and 503: when the client may try again (`Retry-After`).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
@@ -88,6 +90,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             source: None,
+            retry_after: None,
         }
     }
 
@@ -159,7 +162,15 @@ impl IntoResponse for ApiError {
                 "request failed"
             );
         }
-        problem_response(self.status(), &self.to_problem())
+        let mut response = problem_response(self.status(), &self.to_problem());
+        if let Some(wait) = self.retry_after {
+            // Whole seconds, rounded up: never tell a client to come back too early.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
+        response
     }
 }
 

@@ -1,9 +1,10 @@
 //! `ApiJson<T>`: axum's JSON extractor with its rejections turned into problems, so a
 //! malformed body gets the same error shape as everything else.
 
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -22,11 +23,76 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
+        if !is_json(request.headers()) {
+            return Err(rejection_to_error(JsonRejection::MissingJsonContentType(
+                Default::default(),
+            )));
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    too_large()
+                } else {
+                    ApiError::new(
+                        ErrorKind::BadRequest,
+                        "unreadable_body",
+                        rejection.body_text(),
+                    )
+                }
+            })?;
+        // Every Ampli body is an object; serde would also fill a struct from an array.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                    Ok(_) => ApiError::new(
+                        ErrorKind::Unprocessable,
+                        "invalid_body",
+                        "The request body must be a JSON object.",
+                    ),
+                    Err(_) => malformed(),
+                },
+            );
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(rejection_to_error(rejection)),
         }
     }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorKind::PayloadTooLarge,
+        "payload_too_large",
+        "The request body is larger than this server accepts.",
+    )
+}
+
+fn malformed() -> ApiError {
+    ApiError::new(
+        ErrorKind::BadRequest,
+        "malformed_json",
+        "The request body is not valid JSON.",
+    )
 }
 
 fn rejection_to_error(rejection: JsonRejection) -> ApiError {
@@ -37,22 +103,14 @@ fn rejection_to_error(rejection: JsonRejection) -> ApiError {
             // serde's message names the field and what was expected; it holds no secrets.
             error.body_text(),
         ),
-        JsonRejection::JsonSyntaxError(_) => ApiError::new(
-            ErrorKind::BadRequest,
-            "malformed_json",
-            "The request body is not valid JSON.",
-        ),
+        JsonRejection::JsonSyntaxError(_) => malformed(),
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
             ErrorKind::UnsupportedMediaType,
             "unsupported_media_type",
             "Send the body as JSON with Content-Type: application/json.",
         ),
         JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(
-                ErrorKind::PayloadTooLarge,
-                "payload_too_large",
-                "The request body is larger than this server accepts.",
-            )
+            too_large()
         }
         other => ApiError::new(ErrorKind::BadRequest, "unreadable_body", other.body_text()),
     }

@@ -1,6 +1,7 @@
 //! What all routes share: the router assembly, the middleware stack (request ids, tracing,
 //! metrics, limits, timeouts, error shape), the error type and the OpenAPI document.
 
+pub mod client_ip;
 pub mod docs;
 pub mod error;
 pub mod json;
@@ -42,6 +43,7 @@ struct ApiDoc;
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::operations::router())
+        .merge(crate::accounts::router())
         .merge(docs::router())
 }
 

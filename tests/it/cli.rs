@@ -12,7 +12,7 @@ use crate::support::process::{
     ampli, free_port, http_get, process_alive, processes_in, spawn_serve, wait_until_ready,
 };
 
-const SETTINGS: [(&str, &str); 14] = [
+const SETTINGS: [(&str, &str); 29] = [
     ("--config", "AMPLI_CONFIG"),
     ("--listen", "AMPLI_LISTEN"),
     ("--data-dir", "AMPLI_DATA_DIR"),
@@ -27,6 +27,30 @@ const SETTINGS: [(&str, &str); 14] = [
     ("--max-body-size", "AMPLI_MAX_BODY_SIZE"),
     ("--request-timeout", "AMPLI_REQUEST_TIMEOUT"),
     ("--shutdown-timeout", "AMPLI_SHUTDOWN_TIMEOUT"),
+    ("--public-url", "AMPLI_PUBLIC_URL"),
+    ("--smtp-host", "AMPLI_SMTP_HOST"),
+    ("--smtp-port", "AMPLI_SMTP_PORT"),
+    ("--smtp-tls", "AMPLI_SMTP_TLS"),
+    ("--smtp-username", "AMPLI_SMTP_USERNAME"),
+    ("--smtp-password", "AMPLI_SMTP_PASSWORD"),
+    ("--mail-from", "AMPLI_MAIL_FROM"),
+    (
+        "--password-hashing-threads",
+        "AMPLI_PASSWORD_HASHING_THREADS",
+    ),
+    (
+        "--sign-in-failures-per-account",
+        "AMPLI_SIGN_IN_FAILURES_PER_ACCOUNT",
+    ),
+    ("--sign-in-failures-per-ip", "AMPLI_SIGN_IN_FAILURES_PER_IP"),
+    (
+        "--mail-requests-per-address",
+        "AMPLI_MAIL_REQUESTS_PER_ADDRESS",
+    ),
+    ("--mail-requests-per-ip", "AMPLI_MAIL_REQUESTS_PER_IP"),
+    ("--access-token-ttl", "AMPLI_ACCESS_TOKEN_TTL"),
+    ("--session-ttl", "AMPLI_SESSION_TTL"),
+    ("--postgres-user", "AMPLI_POSTGRES_USER"),
 ];
 
 #[test]
@@ -129,7 +153,8 @@ async fn ampli_migrate_applies_to_database_url_and_is_safe_to_run_again() {
             .fetch_all(&db.pool)
             .await
             .unwrap();
-    assert_eq!(versions, vec![1, 2]);
+    let expected: Vec<i64> = ampli::db::MIGRATOR.iter().map(|m| m.version).collect();
+    assert_eq!(versions, expected);
     let views: i64 = sqlx::query_scalar(
         "select count(*) from pg_views where viewname in ('songswithartists', 'userstats', 'trendingsongs')",
     )

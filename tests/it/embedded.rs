@@ -10,7 +10,7 @@ use axum::http::Request;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection};
 
-use crate::support::app::{default_config, send};
+use crate::support::app::{config_in, send};
 use crate::support::process::{process_alive, processes_in};
 
 fn options(dir: &std::path::Path) -> ClusterOptions {
@@ -126,7 +126,10 @@ async fn readiness_follows_the_database_down_and_back_up_without_a_restart() {
         .connect_with(cluster.connect_options("ampli"))
         .await
         .unwrap();
-    let router = ampli::http::router(AppState::new(pool), &default_config());
+    ampli::db::migrate(&pool).await.unwrap();
+    let config = config_in(dir.path(), |_| {});
+    let state = AppState::build(pool, &config).await.unwrap();
+    let router = ampli::http::router(state, &config);
     let readyz = || Request::get("/readyz").body(Body::empty()).unwrap();
 
     assert_eq!(send(&router, readyz()).await.status, 200);

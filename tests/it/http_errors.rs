@@ -8,7 +8,7 @@ use axum::http::Request;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use crate::support::app::{default_config, send};
+use crate::support::app::{config_in, send};
 use crate::support::{TestApp, TestDb};
 
 #[derive(Deserialize)]
@@ -39,13 +39,15 @@ async fn fail_inside() -> Result<(), ApiError> {
 
 /// A router with test-only routes behind the same shared layers as the real one.
 async fn app_with_test_routes() -> (Router, TestDb) {
-    let db = TestDb::empty().await;
+    let db = TestDb::migrated().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), |_| {});
     let routes: Router<AppState> = Router::new()
         .route("/greet", post(greet))
         .route("/explode", get(explode))
         .route("/fail", get(fail_inside));
-    let router =
-        ampli::http::with_common_layers(routes, AppState::new(db.pool.clone()), &default_config());
+    let state = AppState::build(db.pool.clone(), &config).await.unwrap();
+    let router = ampli::http::with_common_layers(routes, state, &config);
     (router, db)
 }
 

@@ -3,6 +3,7 @@
 //! With DATABASE_URL set, test databases are made on that server; without it, on a private
 //! cluster started the way `ampli serve` starts one.
 
+mod accounts;
 mod cli;
 mod embedded;
 mod http_errors;

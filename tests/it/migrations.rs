@@ -2,6 +2,14 @@
 
 use crate::support::TestDb;
 
+/// Every migration the binary carries, as applied successfully.
+fn all_applied() -> Vec<(i64, bool)> {
+    ampli::db::MIGRATOR
+        .iter()
+        .map(|m| (m.version, true))
+        .collect()
+}
+
 async fn applied(db: &TestDb) -> Vec<(i64, bool)> {
     sqlx::query_as("select version, success from _sqlx_migrations order by version")
         .fetch_all(&db.pool)
@@ -14,7 +22,8 @@ async fn migrations_apply_to_an_empty_database_and_again_as_a_no_op() {
     let db = TestDb::empty().await;
     ampli::db::migrate(&db.pool).await.unwrap();
     let first = applied(&db).await;
-    assert_eq!(first, vec![(1, true), (2, true)]);
+    assert_eq!(first, all_applied());
+    assert!(first.len() >= 3);
     let installed_on: Vec<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("select installed_on from _sqlx_migrations order by version")
             .fetch_all(&db.pool)
@@ -40,7 +49,7 @@ async fn concurrent_migrations_do_not_collide() {
     let (a, b) = tokio::join!(ampli::db::migrate(&db.pool), ampli::db::migrate(&db.pool));
     a.unwrap();
     b.unwrap();
-    assert_eq!(applied(&db).await, vec![(1, true), (2, true)]);
+    assert_eq!(applied(&db).await, all_applied());
 }
 
 #[test]

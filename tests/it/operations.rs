@@ -6,7 +6,7 @@ use axum::http::Request;
 use sqlx::postgres::PgPoolOptions;
 
 use crate::support::TestApp;
-use crate::support::app::{default_config, send};
+use crate::support::app::send;
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_ok_with_a_database() {
@@ -26,7 +26,13 @@ async fn readyz_is_503_while_the_database_is_unreachable() {
         .acquire_timeout(std::time::Duration::from_secs(1))
         .connect_lazy(&format!("postgres://nobody@127.0.0.1:{port}/none"))
         .unwrap();
-    let router = ampli::http::router(AppState::new(pool), &default_config());
+    // Everything built on a real database, then the pool swapped for one that cannot connect.
+    let app = TestApp::new().await;
+    let mut state = AppState::build(app.db.pool.clone(), &app.config)
+        .await
+        .unwrap();
+    state.db = pool;
+    let router = ampli::http::router(state, &app.config);
     let response = send(
         &router,
         Request::get("/readyz").body(Body::empty()).unwrap(),

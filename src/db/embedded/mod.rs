@@ -27,6 +27,25 @@ pub const SOCKET_PORT: u16 = 4748;
 pub const ROLE: &str = "ampli";
 pub const DATABASE: &str = "ampli";
 
+/// How to reach a cluster another Ampli process runs in `data_dir`, if its socket is there.
+pub fn running_cluster_options(
+    data_dir: &std::path::Path,
+    database: &str,
+) -> Option<sqlx::postgres::PgConnectOptions> {
+    let pgdata = std::path::absolute(data_dir).ok()?.join("postgres");
+    pgdata
+        .join(format!(".s.PGSQL.{SOCKET_PORT}"))
+        .exists()
+        .then(|| {
+            sqlx::postgres::PgConnectOptions::new_without_pgpass()
+                .socket(&pgdata)
+                .port(SOCKET_PORT)
+                .username(ROLE)
+                .database(database)
+                .application_name("ampli")
+        })
+}
+
 /// What the cluster needs to know to start.
 #[derive(Debug, Clone)]
 pub struct ClusterOptions {

@@ -4,28 +4,55 @@ use ampli::cli::RawSettings;
 use ampli::config::Config;
 use ampli::state::AppState;
 use axum::Router;
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use super::TestDb;
 
-pub fn default_config() -> Config {
-    Config::load(&RawSettings::default()).expect("the defaults are valid")
+/// The defaults, with the data directory (and so the mail outbox) in `data_dir`.
+pub fn config_in(data_dir: &std::path::Path, adjust: impl FnOnce(&mut RawSettings)) -> Config {
+    let mut raw = RawSettings {
+        data_dir: Some(data_dir.to_string_lossy().into_owned()),
+        ..RawSettings::default()
+    };
+    adjust(&mut raw);
+    Config::load(&raw).expect("the test settings are valid")
 }
 
 pub struct TestApp {
     pub router: Router,
-    /// Kept for the life of the app: dropping it drops the database.
-    _db: TestDb,
+    pub db: TestDb,
+    pub config: Config,
+    pub data_dir: tempfile::TempDir,
 }
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_settings(|_| {}).await
+    }
+
+    /// An app whose settings `adjust` changes (limits, mail, …).
+    pub async fn with_settings(adjust: impl FnOnce(&mut RawSettings)) -> Self {
         let db = TestDb::migrated().await;
-        let router = ampli::http::router(AppState::new(db.pool.clone()), &default_config());
-        Self { router, _db: db }
+        let data_dir = tempfile::tempdir().unwrap();
+        let config = config_in(data_dir.path(), adjust);
+        let state = AppState::build(db.pool.clone(), &config).await.unwrap();
+        let router = ampli::http::router(state, &config);
+        Self {
+            router,
+            db,
+            config,
+            data_dir,
+        }
+    }
+
+    pub fn outbox(&self) -> std::path::PathBuf {
+        self.data_dir.path().join("outbox")
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
@@ -38,7 +65,17 @@ impl TestApp {
     }
 }
 
-pub async fn send(router: &Router, request: Request<Body>) -> TestResponse {
+pub async fn send(router: &Router, mut request: Request<Body>) -> TestResponse {
+    // What `into_make_service_with_connect_info` adds for a real connection.
+    if request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_none()
+    {
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 50000))));
+    }
     let response = router.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();

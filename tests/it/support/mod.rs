@@ -1,8 +1,9 @@
 //! Helpers the tests share: fresh databases, the app called in-process, the binary.
 
+pub mod accounts;
 pub mod app;
 pub mod db;
 pub mod process;
 
-pub use app::TestApp;
+pub use app::{TestApp, TestResponse};
 pub use db::TestDb;

@@ -1,0 +1,75 @@
+//! `AuthUser`: the signed-in caller, from `Authorization: Bearer <access token>`. The token's
+//! session must still be open, so signing a device out takes effect at once.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use uuid::Uuid;
+
+use super::AccountsError;
+use crate::http::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Copy)]
+pub struct AuthUser {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub verified: bool,
+    pub is_admin: bool,
+}
+
+impl AuthUser {
+    /// Uploading and publishing need a confirmed email address.
+    pub fn require_verified(&self) -> Result<(), AccountsError> {
+        if self.verified {
+            Ok(())
+        } else {
+            Err(AccountsError::EmailNotVerified)
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), AccountsError> {
+        if self.is_admin {
+            Ok(())
+        } else {
+            Err(AccountsError::AdminOnly)
+        }
+    }
+}
+
+/// The bearer token of a request, if it has one.
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer_token(parts).ok_or(AccountsError::AuthenticationRequired)?;
+        let accounts = &state.accounts;
+        let claims = accounts
+            .access_tokens
+            .verify(token)
+            .ok_or(AccountsError::InvalidAccessToken)?;
+        let open: Option<(bool, bool)> = sqlx::query_as(
+            "select coalesce(u.verified, false), u.isadmin
+               from usertokens t join users u on u.userid = t.userid
+              where t.tokenid = $1 and t.userid = $2 and t.expiresat > now()",
+        )
+        .bind(claims.sid)
+        .bind(claims.sub)
+        .fetch_optional(&accounts.db)
+        .await
+        .map_err(AccountsError::from)?;
+        let (verified, is_admin) = open.ok_or(AccountsError::SessionEnded)?;
+        Ok(Self {
+            user_id: claims.sub,
+            session_id: claims.sid,
+            verified,
+            is_admin,
+        })
+    }
+}

@@ -1,0 +1,139 @@
+//! What can go wrong in the accounts capability, and how each case answers over HTTP.
+
+use std::time::Duration;
+
+use crate::http::{ApiError, ErrorKind, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountsError {
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("email taken")]
+    EmailTaken,
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("wrong current password")]
+    WrongPassword,
+    #[error("invalid or expired verification token")]
+    InvalidVerificationToken,
+    #[error("invalid or expired reset token")]
+    InvalidResetToken,
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    #[error("refresh token reused")]
+    RefreshTokenReused,
+    #[error("no bearer token")]
+    AuthenticationRequired,
+    #[error("invalid access token")]
+    InvalidAccessToken,
+    #[error("session ended")]
+    SessionEnded,
+    #[error("email not verified")]
+    EmailNotVerified,
+    #[error("admin only")]
+    AdminOnly,
+    #[error("session not found")]
+    SessionNotFound,
+    #[error("user not found")]
+    UserNotFound,
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after: Duration },
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AccountsError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+impl From<AccountsError> for ApiError {
+    fn from(error: AccountsError) -> Self {
+        use AccountsError as E;
+        let (kind, code, detail) = match error {
+            E::Invalid(errors) => return ApiError::validation(errors),
+            E::Unexpected(source) => return ApiError::internal(source),
+            E::TooManyAttempts { retry_after } => {
+                let mut error = ApiError::new(
+                    ErrorKind::TooManyRequests,
+                    "too_many_attempts",
+                    "Too many attempts. Wait a while and try again.",
+                );
+                error.retry_after = Some(retry_after);
+                return error;
+            }
+            E::EmailTaken => (
+                ErrorKind::Conflict,
+                "email_taken",
+                "An account with this email already exists.",
+            ),
+            E::InvalidCredentials => (
+                ErrorKind::Unauthorized,
+                "invalid_credentials",
+                "Wrong email or password.",
+            ),
+            E::WrongPassword => (
+                ErrorKind::Forbidden,
+                "wrong_password",
+                "The current password is wrong.",
+            ),
+            E::InvalidVerificationToken => (
+                ErrorKind::BadRequest,
+                "invalid_verification_token",
+                "This verification link is invalid, used or expired. Ask for a new one.",
+            ),
+            E::InvalidResetToken => (
+                ErrorKind::BadRequest,
+                "invalid_reset_token",
+                "This reset link is invalid, used or expired. Ask for a new one.",
+            ),
+            E::InvalidRefreshToken => (
+                ErrorKind::Unauthorized,
+                "invalid_refresh_token",
+                "Sign in again.",
+            ),
+            E::RefreshTokenReused => (
+                ErrorKind::Unauthorized,
+                "refresh_token_reused",
+                "This sign-in was used from elsewhere and has been ended. Sign in again.",
+            ),
+            E::AuthenticationRequired => (
+                ErrorKind::Unauthorized,
+                "authentication_required",
+                "Sign in first: send Authorization: Bearer <access token>.",
+            ),
+            E::InvalidAccessToken => (
+                ErrorKind::Unauthorized,
+                "invalid_token",
+                "The access token is invalid or expired.",
+            ),
+            E::SessionEnded => (
+                ErrorKind::Unauthorized,
+                "session_ended",
+                "This session has ended. Sign in again.",
+            ),
+            E::EmailNotVerified => (
+                ErrorKind::Forbidden,
+                "email_not_verified",
+                "Confirm your email address first: follow the link we mailed you.",
+            ),
+            E::AdminOnly => (
+                ErrorKind::Forbidden,
+                "admin_only",
+                "Only an administrator may do this.",
+            ),
+            E::SessionNotFound => (
+                ErrorKind::NotFound,
+                "session_not_found",
+                "There is no such session.",
+            ),
+            E::UserNotFound => (
+                ErrorKind::NotFound,
+                "user_not_found",
+                "There is no such user.",
+            ),
+        };
+        ApiError::new(kind, code, detail)
+    }
+}

@@ -1,0 +1,77 @@
+//! Accounts and sessions: sign-up, email verification, sign-in on many devices, password
+//! reset, profiles. Routes live in `routes/`, SQL in `store/`, the flows in the files below.
+
+pub mod access_tokens;
+mod auth_user;
+mod error;
+pub mod fields;
+pub mod limits;
+pub mod passwords;
+mod profile;
+mod recovery;
+mod registration;
+mod routes;
+pub mod secrets;
+mod sign_in;
+pub mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+pub use auth_user::AuthUser;
+pub use error::AccountsError;
+pub use routes::router;
+pub use sign_in::SignedIn;
+
+use crate::config::{AbuseLimits, Config};
+use crate::mail::{Mail, Mailer};
+use access_tokens::AccessTokens;
+use limits::Limiter;
+use passwords::PasswordHasher;
+
+/// Everything the account flows need, built once at start.
+pub struct Accounts {
+    pub db: PgPool,
+    pub hasher: PasswordHasher,
+    pub access_tokens: AccessTokens,
+    pub mailer: Mailer,
+    pub limiter: Limiter,
+    pub limits: AbuseLimits,
+    pub session_ttl: Duration,
+    pub public_url: String,
+}
+
+impl Accounts {
+    pub async fn new(db: PgPool, config: &Config) -> anyhow::Result<Arc<Self>> {
+        let access_tokens = AccessTokens::load(&db, config.access_token_ttl).await?;
+        let hasher = PasswordHasher::new(config.password_hashing_threads)?;
+        Ok(Arc::new(Self {
+            db,
+            hasher,
+            access_tokens,
+            mailer: Mailer::from_config(config)?,
+            limiter: Limiter::default(),
+            limits: config.limits,
+            session_ttl: config.session_ttl,
+            public_url: config.public_url.clone(),
+        }))
+    }
+
+    /// A link into the web app carrying `token`, e.g. /verify-email?token=….
+    fn link(&self, page: &str, token: &str) -> String {
+        format!("{}/{page}?token={token}", self.public_url)
+    }
+
+    /// Sends in the background: the answer to the request does not wait for (or reveal) the
+    /// mail server, and a failure is logged rather than lost.
+    fn send_later(&self, mail: Mail) {
+        let mailer = self.mailer.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send(mail).await {
+                tracing::error!(error = format!("{error:#}"), "sending mail");
+            }
+        });
+    }
+}

@@ -1,0 +1,113 @@
+//! Forgotten and changed passwords.
+
+use super::fields::{EmailAddress, NewPassword};
+use super::limits::RetryAfter;
+use super::passwords::Verdict;
+use super::secrets::{new_token, token_hash};
+use super::store::one_time_tokens::{self, Purpose};
+use super::store::{sessions, users};
+use super::{Accounts, AccountsError, AuthUser};
+use crate::mail::Template;
+
+impl Accounts {
+    /// Starts a reset. Answers at once and alike whether or not the address has an account:
+    /// the lookup, the token and the mail happen after the answer, in the background.
+    pub async fn forgot_password(
+        self: &std::sync::Arc<Self>,
+        email: &str,
+        client_ip: &str,
+    ) -> Result<(), AccountsError> {
+        let email = EmailAddress::parse(email).map_err(|e| AccountsError::Invalid(vec![e]))?;
+        self.count_mail_request(&email, client_ip)?;
+        let accounts = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = accounts.mail_reset_link(&email).await {
+                tracing::error!(error = format!("{error:#}"), "preparing a password reset");
+            }
+        });
+        Ok(())
+    }
+
+    async fn mail_reset_link(&self, email: &EmailAddress) -> anyhow::Result<()> {
+        let Some(user) = users::find_by_email(&self.db, &email.lookup_key()).await? else {
+            return Ok(());
+        };
+        let token = new_token();
+        let mut connection = self.db.acquire().await?;
+        one_time_tokens::replace(
+            &mut connection,
+            Purpose::ResetPassword,
+            user.userid,
+            &token_hash(&token),
+        )
+        .await?;
+        let link = self.link("reset-password", &token);
+        self.mailer
+            .send(Template::ResetPassword { link: &link }.render(&user.name, &user.email))
+            .await
+    }
+
+    /// Sets a new password with a reset token, ends every session and mails a notice.
+    pub async fn reset_password(&self, token: &str, password: &str) -> Result<(), AccountsError> {
+        let password = NewPassword::parse(password, "password")
+            .map_err(|e| AccountsError::Invalid(vec![e]))?;
+        let hash = self.hasher.hash(password.expose()).await?;
+        let mut tx = self.db.begin().await?;
+        let user_id = one_time_tokens::consume(&mut tx, Purpose::ResetPassword, &token_hash(token))
+            .await?
+            .ok_or(AccountsError::InvalidResetToken)?;
+        users::set_password(&mut *tx, user_id, &hash).await?;
+        sessions::end_all(&mut *tx, user_id, None).await?;
+        one_time_tokens::clear(&mut tx, Purpose::ResetPassword, user_id).await?;
+        // Following the mailed link proves the address too.
+        users::mark_verified(&mut *tx, user_id).await?;
+        let user = users::find(&mut *tx, user_id).await?;
+        tx.commit().await?;
+        if let Some(user) = user {
+            self.send_later(Template::PasswordChanged.render(&user.name, &user.email));
+        }
+        Ok(())
+    }
+
+    /// Changes the caller's password, given the current one; other devices are signed out.
+    pub async fn change_password(
+        &self,
+        caller: &AuthUser,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AccountsError> {
+        let user = users::find(&self.db, caller.user_id)
+            .await?
+            .ok_or(AccountsError::SessionEnded)?;
+        self.confirm_password(&user, current).await?;
+        let password =
+            NewPassword::parse(new, "newPassword").map_err(|e| AccountsError::Invalid(vec![e]))?;
+        let hash = self.hasher.hash(password.expose()).await?;
+        let mut tx = self.db.begin().await?;
+        users::set_password(&mut *tx, user.userid, &hash).await?;
+        sessions::end_all(&mut *tx, user.userid, Some(caller.session_id)).await?;
+        tx.commit().await?;
+        self.send_later(Template::PasswordChanged.render(&user.name, &user.email));
+        Ok(())
+    }
+
+    /// Checks a password a signed-in user typed to confirm something. Failures count against
+    /// the account like failed sign-ins, so a stolen session cannot guess the password.
+    pub(super) async fn confirm_password(
+        &self,
+        user: &users::UserRow,
+        password: &str,
+    ) -> Result<(), AccountsError> {
+        let key = format!("sign-in:account:{}", user.email.to_lowercase());
+        self.limiter
+            .check(&key, self.limits.sign_in_failures_per_account)
+            .map_err(|RetryAfter(retry_after)| AccountsError::TooManyAttempts { retry_after })?;
+        match self.hasher.verify(password, &user.password).await? {
+            Verdict::Matches { .. } => Ok(()),
+            Verdict::DoesNotMatch => {
+                self.limiter.record(&key);
+                Err(AccountsError::WrongPassword)
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Sign-up and email verification.
+
+use super::fields::{Checks, DisplayName, EmailAddress, NewPassword};
+use super::secrets::{new_token, token_hash};
+use super::store::one_time_tokens::{self, Purpose};
+use super::store::users::{self, CreateError, UserRow};
+use super::{Accounts, AccountsError};
+use crate::mail::Template;
+
+impl Accounts {
+    /// Creates the account and mails a verification link.
+    pub async fn register(
+        &self,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<UserRow, AccountsError> {
+        let mut checks = Checks::default();
+        let name = checks.take(DisplayName::parse(name));
+        let email = checks.take(EmailAddress::parse(email));
+        let password = checks.take(NewPassword::parse(password, "password"));
+        checks.finish().map_err(AccountsError::Invalid)?;
+        let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+            unreachable!("finish() fails when a field is missing");
+        };
+        let hash = self.hasher.hash(password.expose()).await?;
+        let user = users::create(&self.db, name.as_str(), email.as_str(), &hash)
+            .await
+            .map_err(|error| match error {
+                CreateError::EmailTaken => AccountsError::EmailTaken,
+                CreateError::Database(error) => error.into(),
+            })?;
+        self.send_verification(&user).await?;
+        Ok(user)
+    }
+
+    /// Replaces the user's verification token with a new one and mails its link.
+    pub async fn send_verification(&self, user: &UserRow) -> Result<(), AccountsError> {
+        let token = new_token();
+        let mut connection = self.db.acquire().await?;
+        one_time_tokens::replace(
+            &mut connection,
+            Purpose::VerifyEmail,
+            user.userid,
+            &token_hash(&token),
+        )
+        .await?;
+        let link = self.link("verify-email", &token);
+        self.send_later(Template::VerifyEmail { link: &link }.render(&user.name, &user.email));
+        Ok(())
+    }
+
+    /// Answers the same whether or not the address has an account, within the limits.
+    pub async fn resend_verification(
+        &self,
+        email: &str,
+        client_ip: &str,
+    ) -> Result<(), AccountsError> {
+        let email = EmailAddress::parse(email).map_err(|e| AccountsError::Invalid(vec![e]))?;
+        self.count_mail_request(&email, client_ip)?;
+        if let Some(user) = users::find_by_email(&self.db, &email.lookup_key()).await?
+            && !user.is_verified()
+        {
+            self.send_verification(&user).await?;
+        }
+        Ok(())
+    }
+
+    /// Uses up a verification token and marks its user verified.
+    pub async fn verify_email(&self, token: &str) -> Result<(), AccountsError> {
+        let mut tx = self.db.begin().await?;
+        let user = one_time_tokens::consume(&mut tx, Purpose::VerifyEmail, &token_hash(token))
+            .await?
+            .ok_or(AccountsError::InvalidVerificationToken)?;
+        users::mark_verified(&mut *tx, user).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Counts a request for a verification or reset mail against the address and the IP.
+    pub(super) fn count_mail_request(
+        &self,
+        email: &EmailAddress,
+        client_ip: &str,
+    ) -> Result<(), AccountsError> {
+        let too_many =
+            |limits::RetryAfter(retry_after)| AccountsError::TooManyAttempts { retry_after };
+        self.limiter
+            .hit(
+                &format!("mail:ip:{client_ip}"),
+                self.limits.mail_requests_per_ip,
+            )
+            .map_err(too_many)?;
+        self.limiter
+            .hit(
+                &format!("mail:address:{}", email.lookup_key()),
+                self.limits.mail_requests_per_address,
+            )
+            .map_err(too_many)?;
+        Ok(())
+    }
+}
+
+use super::limits;

@@ -1,0 +1,84 @@
+//! /api/v1/me and /api/v1/users/{id}: the caller's account and public profiles.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{AccountView, PublicUserView};
+use crate::accounts::AuthUser;
+use crate::http::{ApiError, ApiJson, Problem};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_me, update_me, delete_me))
+        .routes(routes!(get_user))
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = AccountView), (status = 401, body = Problem)))]
+async fn get_me(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> Result<ApiJson<AccountView>, ApiError> {
+    Ok(ApiJson(state.accounts.me(&caller).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    name: Option<String>,
+}
+
+/// Changes the caller's name.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("bearer" = [])), request_body = UpdateMe,
+    responses((status = 200, body = AccountView), (status = 422, body = Problem)))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<UpdateMe>,
+) -> Result<ApiJson<AccountView>, ApiError> {
+    let user = match body.name {
+        Some(name) => state.accounts.rename(&caller, &name).await?,
+        None => state.accounts.me(&caller).await?,
+    };
+    Ok(ApiJson(user.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteMe {
+    /// The current password, to confirm.
+    password: String,
+}
+
+/// Deletes the caller's account, everything it owns, and its files.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "me", security(("bearer" = [])), request_body = DeleteMe,
+    responses((status = 204), (status = 403, body = Problem)))]
+async fn delete_me(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<DeleteMe>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .accounts
+        .delete_account(&caller, &body.password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Someone's public profile.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = Uuid, Path, description = "The user")),
+    responses((status = 200, body = PublicUserView), (status = 404, body = Problem)))]
+async fn get_user(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<PublicUserView>, ApiError> {
+    Ok(ApiJson(state.accounts.public_profile(id).await?.into()))
+}

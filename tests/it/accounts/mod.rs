@@ -1,0 +1,9 @@
+//! Accounts and sessions, end to end through the HTTP API and the outbox.
+
+mod admin;
+mod bad_input;
+mod recovery;
+mod sessions;
+mod sign_up;
+mod smtp;
+mod storage;
