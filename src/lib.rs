@@ -11,6 +11,8 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod mail;
+pub mod media;
 pub mod operations;
 pub mod state;
+pub mod storage;
 pub mod telemetry;

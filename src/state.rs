@@ -8,20 +8,24 @@ use std::sync::Arc;
 use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::http::metrics::Metrics;
+use crate::storage::Storage;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
     pub metrics: Metrics,
     pub accounts: Arc<Accounts>,
+    pub storage: Storage,
 }
 
 impl AppState {
     /// Builds every capability's context. Needs a migrated database (it reads the
     /// access-token key from it).
     pub async fn build(db: PgPool, config: &Config) -> anyhow::Result<Self> {
+        let storage = Storage::from_config(config)?;
         Ok(Self {
-            accounts: Accounts::new(db.clone(), config).await?,
+            accounts: Accounts::new(db.clone(), config, storage.clone()).await?,
+            storage,
             db,
             metrics: Metrics::default(),
         })

@@ -3,6 +3,7 @@
 
 pub mod access_tokens;
 mod auth_user;
+pub mod avatar;
 mod error;
 pub mod fields;
 pub mod limits;
@@ -27,6 +28,7 @@ pub use sign_in::SignedIn;
 
 use crate::config::{AbuseLimits, Config};
 use crate::mail::{Mail, Mailer};
+use crate::storage::Storage;
 use access_tokens::AccessTokens;
 use limits::Limiter;
 use passwords::PasswordHasher;
@@ -41,10 +43,11 @@ pub struct Accounts {
     pub limits: AbuseLimits,
     pub session_ttl: Duration,
     pub public_url: String,
+    pub storage: Storage,
 }
 
 impl Accounts {
-    pub async fn new(db: PgPool, config: &Config) -> anyhow::Result<Arc<Self>> {
+    pub async fn new(db: PgPool, config: &Config, storage: Storage) -> anyhow::Result<Arc<Self>> {
         let access_tokens = AccessTokens::load(&db, config.access_token_ttl).await?;
         let hasher = PasswordHasher::new(config.password_hashing_threads)?;
         Ok(Arc::new(Self {
@@ -56,6 +59,7 @@ impl Accounts {
             limits: config.limits,
             session_ttl: config.session_ttl,
             public_url: config.public_url.clone(),
+            storage,
         }))
     }
 

@@ -21,7 +21,7 @@ impl Accounts {
     }
 
     /// Deletes the caller's account once the password is confirmed. Rows go by the schema's
-    /// cascades; the caller removes files (answered here) after the rows are gone.
+    /// cascades, then its files.
     pub async fn delete_account(
         &self,
         caller: &AuthUser,
@@ -30,6 +30,9 @@ impl Accounts {
         let user = self.me(caller).await?;
         self.confirm_password(&user, password).await?;
         users::delete(&self.db, user.userid).await?;
+        // Rows first, files after: a crash in between leaves unreferenced files, never rows
+        // pointing at missing ones.
+        self.remove_files(&format!("avatars/{}", user.userid)).await;
         Ok(user)
     }
 

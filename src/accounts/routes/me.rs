@@ -1,6 +1,7 @@
 //! /api/v1/me and /api/v1/users/{id}: the caller's account and public profiles.
 
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -11,11 +12,17 @@ use uuid::Uuid;
 use super::{AccountView, PublicUserView};
 use crate::accounts::AuthUser;
 use crate::http::{ApiError, ApiJson, Problem};
+use crate::media::images;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_me, update_me, delete_me))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(put_avatar, delete_avatar))
+                .layer(DefaultBodyLimit::max(images::MAX_BYTES + 1024)),
+        )
         .routes(routes!(get_user))
 }
 
@@ -70,6 +77,31 @@ async fn delete_me(
         .delete_account(&caller, &body.password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets the caller's avatar. The body is the picture itself (JPEG, PNG or WebP, recognised by
+/// its content; at most 15 MB and 40 megapixels); it is stored re-encoded in three sizes.
+#[utoipa::path(put, path = "/api/v1/me/avatar", tag = "me", security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "image/*"),
+    responses((status = 200, body = AccountView), (status = 413, body = Problem),
+              (status = 415, body = Problem), (status = 422, body = Problem)))]
+async fn put_avatar(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    body: Bytes,
+) -> Result<ApiJson<AccountView>, ApiError> {
+    let user = state.accounts.set_avatar(&caller, body.to_vec()).await?;
+    Ok(ApiJson(user.into()))
+}
+
+/// Removes the caller's avatar and its files.
+#[utoipa::path(delete, path = "/api/v1/me/avatar", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = AccountView)))]
+async fn delete_avatar(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> Result<ApiJson<AccountView>, ApiError> {
+    Ok(ApiJson(state.accounts.remove_avatar(&caller).await?.into()))
 }
 
 /// Someone's public profile.

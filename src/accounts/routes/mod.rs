@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
+use super::avatar::{AvatarUrls, avatar_urls};
 use super::store::sessions::SessionRow;
 use super::store::users::UserRow;
 use crate::state::AppState;
@@ -31,6 +32,7 @@ pub struct AccountView {
     pub verified: bool,
     pub is_admin: bool,
     pub avatar_url: Option<String>,
+    pub avatar_urls: Option<AvatarUrls>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -44,6 +46,7 @@ impl From<UserRow> for AccountView {
             email: user.email,
             is_admin: user.isadmin,
             avatar_url: user.avatarurl,
+            avatar_urls: user.avatarpublicid.as_deref().map(avatar_urls),
             created_at: user.createdat,
             updated_at: user.updatedat,
         }
@@ -57,6 +60,7 @@ pub struct PublicUserView {
     pub id: Uuid,
     pub name: String,
     pub avatar_url: Option<String>,
+    pub avatar_urls: Option<AvatarUrls>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -66,6 +70,7 @@ impl From<UserRow> for PublicUserView {
             id: user.userid,
             name: user.name,
             avatar_url: user.avatarurl,
+            avatar_urls: user.avatarpublicid.as_deref().map(avatar_urls),
             created_at: user.createdat,
         }
     }

@@ -1,6 +1,7 @@
 //! Accounts and sessions, end to end through the HTTP API and the outbox.
 
 mod admin;
+mod avatar;
 mod bad_input;
 mod recovery;
 mod sessions;

@@ -1,0 +1,109 @@
+//! The object store behind every media file: a folder in the data directory by default
+//! (S3-compatible stores come with the catalog). Keys are always made by Ampli from IDs,
+//! never from client file names.
+
+mod routes;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::body::Bytes;
+use futures_util::TryStreamExt;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+
+pub use routes::router;
+
+use crate::config::Config;
+
+/// URL prefix under which media files are served.
+pub const MEDIA_PREFIX: &str = "/media/";
+
+/// The URL a client uses for `key`: served by the media route whatever the store.
+pub fn media_url(key: &str) -> String {
+    format!("{MEDIA_PREFIX}{key}")
+}
+
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+}
+
+impl Storage {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        let root = std::path::absolute(config.data_dir.join("media"))?;
+        std::fs::create_dir_all(&root)
+            .with_context(|| format!("creating the media folder {}", root.display()))?;
+        let store = LocalFileSystem::new_with_prefix(&root)
+            .with_context(|| format!("opening the media folder {}", root.display()))?;
+        Ok(Self {
+            store: Arc::new(store.with_automatic_cleanup(true)),
+        })
+    }
+
+    /// The URL a client uses for `key`.
+    pub fn url(&self, key: &str) -> String {
+        media_url(key)
+    }
+
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let path = object_path(key)?;
+        self.store
+            .put(&path, PutPayload::from(Bytes::from(bytes)))
+            .await
+            .with_context(|| format!("storing {key}"))?;
+        Ok(())
+    }
+
+    /// The object's bytes, or `None` if there is no such object.
+    pub async fn get(&self, key: &str) -> anyhow::Result<Option<Bytes>> {
+        let path = object_path(key)?;
+        match self.store.get(&path).await {
+            Ok(result) => Ok(Some(result.bytes().await?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error).with_context(|| format!("reading {key}")),
+        }
+    }
+
+    /// Removes every object under `prefix` (a folder of renditions, say).
+    pub async fn delete_prefix(&self, prefix: &str) -> anyhow::Result<()> {
+        let path = object_path(prefix)?;
+        let keys: Vec<ObjectPath> = self
+            .store
+            .list(Some(&path))
+            .map_ok(|meta| meta.location)
+            .try_collect()
+            .await
+            .with_context(|| format!("listing {prefix}"))?;
+        for key in keys {
+            match self.store.delete(&key).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(error) => return Err(error).with_context(|| format!("deleting {key}")),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keys are Ampli's own (`avatars/<uuid>/<uuid>/256.jpg`); anything else is refused before
+/// it reaches the store.
+fn object_path(key: &str) -> anyhow::Result<ObjectPath> {
+    let valid = !key.is_empty()
+        && key.len() <= 512
+        && key.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        });
+    anyhow::ensure!(valid, "not a media key: {key:?}");
+    ObjectPath::parse(key).context("media key")
+}
+
+/// Whether `key` could name a media object (for the media route's 404).
+pub fn is_valid_key(key: &str) -> bool {
+    object_path(key).is_ok()
+}
