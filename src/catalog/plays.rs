@@ -1,0 +1,114 @@
+//! Play counts, batched: plays are added up in memory and written every second in one
+//! statement, so a hit song does not serialise every listener on its row. One listener's
+//! repeated reports of one song within a short window count once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sqlx::PgPool;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+/// One listener counts once per song within this window.
+pub const DEDUP_WINDOW: Duration = Duration::from_secs(30);
+/// How often pending plays are written.
+pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Default)]
+struct Pending {
+    counts: HashMap<Uuid, i64>,
+    recent: HashMap<(Uuid, Uuid), Instant>,
+}
+
+#[derive(Clone)]
+pub struct PlayCounter {
+    db: PgPool,
+    pending: Arc<Mutex<Pending>>,
+    stop: Arc<Notify>,
+}
+
+impl PlayCounter {
+    pub fn new(db: PgPool) -> Self {
+        Self {
+            db,
+            pending: Arc::default(),
+            stop: Arc::default(),
+        }
+    }
+
+    /// Records a play; false when the same listener reported this song moments ago.
+    pub fn record(&self, listener: Uuid, song: Uuid) -> bool {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if let Some(last) = pending.recent.get(&(listener, song))
+            && now.duration_since(*last) < DEDUP_WINDOW
+        {
+            return false;
+        }
+        if pending.recent.len() > 100_000 {
+            pending.recent.retain(|_, at| now.duration_since(*at) < DEDUP_WINDOW);
+        }
+        pending.recent.insert((listener, song), now);
+        *pending.counts.entry(song).or_default() += 1;
+        true
+    }
+
+    /// Writes every pending play in one statement. Plays of songs deleted meanwhile vanish
+    /// with them; on a database error the plays are put back for the next flush.
+    pub async fn flush(&self) -> anyhow::Result<u64> {
+        let batch: Vec<(Uuid, i64)> = {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.counts.drain().collect()
+        };
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let (ids, counts): (Vec<Uuid>, Vec<i64>) = batch.iter().copied().unzip();
+        let result = sqlx::query(
+            "update songs s set playcount = coalesce(s.playcount, 0) + b.plays
+               from unnest($1::uuid[], $2::bigint[]) as b(songid, plays)
+              where s.songid = b.songid",
+        )
+        .bind(&ids)
+        .bind(&counts)
+        .execute(&self.db)
+        .await;
+        match result {
+            Ok(_) => Ok(counts.iter().sum::<i64>() as u64),
+            Err(error) => {
+                let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+                for (song, plays) in batch {
+                    *pending.counts.entry(song).or_default() += plays;
+                }
+                Err(error.into())
+            }
+        }
+    }
+
+    /// Flushes every second until `stop`, then once more so that nothing is lost.
+    pub fn spawn_flusher(&self) -> tokio::task::JoinHandle<()> {
+        let counter = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(FLUSH_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = counter.stop.notified() => break,
+                }
+                if let Err(error) = counter.flush().await {
+                    tracing::warn!(error = format!("{error:#}"), "flushing play counts; will retry");
+                }
+            }
+            if let Err(error) = counter.flush().await {
+                tracing::error!(error = format!("{error:#}"), "flushing play counts at shutdown");
+            }
+        })
+    }
+
+    /// Asks the flusher to write what is pending and end.
+    pub fn stop(&self) {
+        self.stop.notify_one();
+    }
+}
