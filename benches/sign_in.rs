@@ -32,7 +32,9 @@ impl Client {
     async fn connect(address: SocketAddr) -> Self {
         let stream = TcpStream::connect(address).await.expect("connect");
         stream.set_nodelay(true).ok();
-        Self { stream: BufReader::new(stream) }
+        Self {
+            stream: BufReader::new(stream),
+        }
     }
 
     /// Sends one request and reads the whole answer; returns the status.
@@ -42,10 +44,21 @@ impl Client {
             "{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
-        self.stream.get_mut().write_all(request.as_bytes()).await.expect("write");
+        self.stream
+            .get_mut()
+            .write_all(request.as_bytes())
+            .await
+            .expect("write");
         let mut status_line = String::new();
-        self.stream.read_line(&mut status_line).await.expect("status");
-        let status = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        self.stream
+            .read_line(&mut status_line)
+            .await
+            .expect("status");
+        let status = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let mut length = 0usize;
         loop {
             let mut line = String::new();
@@ -96,7 +109,12 @@ async fn probe_health(address: SocketAddr, stop: Arc<AtomicBool>, limit: usize) 
 }
 
 /// `clients` connections signing in over and over for `duration`; answers the latencies.
-async fn flood_sign_ins(address: SocketAddr, email: &str, clients: usize, duration: Duration) -> Vec<Duration> {
+async fn flood_sign_ins(
+    address: SocketAddr,
+    email: &str,
+    clients: usize,
+    duration: Duration,
+) -> Vec<Duration> {
     let body = format!(r#"{{"email":"{email}","password":"{PASSWORD}"}}"#);
     let deadline = Instant::now() + duration;
     let mut tasks = Vec::new();
@@ -107,7 +125,12 @@ async fn flood_sign_ins(address: SocketAddr, email: &str, clients: usize, durati
             let mut samples = Vec::new();
             while Instant::now() < deadline {
                 let started = Instant::now();
-                assert_eq!(client.request("POST", "/api/v1/auth/login", Some(&body)).await, 200);
+                assert_eq!(
+                    client
+                        .request("POST", "/api/v1/auth/login", Some(&body))
+                        .await,
+                    200
+                );
                 samples.push(started.elapsed());
             }
             samples
@@ -150,15 +173,24 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let database = format!("ampli_bench_sign_in_{}", std::process::id());
     let mut admin = PgConnection::connect(&server_url).await?;
-    sqlx::query(AssertSqlSafe(format!("create database {database}"))).execute(&mut admin).await?;
-    let result = run(&server_url, &database, quick, seconds).await;
-    sqlx::query(AssertSqlSafe(format!("drop database {database} with (force)")))
+    sqlx::query(AssertSqlSafe(format!("create database {database}")))
         .execute(&mut admin)
         .await?;
+    let result = run(&server_url, &database, quick, seconds).await;
+    sqlx::query(AssertSqlSafe(format!(
+        "drop database {database} with (force)"
+    )))
+    .execute(&mut admin)
+    .await?;
     result
 }
 
-async fn run(server_url: &str, database: &str, quick: bool, seconds: Duration) -> anyhow::Result<()> {
+async fn run(
+    server_url: &str,
+    database: &str,
+    quick: bool,
+    seconds: Duration,
+) -> anyhow::Result<()> {
     let (base, _) = server_url.rsplit_once('/').unwrap_or((server_url, ""));
     let data_dir = tempfile::tempdir()?;
     let config = Config::load(&RawSettings {
@@ -183,11 +215,19 @@ async fn run(server_url: &str, database: &str, quick: bool, seconds: Duration) -
     let email = "bench@example.test";
     let mut client = Client::connect(address).await;
     let body = format!(r#"{{"name":"Bench","email":"{email}","password":"{PASSWORD}"}}"#);
-    assert_eq!(client.request("POST", "/api/v1/auth/register", Some(&body)).await, 201);
+    assert_eq!(
+        client
+            .request("POST", "/api/v1/auth/register", Some(&body))
+            .await,
+        201
+    );
 
     let threads = config.password_hashing_threads;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("machine: {cores} cores; password hashing threads: {threads}; {}s per measurement\n", seconds.as_secs());
+    println!(
+        "machine: {cores} cores; password hashing threads: {threads}; {}s per measurement\n",
+        seconds.as_secs()
+    );
 
     let raw_one = raw_verify_rate(1, seconds);
     let raw_pool = raw_verify_rate(threads, seconds);
@@ -206,27 +246,50 @@ async fn run(server_url: &str, database: &str, quick: bool, seconds: Duration) -
     println!("sign-in throughput");
     println!("  raw Argon2id verify, 1 thread (baseline)   {raw_one:8.1} /s");
     println!("  raw Argon2id verify, {threads} thread(s)          {raw_pool:8.1} /s");
-    println!("  POST /auth/login, 16 clients               {:8.1} /s", sign_ins.len() as f64 / elapsed);
-    println!("  POST /auth/login latency                   {}", summary(sign_ins));
+    println!(
+        "  POST /auth/login, 16 clients               {:8.1} /s",
+        sign_ins.len() as f64 / elapsed
+    );
+    println!(
+        "  POST /auth/login latency                   {}",
+        summary(sign_ins)
+    );
     println!("\nGET /healthz latency");
-    println!("  at rest (baseline)                         {}", summary(at_rest));
-    println!("  during the sign-in flood                   {}", summary(during));
+    println!(
+        "  at rest (baseline)                         {}",
+        summary(at_rest)
+    );
+    println!(
+        "  during the sign-in flood                   {}",
+        summary(during)
+    );
 
     // Forgot-password: the answer must not tell known from unknown addresses.
     let rounds = if quick { 40 } else { 200 };
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
     for i in 0..rounds {
-        for (address_to_ask, samples) in [(email.to_owned(), &mut known), (format!("nobody{i}@example.test"), &mut unknown)] {
+        for (address_to_ask, samples) in [
+            (email.to_owned(), &mut known),
+            (format!("nobody{i}@example.test"), &mut unknown),
+        ] {
             let body = format!(r#"{{"email":"{address_to_ask}"}}"#);
             let started = Instant::now();
-            let status = client.request("POST", "/api/v1/auth/forgot-password", Some(&body)).await;
+            let status = client
+                .request("POST", "/api/v1/auth/forgot-password", Some(&body))
+                .await;
             samples.push(started.elapsed());
             assert_eq!(status, 202);
         }
     }
     println!("\nPOST /auth/forgot-password latency");
-    println!("  unknown address (baseline)                 {}", summary(unknown));
-    println!("  known address                              {}", summary(known));
+    println!(
+        "  unknown address (baseline)                 {}",
+        summary(unknown)
+    );
+    println!(
+        "  known address                              {}",
+        summary(known)
+    );
     drop(state);
     db.close().await?;
     Ok(())

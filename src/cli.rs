@@ -271,4 +271,13 @@ pub struct RawSettings {
         value_name = "DURATION"
     )]
     pub session_ttl: Option<String>,
+
+    /// Largest song upload accepted (k, M, G suffixes). [default: 200M]
+    #[arg(
+        long,
+        env = "AMPLI_MAX_UPLOAD_SIZE",
+        global = true,
+        value_name = "BYTES"
+    )]
+    pub max_upload_size: Option<String>,
 }

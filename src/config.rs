@@ -123,6 +123,7 @@ pub struct Config {
     pub limits: AbuseLimits,
     pub access_token_ttl: Duration,
     pub session_ttl: Duration,
+    pub max_upload_size: u64,
 }
 
 /// Hand-written so that the database URL's password can never reach a log line.
@@ -152,6 +153,7 @@ impl fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("access_token_ttl", &self.access_token_ttl)
             .field("session_ttl", &self.session_ttl)
+            .field("max_upload_size", &self.max_upload_size)
             .finish()
     }
 }
@@ -318,6 +320,12 @@ impl Config {
                 "15m",
                 parse_positive_duration,
             )?,
+            max_upload_size: parse_with(
+                &raw.max_upload_size,
+                "max_upload_size",
+                "200M",
+                parse_size,
+            )? as u64,
             session_ttl: parse_with(
                 &raw.session_ttl,
                 "session_ttl",
@@ -498,6 +506,7 @@ impl RawSettings {
             "mail_requests_per_ip" => &mut self.mail_requests_per_ip,
             "access_token_ttl" => &mut self.access_token_ttl,
             "session_ttl" => &mut self.session_ttl,
+            "max_upload_size" => &mut self.max_upload_size,
             _ => return None,
         })
     }

@@ -5,6 +5,7 @@
 //! each capability (so far `operations`) owns its routes, SQL and types.
 
 pub mod accounts;
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -6,6 +6,7 @@ use sqlx::PgPool;
 use std::sync::Arc;
 
 use crate::accounts::Accounts;
+use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::http::metrics::Metrics;
 use crate::storage::Storage;
@@ -16,6 +17,7 @@ pub struct AppState {
     pub metrics: Metrics,
     pub accounts: Arc<Accounts>,
     pub storage: Storage,
+    pub catalog: Arc<Catalog>,
 }
 
 impl AppState {
@@ -25,6 +27,7 @@ impl AppState {
         let storage = Storage::from_config(config)?;
         Ok(Self {
             accounts: Accounts::new(db.clone(), config, storage.clone()).await?,
+            catalog: Catalog::new(db.clone(), config, storage.clone()).await?,
             storage,
             db,
             metrics: Metrics::default(),

@@ -47,7 +47,9 @@ impl PlayCounter {
             return false;
         }
         if pending.recent.len() > 100_000 {
-            pending.recent.retain(|_, at| now.duration_since(*at) < DEDUP_WINDOW);
+            pending
+                .recent
+                .retain(|_, at| now.duration_since(*at) < DEDUP_WINDOW);
         }
         pending.recent.insert((listener, song), now);
         *pending.counts.entry(song).or_default() += 1;
@@ -98,11 +100,17 @@ impl PlayCounter {
                     _ = counter.stop.notified() => break,
                 }
                 if let Err(error) = counter.flush().await {
-                    tracing::warn!(error = format!("{error:#}"), "flushing play counts; will retry");
+                    tracing::warn!(
+                        error = format!("{error:#}"),
+                        "flushing play counts; will retry"
+                    );
                 }
             }
             if let Err(error) = counter.flush().await {
-                tracing::error!(error = format!("{error:#}"), "flushing play counts at shutdown");
+                tracing::error!(
+                    error = format!("{error:#}"),
+                    "flushing play counts at shutdown"
+                );
             }
         })
     }

@@ -21,6 +21,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     db::migrate(&database.pool).await?;
     let state = AppState::build(database.pool.clone(), config).await?;
+    let (workers_stop, workers_stopping) = watch::channel(false);
+    let flusher = state.catalog.plays.spawn_flusher();
+    let transcoder = match state.catalog.transcoder() {
+        Some(transcoder) => Some(tokio::spawn(transcoder.run(workers_stopping))),
+        None => {
+            tracing::warn!(
+                "ffmpeg not found: songs are streamed as uploaded, without a bitrate ladder"
+            );
+            None
+        }
+    };
+    let catalog = state.catalog.clone();
     let app =
         http::router(state, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = TcpListener::bind(config.listen).await.with_context(|| {
@@ -38,14 +50,22 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
         let _ = stopping_tx.send(true);
     });
     let grace = config.shutdown_timeout;
+    let mut served = Ok(());
     tokio::select! {
-        result = server => result.context("serving HTTP")?,
+        result = server => served = result.context("serving HTTP"),
         _ = async {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(grace).await;
         } => tracing::warn!(?grace, "in-flight requests did not finish in time; stopping anyway"),
     }
-    Ok(())
+    // Background work stops after the requests: pending play counts are written last.
+    let _ = workers_stop.send(true);
+    if let Some(transcoder) = transcoder {
+        let _ = transcoder.await;
+    }
+    catalog.plays.stop();
+    let _ = flusher.await;
+    served
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

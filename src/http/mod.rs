@@ -44,6 +44,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::operations::router())
         .merge(crate::accounts::router())
+        .merge(crate::catalog::router())
         .merge(crate::storage::router())
         .merge(docs::router())
 }

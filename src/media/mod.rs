@@ -1,3 +1,5 @@
-//! Media processing: checking and re-encoding images (avatars now, posters with the catalog).
+//! Media processing: audio inspection, image checking and re-encoding, byte ranges.
 
+pub mod audio;
 pub mod images;
+pub mod range;

@@ -77,21 +77,52 @@ mod tests {
         let parse = |h: &str| RangeRequest::parse(Some(h), 1000);
         assert_eq!(RangeRequest::parse(None, 1000), Ok(Whole));
         assert_eq!(parse("bytes=0-99"), Ok(Part { start: 0, end: 99 }));
-        assert_eq!(parse("bytes=500-"), Ok(Part { start: 500, end: 999 }));
-        assert_eq!(parse("bytes=-100"), Ok(Part { start: 900, end: 999 }));
+        assert_eq!(
+            parse("bytes=500-"),
+            Ok(Part {
+                start: 500,
+                end: 999
+            })
+        );
+        assert_eq!(
+            parse("bytes=-100"),
+            Ok(Part {
+                start: 900,
+                end: 999
+            })
+        );
         assert_eq!(parse("bytes=-5000"), Ok(Part { start: 0, end: 999 }));
-        assert_eq!(parse("bytes=990-5000"), Ok(Part { start: 990, end: 999 }), "clamped");
+        assert_eq!(
+            parse("bytes=990-5000"),
+            Ok(Part {
+                start: 990,
+                end: 999
+            }),
+            "clamped"
+        );
     }
 
     #[test]
     fn bad_ranges_are_refused() {
         let parse = |h: &str| RangeRequest::parse(Some(h), 1000);
-        for bad in ["bytes=", "bytes=-", "bytes=a-b", "items=0-1", "bytes=5-1", "bytes=0-1,5-9", "0-1", "bytes=+1-2"] {
+        for bad in [
+            "bytes=",
+            "bytes=-",
+            "bytes=a-b",
+            "items=0-1",
+            "bytes=5-1",
+            "bytes=0-1,5-9",
+            "0-1",
+            "bytes=+1-2",
+        ] {
             assert_eq!(parse(bad), Err(Invalid), "{bad}");
         }
         assert_eq!(parse("bytes=1000-"), Err(NotSatisfiable));
         assert_eq!(parse("bytes=2000-3000"), Err(NotSatisfiable));
         assert_eq!(parse("bytes=-0"), Err(NotSatisfiable));
-        assert_eq!(RangeRequest::parse(Some("bytes=0-"), 0), Err(NotSatisfiable));
+        assert_eq!(
+            RangeRequest::parse(Some("bytes=0-"), 0),
+            Err(NotSatisfiable)
+        );
     }
 }

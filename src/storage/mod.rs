@@ -9,9 +9,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::body::Bytes;
 use futures_util::TryStreamExt;
+use futures_util::stream::BoxStream;
+use object_store::buffered::BufWriter;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore, ObjectStoreExt, PutPayload};
+use tokio::io::AsyncWriteExt;
 
 pub use routes::router;
 
@@ -63,6 +66,69 @@ impl Storage {
             Ok(result) => Ok(Some(result.bytes().await?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(error) => Err(error).with_context(|| format!("reading {key}")),
+        }
+    }
+
+    /// Streams the local file at `source` into the store under `key`, never holding it whole
+    /// in memory (multipart on S3).
+    pub async fn put_file(&self, key: &str, source: &std::path::Path) -> anyhow::Result<u64> {
+        let path = object_path(key)?;
+        let mut file = tokio::fs::File::open(source)
+            .await
+            .with_context(|| format!("opening {}", source.display()))?;
+        let mut writer = BufWriter::new(self.store.clone(), path);
+        let copied = tokio::io::copy(&mut file, &mut writer).await;
+        match copied {
+            Ok(bytes) => {
+                writer
+                    .shutdown()
+                    .await
+                    .with_context(|| format!("storing {key}"))?;
+                Ok(bytes)
+            }
+            Err(error) => {
+                let _ = writer.abort().await;
+                Err(error).with_context(|| format!("storing {key}"))
+            }
+        }
+    }
+
+    /// Size and modification time of `key`, or `None` if there is no such object.
+    pub async fn head(&self, key: &str) -> anyhow::Result<Option<ObjectMeta>> {
+        let path = object_path(key)?;
+        match self.store.head(&path).await {
+            Ok(meta) => Ok(Some(meta)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error).with_context(|| format!("reading {key}")),
+        }
+    }
+
+    /// Bytes `start..=end` of `key` as a stream, read as the client takes them.
+    pub async fn stream_range(
+        &self,
+        key: &str,
+        start: u64,
+        end: u64,
+    ) -> anyhow::Result<BoxStream<'static, object_store::Result<Bytes>>> {
+        let path = object_path(key)?;
+        let options = GetOptions {
+            range: Some(GetRange::Bounded(start..end + 1)),
+            ..GetOptions::default()
+        };
+        let result = self
+            .store
+            .get_opts(&path, options)
+            .await
+            .with_context(|| format!("reading {key}"))?;
+        Ok(result.into_stream())
+    }
+
+    /// Removes one object; a missing one is not an error.
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        let path = object_path(key)?;
+        match self.store.delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(error) => Err(error).with_context(|| format!("deleting {key}")),
         }
     }
 

@@ -4,6 +4,7 @@
 //! cluster started the way `ampli serve` starts one.
 
 mod accounts;
+mod catalog;
 mod cli;
 mod embedded;
 mod http_errors;

@@ -1,46 +1,11 @@
-use std::io::Cursor;
-
 use axum::body::Body;
 use axum::http::{Method, Request};
-use image::{ImageBuffer, ImageFormat, Rgb, RgbImage};
+use image::ImageFormat;
 use serde_json::json;
 
 use crate::support::accounts::PASSWORD;
+use crate::support::images::{picture, png_claiming};
 use crate::support::{TestApp, TestResponse};
-
-fn picture(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
-    let image: RgbImage = ImageBuffer::from_fn(width, height, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, format).unwrap();
-    out.into_inner()
-}
-
-/// CRC-32 (ISO-HDLC), as PNG chunks carry it.
-pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// A valid PNG whose header claims `side` × `side` pixels, with almost no data behind it.
-pub fn png_claiming(mut png: Vec<u8>, side: u32) -> Vec<u8> {
-    png[16..20].copy_from_slice(&side.to_be_bytes());
-    png[20..24].copy_from_slice(&side.to_be_bytes());
-    let crc = crc32(&png[12..29]);
-    png[29..33].copy_from_slice(&crc.to_be_bytes());
-    png
-}
 
 async fn put_avatar(app: &TestApp, token: &str, bytes: Vec<u8>) -> TestResponse {
     let request = Request::put("/api/v1/me/avatar")
@@ -49,21 +14,6 @@ async fn put_avatar(app: &TestApp, token: &str, bytes: Vec<u8>) -> TestResponse 
         .body(Body::from(bytes))
         .unwrap();
     app.send(request).await
-}
-
-fn media_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            if entry.path().is_dir() {
-                walk(&entry.path(), out);
-            } else {
-                out.push(entry.path());
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&app.data_dir.path().join("media"), &mut files);
-    files
 }
 
 #[tokio::test]
@@ -81,14 +31,14 @@ async fn an_avatar_is_stored_re_encoded_in_three_sizes_and_replaced_cleanly() {
         let decoded = image::load_from_memory(&file.body).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (size, size));
     }
-    assert_eq!(media_files(&app).len(), 3);
+    assert_eq!(app.media_files().len(), 3);
     let public = app.get(&format!("/api/v1/users/{}", me.user_id)).await;
     assert_eq!(public.json()["avatarUrls"], urls);
 
     let second = put_avatar(&app, &me.access, picture(300, 300, ImageFormat::WebP)).await;
     assert_eq!(second.status, 200, "{}", second.text());
     assert_ne!(second.json()["avatarUrls"], urls);
-    assert_eq!(media_files(&app).len(), 3, "the old files are gone");
+    assert_eq!(app.media_files().len(), 3, "the old files are gone");
     app.get(urls["small"].as_str().unwrap())
         .await
         .assert_problem(404, "media_not_found");
@@ -98,7 +48,7 @@ async fn an_avatar_is_stored_re_encoded_in_three_sizes_and_replaced_cleanly() {
         .await;
     assert_eq!(removed.status, 200);
     assert!(removed.json()["avatarUrl"].is_null());
-    assert!(media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
 }
 
 #[tokio::test]
@@ -131,7 +81,7 @@ async fn bad_pictures_are_refused_and_leave_no_files() {
     put_avatar(&app, &me.access, vec![0xFF; 16 * 1024 * 1024])
         .await
         .assert_problem(413, "payload_too_large");
-    assert!(media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
     let me_now = app
         .call(Method::GET, "/api/v1/me", Some(&me.access), None)
         .await;
@@ -155,7 +105,7 @@ async fn deleting_the_account_deletes_its_files() {
             .status,
         200
     );
-    assert_eq!(media_files(&app).len(), 3);
+    assert_eq!(app.media_files().len(), 3);
     let deleted = app
         .call(
             Method::DELETE,
@@ -165,7 +115,7 @@ async fn deleting_the_account_deletes_its_files() {
         )
         .await;
     assert_eq!(deleted.status, 204);
-    assert!(media_files(&app).is_empty());
+    assert!(app.media_files().is_empty());
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ pub fn config_in(data_dir: &std::path::Path, adjust: impl FnOnce(&mut RawSetting
 
 pub struct TestApp {
     pub router: Router,
+    pub state: AppState,
     pub db: TestDb,
     pub config: Config,
     pub data_dir: tempfile::TempDir,
@@ -42,13 +43,30 @@ impl TestApp {
         let data_dir = tempfile::tempdir().unwrap();
         let config = config_in(data_dir.path(), adjust);
         let state = AppState::build(db.pool.clone(), &config).await.unwrap();
-        let router = ampli::http::router(state, &config);
+        let router = ampli::http::router(state.clone(), &config);
         Self {
             router,
+            state,
             db,
             config,
             data_dir,
         }
+    }
+
+    /// Every file under the app's media folder.
+    pub fn media_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if entry.path().is_dir() {
+                    walk(&entry.path(), out);
+                } else {
+                    out.push(entry.path());
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&self.data_dir.path().join("media"), &mut files);
+        files
     }
 
     pub fn outbox(&self) -> std::path::PathBuf {

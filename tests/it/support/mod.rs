@@ -2,7 +2,9 @@
 
 pub mod accounts;
 pub mod app;
+pub mod audio;
 pub mod db;
+pub mod images;
 pub mod process;
 
 pub use app::{TestApp, TestResponse};

@@ -1,0 +1,142 @@
+//! What can go wrong in the catalog, and how each case answers over HTTP.
+
+use crate::accounts::AccountsError;
+use crate::http::{ApiError, ErrorKind, FieldError};
+use crate::media::audio::AudioError;
+use crate::media::images::ImageError;
+use crate::media::range::RangeError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("song not found")]
+    SongNotFound,
+    #[error("artist not found")]
+    ArtistNotFound,
+    #[error("a credited artist does not exist")]
+    UnknownArtist,
+    #[error("not yours")]
+    NotOwner,
+    #[error("no audio file in the upload")]
+    MissingFile,
+    #[error("the upload is too large")]
+    UploadTooLarge,
+    #[error("malformed upload")]
+    MalformedUpload(String),
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    #[error(transparent)]
+    Image(#[from] ImageError),
+    #[error(transparent)]
+    Range(#[from] RangeError),
+    #[error("the stream link is invalid or expired")]
+    InvalidStreamLink,
+    #[error("no such quality")]
+    UnknownQuality,
+    #[error(transparent)]
+    Accounts(#[from] AccountsError),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for CatalogError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+pub fn field(name: &str, message: &str) -> FieldError {
+    FieldError {
+        field: name.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(error: CatalogError) -> Self {
+        use CatalogError as E;
+        let (kind, code, detail) = match error {
+            E::Invalid(errors) => return ApiError::validation(errors),
+            E::Unexpected(source) => return ApiError::internal(source),
+            E::Accounts(error) => return error.into(),
+            E::SongNotFound => (
+                ErrorKind::NotFound,
+                "song_not_found",
+                "There is no such song.".to_owned(),
+            ),
+            E::ArtistNotFound => (
+                ErrorKind::NotFound,
+                "artist_not_found",
+                "There is no such artist.".to_owned(),
+            ),
+            E::UnknownArtist => (
+                ErrorKind::Unprocessable,
+                "artist_not_found",
+                "A credited artist does not exist.".to_owned(),
+            ),
+            E::NotOwner => (
+                ErrorKind::Forbidden,
+                "not_owner",
+                "Only its owner or an administrator may change this.".to_owned(),
+            ),
+            E::MissingFile => (
+                ErrorKind::Unprocessable,
+                "missing_file",
+                "Attach the audio in a part named file.".to_owned(),
+            ),
+            E::UploadTooLarge => (
+                ErrorKind::PayloadTooLarge,
+                "payload_too_large",
+                "The upload is larger than this server accepts.".to_owned(),
+            ),
+            E::MalformedUpload(detail) => (ErrorKind::BadRequest, "malformed_upload", detail),
+            E::Audio(AudioError::Unsupported) => (
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_audio",
+                "Send MP3, FLAC, Ogg (Vorbis or Opus), M4A/AAC or WAV audio.".to_owned(),
+            ),
+            E::Audio(AudioError::Invalid) => (
+                ErrorKind::Unprocessable,
+                "invalid_audio",
+                "The audio file is empty, truncated or corrupt.".to_owned(),
+            ),
+            E::Image(ImageError::Unsupported) => (
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_image",
+                "Send a JPEG, PNG or WebP picture.".to_owned(),
+            ),
+            E::Image(ImageError::TooLarge) => (
+                ErrorKind::PayloadTooLarge,
+                "image_too_large",
+                "The picture is too large: at most 15 MB and 40 megapixels.".to_owned(),
+            ),
+            E::Image(ImageError::Corrupt) => (
+                ErrorKind::Unprocessable,
+                "invalid_image",
+                "The picture could not be read.".to_owned(),
+            ),
+            E::Range(RangeError::Invalid) => (
+                ErrorKind::RangeNotSatisfiable,
+                "invalid_range",
+                "Ask for one byte range, e.g. Range: bytes=0-1023.".to_owned(),
+            ),
+            E::Range(RangeError::NotSatisfiable) => (
+                ErrorKind::RangeNotSatisfiable,
+                "range_not_satisfiable",
+                "The range starts past the end of the file.".to_owned(),
+            ),
+            E::InvalidStreamLink => (
+                ErrorKind::Unauthorized,
+                "invalid_stream_link",
+                "This stream link is invalid or expired.".to_owned(),
+            ),
+            E::UnknownQuality => (
+                ErrorKind::BadRequest,
+                "unknown_quality",
+                "quality is one of original, high, medium, low, mp3.".to_owned(),
+            ),
+        };
+        ApiError::new(kind, code, detail)
+    }
+}

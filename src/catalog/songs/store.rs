@@ -1,0 +1,235 @@
+//! Songs rows with their credits, owner and renditions, as the API shows them.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+/// A song as read for an answer: the SongsWithArtists shape plus owner and file facts.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SongRow {
+    pub songid: Uuid,
+    pub title: String,
+    pub about: Option<String>,
+    pub duration: Option<i32>,
+    pub category: Option<String>,
+    pub fileurl: String,
+    pub filepublicid: String,
+    pub fileformat: Option<String>,
+    pub filesize: Option<i64>,
+    pub contenttype: Option<String>,
+    pub posterurl: Option<String>,
+    pub posterpublicid: Option<String>,
+    pub ownerid: Uuid,
+    pub ownername: String,
+    pub playcount: Option<i64>,
+    pub createdat: DateTime<Utc>,
+    pub updatedat: DateTime<Utc>,
+    /// `[{"ArtistID", "Name", "Role"}]`, as in the SongsWithArtists view.
+    pub artists: serde_json::Value,
+    pub renditions: Vec<String>,
+}
+
+const SELECT: &str = "
+    select s.songid, s.title, s.about, s.duration, s.category, s.fileurl, s.filepublicid,
+           s.fileformat, s.filesize, s.contenttype, s.posterurl, s.posterpublicid, s.ownerid,
+           u.name as ownername, s.playcount, s.createdat, s.updatedat,
+           coalesce((select json_agg(json_build_object('ArtistID', a.artistid, 'Name', a.name,
+                                                       'Role', x.role)
+                                     order by array_position($ROLES, x.role::text),
+                                              x.createdat, a.name, a.artistid)
+                       from artistsongs x join artists a on a.artistid = x.artistid
+                      where x.songid = s.songid), '[]'::json) as artists,
+           array(select r.quality from songrenditions r where r.songid = s.songid
+                 order by r.bitrate desc)::text[] as renditions
+      from songs s join users u on u.userid = s.ownerid";
+
+/// The credits' order: by role as listed in `credits::ROLES` (Primary first), then as added.
+fn select_sql() -> String {
+    let roles = crate::catalog::credits::ROLES
+        .iter()
+        .map(|role| format!("'{role}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    SELECT.replace("$ROLES", &format!("array[{roles}]"))
+}
+
+pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<SongRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} where s.songid = $1",
+        select_sql()
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// What a new song row holds.
+pub struct NewSong<'a> {
+    pub id: Uuid,
+    pub title: &'a str,
+    pub about: Option<&'a str>,
+    pub duration: i32,
+    pub category: &'a str,
+    pub file_url: &'a str,
+    pub file_key: &'a str,
+    pub file_format: &'a str,
+    pub file_size: i64,
+    pub content_type: &'a str,
+    pub owner: Uuid,
+}
+
+pub async fn insert(db: impl PgExecutor<'_>, song: &NewSong<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into songs (songid, title, about, duration, category, fileurl, filepublicid,
+                            fileformat, filesize, contenttype, ownerid)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(song.id)
+    .bind(song.title)
+    .bind(song.about)
+    .bind(song.duration)
+    .bind(song.category)
+    .bind(song.file_url)
+    .bind(song.file_key)
+    .bind(song.file_format)
+    .bind(song.file_size)
+    .bind(song.content_type)
+    .bind(song.owner)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_poster(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    url: Option<&str>,
+    key: Option<&str>,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("update songs set posterurl = $2, posterpublicid = $3 where songid = $1")
+            .bind(id)
+            .bind(url)
+            .bind(key)
+            .execute(db)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn update(
+    db: &PgPool,
+    id: Uuid,
+    title: Option<&str>,
+    about: Option<Option<&str>>,
+    category: Option<&str>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update songs set title = coalesce($2, title),
+                          about = case when $3 then $4 else about end,
+                          category = coalesce($5, category)
+          where songid = $1",
+    )
+    .bind(id)
+    .bind(title)
+    .bind(about.is_some())
+    .bind(about.flatten())
+    .bind(category)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete(db: &PgPool, id: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query("delete from songs where songid = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Adds or changes a credit. False when the artist does not exist.
+pub async fn set_credit(
+    db: impl PgExecutor<'_>,
+    song: Uuid,
+    artist: Uuid,
+    role: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "insert into artistsongs (artistid, songid, role)
+         select $1, $2, $3 where exists (select 1 from artists where artistid = $1)
+         on conflict (artistid, songid) do update set role = excluded.role",
+    )
+    .bind(artist)
+    .bind(song)
+    .bind(role)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn remove_credit(db: &PgPool, song: Uuid, artist: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query("delete from artistsongs where songid = $1 and artistid = $2")
+        .bind(song)
+        .bind(artist)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How a list of songs is filtered and ordered.
+#[derive(Debug, Default, Clone)]
+pub struct SongFilter {
+    pub category: Option<String>,
+    pub owner: Option<Uuid>,
+    pub artist: Option<Uuid>,
+    pub popular: bool,
+}
+
+/// Where the previous page ended: (sort value, id).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SongCursor {
+    pub created: Option<DateTime<Utc>>,
+    pub plays: Option<i64>,
+    pub id: Uuid,
+}
+
+/// One page of songs, keyset-paged on (CreatedAt, SongID) or (PlayCount, SongID).
+pub async fn list(
+    db: &PgPool,
+    filter: &SongFilter,
+    after: Option<&SongCursor>,
+    limit: i64,
+) -> sqlx::Result<Vec<SongRow>> {
+    // Both orders and every filter are fixed SQL; only values are bound.
+    let order = if filter.popular {
+        "coalesce(s.playcount, 0) desc, s.songid desc"
+    } else {
+        "s.createdat desc, s.songid desc"
+    };
+    let keyset = if filter.popular {
+        "($5::uuid is null or (coalesce(s.playcount, 0), s.songid) < ($7, $5))"
+    } else {
+        "($5::uuid is null or (s.createdat, s.songid) < ($6, $5))"
+    };
+    let sql = format!(
+        "{}
+          where ($1::text is null or s.category = $1)
+            and ($2::uuid is null or s.ownerid = $2)
+            and ($3::uuid is null or exists (select 1 from artistsongs x
+                                              where x.songid = s.songid and x.artistid = $3))
+            and {keyset}
+          order by {order}
+          limit $4",
+        select_sql()
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(filter.category.as_deref())
+        .bind(filter.owner)
+        .bind(filter.artist)
+        .bind(limit)
+        .bind(after.map(|c| c.id))
+        .bind(after.and_then(|c| c.created))
+        .bind(after.and_then(|c| c.plays).unwrap_or(0))
+        .fetch_all(db)
+        .await
+}

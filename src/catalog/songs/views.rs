@@ -1,0 +1,98 @@
+//! How songs appear in answers.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::store::SongRow;
+use crate::storage::media_url;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditView {
+    pub artist_id: Uuid,
+    pub name: String,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnerView {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PosterUrls {
+    pub small: String,
+    pub large: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SongView {
+    pub id: Uuid,
+    pub title: String,
+    pub about: Option<String>,
+    /// Seconds.
+    pub duration: Option<i32>,
+    pub category: Option<String>,
+    /// Streams the song (needs a bearer token; see POST /songs/{id}/stream-url for players).
+    pub file_url: String,
+    /// The uploaded original's format: mp3, flac, ogg-vorbis, ogg-opus, m4a or wav.
+    pub format: Option<String>,
+    pub poster_url: Option<String>,
+    pub poster_urls: Option<PosterUrls>,
+    pub play_count: i64,
+    pub owner: OwnerView,
+    pub artists: Vec<CreditView>,
+    /// Qualities ready to stream besides `original`, best first.
+    pub qualities: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<SongRow> for SongView {
+    fn from(row: SongRow) -> Self {
+        let artists = row
+            .artists
+            .as_array()
+            .map(|credits| {
+                credits
+                    .iter()
+                    .filter_map(|credit| {
+                        Some(CreditView {
+                            artist_id: credit["ArtistID"].as_str()?.parse().ok()?,
+                            name: credit["Name"].as_str()?.to_owned(),
+                            role: credit["Role"].as_str().map(str::to_owned),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let poster_urls = row.posterpublicid.as_deref().map(|prefix| PosterUrls {
+            small: media_url(&format!("{prefix}/128.jpg")),
+            large: media_url(&format!("{prefix}/512.jpg")),
+        });
+        Self {
+            id: row.songid,
+            title: row.title,
+            about: row.about,
+            duration: row.duration,
+            category: row.category,
+            file_url: row.fileurl,
+            format: row.fileformat,
+            poster_url: row.posterurl,
+            poster_urls,
+            play_count: row.playcount.unwrap_or(0),
+            owner: OwnerView {
+                id: row.ownerid,
+                name: row.ownername,
+            },
+            artists,
+            qualities: row.renditions,
+            created_at: row.createdat,
+            updated_at: row.updatedat,
+        }
+    }
+}

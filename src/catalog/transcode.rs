@@ -1,0 +1,249 @@
+//! The bitrate ladder: after an upload, a queued job turns the original into Opus in Ogg at
+//! three bitrates plus one MP3 for old players, with ffmpeg run as a subprocess. Until the
+//! renditions exist (or on a machine without ffmpeg) the original is served.
+//!
+//! Jobs live in the Jobs table and are leased with FOR UPDATE SKIP LOCKED, so several
+//! instances share the queue and a job interrupted by a crash is taken again later.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use futures_util::TryStreamExt;
+use sqlx::PgPool;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::storage::Storage;
+
+const KIND: &str = "transcode";
+/// A leased job not finished in this time is taken again.
+const LEASE: Duration = Duration::from_secs(15 * 60);
+const MAX_ATTEMPTS: i32 = 5;
+
+/// One rung of the ladder.
+pub struct Rung {
+    pub quality: &'static str,
+    pub codec: &'static str,
+    pub bitrate: i32,
+    pub extension: &'static str,
+    pub content_type: &'static str,
+    ffmpeg_codec: &'static str,
+    format: &'static str,
+}
+
+pub const LADDER: [Rung; 4] = [
+    Rung {
+        quality: "high",
+        codec: "opus",
+        bitrate: 160_000,
+        extension: "ogg",
+        content_type: "audio/ogg",
+        ffmpeg_codec: "libopus",
+        format: "ogg",
+    },
+    Rung {
+        quality: "medium",
+        codec: "opus",
+        bitrate: 96_000,
+        extension: "ogg",
+        content_type: "audio/ogg",
+        ffmpeg_codec: "libopus",
+        format: "ogg",
+    },
+    Rung {
+        quality: "low",
+        codec: "opus",
+        bitrate: 48_000,
+        extension: "ogg",
+        content_type: "audio/ogg",
+        ffmpeg_codec: "libopus",
+        format: "ogg",
+    },
+    Rung {
+        quality: "mp3",
+        codec: "mp3",
+        bitrate: 192_000,
+        extension: "mp3",
+        content_type: "audio/mpeg",
+        ffmpeg_codec: "libmp3lame",
+        format: "mp3",
+    },
+];
+
+pub async fn enqueue(db: &PgPool, song: Uuid) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into jobs (kind, payload) values ($1, jsonb_build_object('songId', $2::text))",
+    )
+    .bind(KIND)
+    .bind(song)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// ffmpeg on PATH, if there is one.
+pub fn find_ffmpeg() -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("ffmpeg"))
+        .find(|path| path.is_file())
+}
+
+pub struct Transcoder {
+    pub db: PgPool,
+    pub storage: Storage,
+    pub ffmpeg: PathBuf,
+    pub tmp_dir: PathBuf,
+}
+
+impl Transcoder {
+    /// Takes and runs jobs until `stop` turns true; idles a second when the queue is empty.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            match self.run_one().await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(error) => tracing::warn!(error = format!("{error:#}"), "transcode queue"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// Runs the next due job, if any; answers whether there was one.
+    pub async fn run_one(&self) -> anyhow::Result<bool> {
+        let job: Option<(Uuid, serde_json::Value, i32)> = sqlx::query_as(
+            "update jobs set attempts = attempts + 1, runafter = now() + make_interval(secs => $2)
+              where jobid = (select jobid from jobs where kind = $1 and runafter <= now()
+                              order by runafter for update skip locked limit 1)
+              returning jobid, payload, attempts",
+        )
+        .bind(KIND)
+        .bind(LEASE.as_secs_f64())
+        .fetch_optional(&self.db)
+        .await?;
+        let Some((job, payload, attempts)) = job else {
+            return Ok(false);
+        };
+        let song = payload["songId"]
+            .as_str()
+            .and_then(|s| s.parse::<Uuid>().ok());
+        let result = match song {
+            Some(song) => self.transcode(song).await,
+            None => Err(anyhow::anyhow!("job without a song id")),
+        };
+        match result {
+            Ok(()) => {
+                sqlx::query("delete from jobs where jobid = $1")
+                    .bind(job)
+                    .execute(&self.db)
+                    .await?;
+            }
+            Err(error) if attempts >= MAX_ATTEMPTS => {
+                tracing::error!(error = format!("{error:#}"), %job, "transcode failed for good; the original stays");
+                sqlx::query("delete from jobs where jobid = $1")
+                    .bind(job)
+                    .execute(&self.db)
+                    .await?;
+            }
+            Err(error) => {
+                tracing::warn!(error = format!("{error:#}"), %job, attempts, "transcode failed; will retry");
+                sqlx::query(
+                    "update jobs set lasterror = $2, runafter = now() + make_interval(secs => $3) where jobid = $1",
+                )
+                .bind(job)
+                .bind(format!("{error:#}"))
+                .bind(30.0 * f64::from(attempts * attempts))
+                .execute(&self.db)
+                .await?;
+            }
+        }
+        Ok(true)
+    }
+
+    async fn transcode(&self, song: Uuid) -> anyhow::Result<()> {
+        let key: Option<String> =
+            sqlx::query_scalar("select filepublicid from songs where songid = $1")
+                .bind(song)
+                .fetch_optional(&self.db)
+                .await?;
+        let Some(key) = key else {
+            return Ok(()); // deleted meanwhile: nothing to do
+        };
+        let work = self.tmp_dir.join(format!("transcode-{}", Uuid::new_v4()));
+        tokio::fs::create_dir_all(&work).await?;
+        let result = self.transcode_in(song, &key, &work).await;
+        let _ = tokio::fs::remove_dir_all(&work).await;
+        result
+    }
+
+    async fn transcode_in(&self, song: Uuid, key: &str, work: &Path) -> anyhow::Result<()> {
+        let original = work.join("original");
+        let meta = self
+            .storage
+            .head(key)
+            .await?
+            .context("the original is missing")?;
+        let mut stream = self
+            .storage
+            .stream_range(key, 0, meta.size.saturating_sub(1))
+            .await?;
+        let mut file = tokio::fs::File::create(&original).await?;
+        while let Some(chunk) = stream.try_next().await? {
+            file.write_all(&chunk).await?;
+        }
+        file.flush().await?;
+        for rung in &LADDER {
+            let output = work.join(format!("{}.{}", rung.quality, rung.extension));
+            let status = tokio::process::Command::new(&self.ffmpeg)
+                .args(["-nostdin", "-v", "error", "-y", "-i"])
+                .arg(&original)
+                .args(["-vn", "-map_metadata", "-1", "-c:a", rung.ffmpeg_codec])
+                .args(["-b:a", &rung.bitrate.to_string(), "-f", rung.format])
+                .arg(&output)
+                .kill_on_drop(true)
+                .output()
+                .await
+                .context("running ffmpeg")?;
+            if !status.status.success() {
+                bail!(
+                    "ffmpeg ({}) failed: {}",
+                    rung.quality,
+                    String::from_utf8_lossy(&status.stderr).trim()
+                );
+            }
+            let rendition_key = format!("songs/{song}/{}.{}", rung.quality, rung.extension);
+            let size = self.storage.put_file(&rendition_key, &output).await?;
+            let recorded = sqlx::query(
+                "insert into songrenditions (songid, quality, codec, bitrate, size, objectkey, contenttype)
+                 select $1, $2, $3, $4, $5, $6, $7 where exists (select 1 from songs where songid = $1)
+                 on conflict (songid, quality) do update
+                    set codec = excluded.codec, bitrate = excluded.bitrate, size = excluded.size,
+                        objectkey = excluded.objectkey, contenttype = excluded.contenttype",
+            )
+            .bind(song)
+            .bind(rung.quality)
+            .bind(rung.codec)
+            .bind(rung.bitrate)
+            .bind(i64::try_from(size).unwrap_or(i64::MAX))
+            .bind(&rendition_key)
+            .bind(rung.content_type)
+            .execute(&self.db)
+            .await?;
+            if recorded.rows_affected() == 0 {
+                // The song was deleted while we worked: leave nothing behind.
+                self.storage.delete_prefix(&format!("songs/{song}")).await?;
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,330 @@
+use axum::http::Method;
+use serde_json::json;
+
+use super::{Part, song_count, upload, uploaded_song};
+use crate::support::TestApp;
+use crate::support::accounts::PASSWORD;
+use crate::support::audio::{encoded, wav};
+use crate::support::images::{picture, png_claiming};
+
+#[tokio::test]
+async fn an_unverified_user_cannot_upload() {
+    let app = TestApp::new().await;
+    app.register("Unverified", "unv@example.test", PASSWORD)
+        .await;
+    let tokens = app.login("unv@example.test", PASSWORD).await;
+    let response = upload(
+        &app,
+        &tokens.access,
+        &[
+            Part::Text("title", "x"),
+            Part::File("file", "a.wav", &wav(1)),
+        ],
+    )
+    .await;
+    response.assert_problem(403, "email_not_verified");
+    assert_eq!(song_count(&app).await, 0);
+    // Listening needs no verified address.
+    assert_eq!(app.get("/api/v1/songs").await.status, 200);
+}
+
+#[tokio::test]
+async fn an_upload_with_metadata_and_credits_becomes_a_song() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("ann").await;
+    let artist = app
+        .call(
+            Method::POST,
+            "/api/v1/artists",
+            Some(&me.access),
+            Some(json!({"name": "The Testers"})),
+        )
+        .await
+        .json();
+    let guest = app
+        .call(
+            Method::POST,
+            "/api/v1/artists",
+            Some(&me.access),
+            Some(json!({"name": "Guest Voice"})),
+        )
+        .await
+        .json();
+    let credits = json!([{"artistId": artist["id"], "role": "Primary"}, {"artistId": guest["id"], "role": "featured"}]).to_string();
+    let response = upload(
+        &app,
+        &me.access,
+        &[
+            Part::File("file", "../../etc/passwd", &wav(3)),
+            Part::Text("title", "  Morning Tone  "),
+            Part::Text("about", "A sine wave at dawn."),
+            Part::Text("category", "music"),
+            Part::Text("artists", &credits),
+        ],
+    )
+    .await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    let song = response.json();
+    assert_eq!(song["title"], "Morning Tone");
+    assert_eq!(song["category"], "Music");
+    assert_eq!(song["duration"], 3);
+    assert_eq!(song["format"], "wav");
+    assert_eq!(song["owner"]["id"], me.user_id.as_str());
+    assert_eq!(song["artists"][0]["name"], "The Testers");
+    assert_eq!(song["artists"][0]["role"], "Primary");
+    assert_eq!(song["artists"][1]["role"], "Featured");
+    let id = song["id"].as_str().unwrap();
+    assert_eq!(song["fileUrl"], format!("/api/v1/songs/{id}/stream"));
+    let key: String = sqlx::query_scalar("select filepublicid from songs")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        key,
+        format!("songs/{id}/original.wav"),
+        "keys come from ids, never file names"
+    );
+    assert_eq!(app.get(&format!("/api/v1/songs/{id}")).await.json(), song);
+    let by_artist = app
+        .get(&format!(
+            "/api/v1/artists/{}/songs",
+            artist["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(by_artist.json()[0]["id"], id);
+}
+
+#[tokio::test]
+async fn every_accepted_format_is_recognised_by_its_content() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("bea").await;
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[&str], &str); 5] = [
+        ("a.mp3", &["-c:a", "libmp3lame", "-f", "mp3"], "mp3"),
+        ("a.flac", &["-c:a", "flac", "-f", "flac"], "flac"),
+        ("a.ogg", &["-c:a", "libvorbis", "-f", "ogg"], "ogg-vorbis"),
+        ("a.opus", &["-c:a", "libopus", "-f", "ogg"], "ogg-opus"),
+        ("a.m4a", &["-c:a", "aac", "-f", "ipod"], "m4a"),
+    ];
+    for (name, args, format) in cases {
+        let bytes = encoded(dir.path(), name, 2, Some(&format!("Tagged {format}")), args);
+        // Named as something else entirely: only the content counts.
+        let response = upload(&app, &me.access, &[Part::File("file", "song.txt", &bytes)]).await;
+        assert_eq!(response.status, 201, "{format}: {}", response.text());
+        let song = response.json();
+        assert_eq!(song["format"], format);
+        assert_eq!(
+            song["title"],
+            format!("Tagged {format}"),
+            "the title comes from the tags"
+        );
+        assert_eq!(song["duration"], 2, "{format}");
+    }
+}
+
+#[tokio::test]
+async fn bad_uploads_get_a_stable_code_and_leave_no_row_and_no_file() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("cal").await;
+    let mut truncated = wav(2);
+    truncated.truncate(30);
+    let elf = [b"\x7fELF\x02\x01\x01\x00".as_slice(), &[0u8; 200]].concat();
+    let long_title = "t".repeat(100 * 1024);
+    let missing_artist = json!([{"artistId": uuid::Uuid::new_v4()}]).to_string();
+    let tone = wav(1);
+    let cases: Vec<(Vec<Part>, u16, &str)> = vec![
+        (
+            vec![
+                Part::Text("title", "x"),
+                Part::File("file", "empty.mp3", b""),
+            ],
+            422,
+            "invalid_audio",
+        ),
+        (
+            vec![
+                Part::Text("title", "x"),
+                Part::File(
+                    "file",
+                    "page.mp3",
+                    b"<!doctype html><html><body>hi</body></html>",
+                ),
+            ],
+            415,
+            "unsupported_audio",
+        ),
+        (
+            vec![
+                Part::Text("title", "x"),
+                Part::File("file", "tool.mp3", &elf),
+            ],
+            415,
+            "unsupported_audio",
+        ),
+        (
+            vec![
+                Part::Text("title", "x"),
+                Part::File("file", "cut.wav", &truncated),
+            ],
+            422,
+            "invalid_audio",
+        ),
+        (
+            vec![
+                Part::Text("title", &long_title),
+                Part::File("file", "a.wav", &tone),
+            ],
+            422,
+            "validation_failed",
+        ),
+        (
+            vec![
+                Part::Text("title", "x"),
+                Part::Text("category", "Polka"),
+                Part::File("file", "a.wav", &tone),
+            ],
+            422,
+            "validation_failed",
+        ),
+        (
+            vec![
+                Part::Text("title", "x"),
+                Part::Text("artists", &missing_artist),
+                Part::File("file", "a.wav", &tone),
+            ],
+            422,
+            "artist_not_found",
+        ),
+        (
+            vec![
+                Part::Text("title", "x"),
+                Part::Text("artists", "not json"),
+                Part::File("file", "a.wav", &tone),
+            ],
+            422,
+            "validation_failed",
+        ),
+        (vec![Part::Text("title", "no file")], 422, "missing_file"),
+        (
+            vec![
+                Part::Text("colour", "blue"),
+                Part::File("file", "a.wav", &tone),
+            ],
+            400,
+            "malformed_upload",
+        ),
+    ];
+    for (parts, status, code) in cases {
+        upload(&app, &me.access, &parts)
+            .await
+            .assert_problem(status, code);
+    }
+    let bomb = png_claiming(picture(1, 1, image::ImageFormat::Png), 30_000);
+    upload(
+        &app,
+        &me.access,
+        &[
+            Part::Text("title", "x"),
+            Part::File("file", "a.wav", &tone),
+            Part::File("poster", "p.png", &bomb),
+        ],
+    )
+    .await
+    .assert_problem(413, "image_too_large");
+    assert_eq!(song_count(&app).await, 0);
+    assert!(app.media_files().is_empty(), "{:?}", app.media_files());
+    let leftovers = std::fs::read_dir(app.data_dir.path().join("tmp"))
+        .unwrap()
+        .count();
+    assert_eq!(leftovers, 0, "no temporary upload is left behind");
+}
+
+#[tokio::test]
+async fn a_poster_is_re_encoded_and_deleting_the_song_deletes_its_files() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("dee").await;
+    let poster = picture(400, 300, image::ImageFormat::Png);
+    let response = upload(
+        &app,
+        &me.access,
+        &[
+            Part::Text("title", "With art"),
+            Part::File("file", "a.wav", &wav(1)),
+            Part::File("poster", "p.png", &poster),
+        ],
+    )
+    .await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    let song = response.json();
+    let large = app.get(song["posterUrls"]["large"].as_str().unwrap()).await;
+    assert_eq!(large.header("content-type"), Some("image/jpeg"));
+    assert_eq!(image::load_from_memory(&large.body).unwrap().width(), 512);
+    assert_eq!(app.media_files().len(), 3, "original and two poster sizes");
+
+    let (_, stranger) = app.verified_user("eve").await;
+    let id = song["id"].as_str().unwrap();
+    app.call(
+        Method::DELETE,
+        &format!("/api/v1/songs/{id}"),
+        Some(&stranger.access),
+        None,
+    )
+    .await
+    .assert_problem(403, "not_owner");
+    let deleted = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/songs/{id}"),
+            Some(&me.access),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    assert!(app.media_files().is_empty());
+    app.get(&format!("/api/v1/songs/{id}"))
+        .await
+        .assert_problem(404, "song_not_found");
+}
+
+#[tokio::test]
+async fn owners_edit_songs_and_lists_page_by_filter_and_sort() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("fin").await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(
+            uploaded_song(&app, &me.access, &format!("Song {i}")).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let edited = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/songs/{}", ids[0]),
+            Some(&me.access),
+            Some(json!({"title": "Renamed", "category": "Tech"})),
+        )
+        .await;
+    assert_eq!(edited.json()["title"], "Renamed");
+    let first = app.get("/api/v1/songs?limit=2").await.json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    assert_eq!(first["items"][0]["id"], ids[4].as_str(), "newest first");
+    let cursor = first["nextCursor"].as_str().unwrap();
+    let second = app
+        .get(&format!("/api/v1/songs?limit=2&cursor={cursor}"))
+        .await
+        .json();
+    assert_eq!(second["items"][0]["id"], ids[2].as_str());
+    let tech = app.get("/api/v1/songs?category=tech").await.json();
+    assert_eq!(tech["items"].as_array().unwrap().len(), 1);
+    app.get("/api/v1/songs?sort=loudest")
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/songs?cursor=garbage")
+        .await
+        .assert_problem(400, "invalid_query");
+    let categories = app.get("/api/v1/categories").await.json();
+    assert_eq!(categories.as_array().unwrap().len(), 9);
+}
