@@ -22,6 +22,7 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     db::migrate(&database.pool).await?;
     let state = AppState::build(database.pool.clone(), config).await?;
     let (workers_stop, workers_stopping) = watch::channel(false);
+    let workers_stopping_for_sweep = workers_stopping.clone();
     let flusher = state.catalog.plays.spawn_flusher();
     let transcoder = match state.catalog.transcoder() {
         Some(transcoder) => Some(tokio::spawn(transcoder.run(workers_stopping))),
@@ -32,6 +33,12 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
             None
         }
     };
+    let sweeper = crate::storage::orphans::spawn_periodic(
+        database.pool.clone(),
+        state.storage.clone(),
+        std::time::Duration::from_secs(3600),
+        workers_stopping_for_sweep,
+    );
     let catalog = state.catalog.clone();
     let app =
         http::router(state, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -63,6 +70,7 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     if let Some(transcoder) = transcoder {
         let _ = transcoder.await;
     }
+    let _ = sweeper.await;
     catalog.plays.stop();
     let _ = flusher.await;
     served

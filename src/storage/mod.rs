@@ -2,6 +2,7 @@
 //! (S3-compatible stores come with the catalog). Keys are always made by Ampli from IDs,
 //! never from client file names.
 
+pub mod orphans;
 mod routes;
 
 use std::sync::Arc;

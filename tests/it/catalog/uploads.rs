@@ -328,3 +328,54 @@ async fn owners_edit_songs_and_lists_page_by_filter_and_sort() {
     let categories = app.get("/api/v1/categories").await.json();
     assert_eq!(categories.as_array().unwrap().len(), 9);
 }
+
+#[tokio::test]
+async fn the_orphan_sweep_removes_only_old_unreferenced_files() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("ole").await;
+    let song = uploaded_song(&app, &me.access, "Kept").await;
+    let media = app.data_dir.path().join("media");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    let make = |key: &str, age: std::time::SystemTime| {
+        let path = media.join(key);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, b"left by a crash").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(age)
+            .unwrap();
+        path
+    };
+    let orphan = make(&format!("songs/{}/original.mp3", uuid::Uuid::new_v4()), old);
+    let stale_avatar = make(
+        &format!("avatars/{}/{}/64.jpg", me.user_id, uuid::Uuid::new_v4()),
+        old,
+    );
+    let in_flight = make(
+        &format!("songs/{}/original.wav", uuid::Uuid::new_v4()),
+        std::time::SystemTime::now(),
+    );
+    let kept_path = media.join(format!(
+        "songs/{}/original.wav",
+        song["id"].as_str().unwrap()
+    ));
+    std::fs::File::options()
+        .write(true)
+        .open(&kept_path)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+
+    let swept = app
+        .state
+        .storage
+        .sweep_orphans(&app.db.pool, ampli::storage::orphans::GRACE)
+        .await
+        .unwrap();
+    assert_eq!(swept, 2);
+    assert!(!orphan.exists() && !stale_avatar.exists());
+    assert!(in_flight.exists(), "younger than the grace period");
+    assert!(kept_path.exists(), "a row points at it");
+}

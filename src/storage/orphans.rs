@@ -1,0 +1,131 @@
+//! The orphan sweep: files that no row points to (left by a crash between storing a file and
+//! recording it, or between deleting a row and its files) are removed once they are older
+//! than a grace period, so that uploads still in flight are never touched.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::TryStreamExt;
+use object_store::ObjectStore;
+use object_store::path::Path as ObjectPath;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::Storage;
+
+/// Files younger than this are never swept.
+pub const GRACE: Duration = Duration::from_secs(3600);
+
+impl Storage {
+    /// Removes unreferenced song and avatar files older than `grace`; answers how many.
+    pub async fn sweep_orphans(&self, db: &PgPool, grace: Duration) -> anyhow::Result<u64> {
+        let cutoff = Utc::now() - chrono::Duration::from_std(grace)?;
+        let mut removed = 0;
+        for top in ["songs", "avatars"] {
+            let objects: Vec<_> = self
+                .store
+                .list(Some(&ObjectPath::from(top)))
+                .try_collect()
+                .await?;
+            for object in objects {
+                if object.last_modified > cutoff {
+                    continue;
+                }
+                let key = object.location.to_string();
+                if !self.is_referenced(db, &key).await? {
+                    self.delete(&key).await?;
+                    tracing::info!(key, "removed an orphaned media file");
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Whether a row points at `key`: a song's original or rendition, a song's current poster,
+    /// a user's current avatar.
+    async fn is_referenced(&self, db: &PgPool, key: &str) -> anyhow::Result<bool> {
+        let parts: Vec<&str> = key.split('/').collect();
+        let prefix_of = |n: usize| parts[..n.min(parts.len())].join("/");
+        let referenced = match parts.as_slice() {
+            ["songs", song, file] => {
+                let Ok(song) = song.parse::<Uuid>() else {
+                    return Ok(false);
+                };
+                sqlx::query_scalar(
+                    "select exists (select 1 from songs where songid = $1 and filepublicid = $2)
+                         or exists (select 1 from songrenditions where songid = $1 and objectkey = $2)",
+                )
+                .bind(song)
+                .bind(format!("songs/{song}/{file}"))
+                .fetch_one(db)
+                .await?
+            }
+            ["songs", song, _poster, _size] => {
+                let Ok(song) = song.parse::<Uuid>() else {
+                    return Ok(false);
+                };
+                sqlx::query_scalar(
+                    "select exists (select 1 from songs where songid = $1 and posterpublicid = $2)",
+                )
+                .bind(song)
+                .bind(prefix_of(3))
+                .fetch_one(db)
+                .await?
+            }
+            ["avatars", user, _avatar, _size] => {
+                let Ok(user) = user.parse::<Uuid>() else {
+                    return Ok(false);
+                };
+                sqlx::query_scalar(
+                    "select exists (select 1 from users where userid = $1 and avatarpublicid = $2)",
+                )
+                .bind(user)
+                .bind(prefix_of(3))
+                .fetch_one(db)
+                .await?
+            }
+            _ => false,
+        };
+        Ok(referenced)
+    }
+}
+
+/// Sweeps every `every`, one instance at a time (a PostgreSQL advisory lock), until `stop`.
+pub fn spawn_periodic(
+    db: PgPool,
+    storage: Storage,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    /// Arbitrary but fixed: the advisory lock that names this job.
+    const LOCK: i64 = 0x616d_706c_6901;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop.changed() => return,
+            }
+            let result: anyhow::Result<()> = async {
+                let mut connection = db.acquire().await?;
+                let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
+                    .bind(LOCK)
+                    .fetch_one(&mut *connection)
+                    .await?;
+                if locked {
+                    let swept = storage.sweep_orphans(&db, GRACE).await;
+                    sqlx::query("select pg_advisory_unlock($1)")
+                        .bind(LOCK)
+                        .execute(&mut *connection)
+                        .await?;
+                    swept?;
+                }
+                Ok(())
+            }
+            .await;
+            if let Err(error) = result {
+                tracing::warn!(error = format!("{error:#}"), "orphan sweep");
+            }
+        }
+    })
+}
