@@ -32,6 +32,8 @@ pub enum Command {
     ///
     /// With no DATABASE_URL it migrates the private cluster in the data directory.
     Migrate,
+    /// Fill an empty instance with a few users, artists and short songs it composes itself.
+    Demo,
     /// Operator tasks on accounts. Passwords are read from standard input, never from flags.
     #[command(subcommand)]
     Admin(AdminCommand),

@@ -1,6 +1,7 @@
 //! The subcommands: each turns the checked configuration into work.
 
 mod admin;
+mod demo;
 mod migrate;
 mod serve;
 
@@ -12,5 +13,6 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve => serve::run(config).await,
         Command::Migrate => migrate::run(config).await,
         Command::Admin(command) => admin::run(command, config).await,
+        Command::Demo => demo::run(config).await,
     }
 }

@@ -131,7 +131,7 @@ impl Catalog {
             category: category.unwrap_or(DEFAULT_CATEGORY),
             credits: &credits,
         };
-        let result = self.record_song(caller, prepared, poster).await;
+        let result = self.record_song(caller.user_id, prepared, poster).await;
         if result.is_err() {
             self.remove_song_files(id).await;
         }
@@ -141,7 +141,7 @@ impl Catalog {
     /// Stores the poster, then writes the row and its credits in one transaction.
     async fn record_song(
         &self,
-        caller: &AuthUser,
+        owner: Uuid,
         song: Prepared<'_>,
         poster: Option<Vec<images::Rendition>>,
     ) -> Result<store::SongRow, CatalogError> {
@@ -174,7 +174,7 @@ impl Catalog {
                 file_format: info.format.as_str(),
                 file_size: i64::try_from(size).unwrap_or(i64::MAX),
                 content_type: info.format.content_type(),
-                owner: caller.user_id,
+                owner,
             },
         )
         .await?;
@@ -192,6 +192,40 @@ impl Catalog {
         store::find(&self.db, id)
             .await?
             .ok_or(CatalogError::SongNotFound)
+    }
+
+    /// Adds a song from a local audio file on behalf of `owner`, as an upload would (used by
+    /// `ampli demo`). The file is copied into the store.
+    pub async fn add_song_from_file(
+        &self,
+        owner: Uuid,
+        path: &Path,
+        title: &str,
+        category: &'static str,
+        credits: &[(Uuid, &'static str)],
+    ) -> Result<store::SongRow, CatalogError> {
+        let source = path.to_owned();
+        let info = tokio::task::spawn_blocking(move || audio::inspect(&source))
+            .await
+            .map_err(anyhow::Error::from)??;
+        let id = Uuid::new_v4();
+        let key = format!("songs/{id}/original.{}", info.format.extension());
+        let size = self.storage.put_file(&key, path).await?;
+        let prepared = Prepared {
+            id,
+            key: &key,
+            size,
+            info: &info,
+            title,
+            about: None,
+            category,
+            credits,
+        };
+        let result = self.record_song(owner, prepared, None).await;
+        if result.is_err() {
+            self.remove_song_files(id).await;
+        }
+        result
     }
 
     async fn read_form(&self, mut multipart: Multipart) -> Result<Form, CatalogError> {

@@ -379,3 +379,41 @@ async fn the_orphan_sweep_removes_only_old_unreferenced_files() {
     assert!(in_flight.exists(), "younger than the grace period");
     assert!(kept_path.exists(), "a row points at it");
 }
+
+#[tokio::test]
+async fn ampli_demo_fills_an_empty_instance_once() {
+    let db = crate::support::TestDb::migrated().await;
+    let data = tempfile::tempdir().unwrap();
+    let run = || {
+        crate::support::process::ampli()
+            .arg("demo")
+            .env("DATABASE_URL", db.url())
+            .env("AMPLI_DATA_DIR", data.path())
+            .env("AMPLI_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(out.contains("ada@demo.ampli.test"), "{out}");
+    let (songs, users, credited): (i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from songs), (select count(*) from users where verified),
+                (select count(distinct songid) from artistsongs)",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((songs, users, credited), (8, 3, 8));
+    let stored = std::fs::read_dir(data.path().join("media/songs"))
+        .unwrap()
+        .count();
+    assert_eq!(stored, 8, "every song's file is in the store");
+    let second = run();
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already has 8 songs"));
+}

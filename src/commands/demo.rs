@@ -1,0 +1,149 @@
+//! `ampli demo`: fills an empty instance with a few users, artists and short playable songs
+//! it composes itself (no downloads), so that a new user has something to click.
+
+use anyhow::{Context, bail};
+use uuid::Uuid;
+
+use crate::accounts::passwords::hash_raw;
+use crate::accounts::store::users;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::db::{self, Database};
+use crate::storage::Storage;
+
+/// Everyone signs in with this (printed at the end): it is a demo.
+const DEMO_PASSWORD: &str = "ampli demo listener";
+
+const PEOPLE: [(&str, &str); 3] = [
+    ("Ada Lovelace", "ada@demo.ampli.test"),
+    ("Miles Okafor", "miles@demo.ampli.test"),
+    ("Sofía Reyes", "sofia@demo.ampli.test"),
+];
+
+const ARTISTS: [(&str, &str, &str); 4] = [
+    ("The Sine Waves", "NZ", "Ambient"),
+    ("Beyoncé Tribute Band", "US", "Pop"),
+    ("Orquesta Pentatónica", "AR", "Classical"),
+    ("Lo-Fi Kettle", "GB", "Lo-fi"),
+];
+
+/// Title, category, artist index, root frequency (Hz), tempo (notes per second).
+const SONGS: [(&str, &str, usize, f32, f32); 8] = [
+    ("Morning Over the Harbour", "Music", 0, 220.0, 2.0),
+    ("Yellow Kite", "Music", 1, 261.6, 4.0),
+    ("Crazy in Sines", "Music", 1, 293.7, 5.0),
+    ("Danza de las Cuerdas", "Music", 2, 196.0, 3.0),
+    ("Kettle Boils Twice", "Entertainment", 3, 174.6, 2.5),
+    ("Bedtime for Robots", "Kids and Family", 3, 329.6, 2.0),
+    ("Fourier's Lullaby", "Science", 0, 246.9, 1.5),
+    ("Stand-up Rehearsal", "Arts", 2, 164.8, 3.5),
+];
+
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let database = Database::open_for_tool(&config).await?;
+    db::migrate(&database.pool).await?;
+    let result = fill(&config, &database).await;
+    database.close().await?;
+    result
+}
+
+async fn fill(config: &Config, database: &Database) -> anyhow::Result<()> {
+    let pool = &database.pool;
+    let existing: i64 = sqlx::query_scalar("select count(*) from songs")
+        .fetch_one(pool)
+        .await?;
+    if existing > 0 {
+        bail!("this instance already has {existing} songs; ampli demo fills only an empty one");
+    }
+    let storage = Storage::from_config(config)?;
+    let catalog = Catalog::new(pool.clone(), config, storage).await?;
+    let hash = hash_raw(DEMO_PASSWORD)?;
+    let mut owners = Vec::new();
+    for (name, email) in PEOPLE {
+        let user = users::create(pool, name, email, &hash)
+            .await
+            .with_context(|| format!("creating {email}"))?;
+        users::mark_verified(pool, user.userid).await?;
+        owners.push(user.userid);
+    }
+    let mut artists = Vec::new();
+    for (name, country, genre) in ARTISTS {
+        let id: Uuid = sqlx::query_scalar(
+            "insert into artists (name, country, genre, verified) values ($1, $2, $3, true) returning artistid",
+        )
+        .bind(name)
+        .bind(country)
+        .bind(genre)
+        .fetch_one(pool)
+        .await?;
+        artists.push(id);
+    }
+    let work = config.data_dir.join("tmp");
+    std::fs::create_dir_all(&work)?;
+    for (index, (title, category, artist, root, tempo)) in SONGS.iter().enumerate() {
+        let path = work.join(format!("demo-{index}.wav"));
+        std::fs::write(&path, melody(*root, *tempo, index as u32))?;
+        let category = crate::catalog::categories::canonical(category).unwrap_or("Others");
+        let owner = owners[index % owners.len()];
+        let added = catalog
+            .add_song_from_file(
+                owner,
+                &path,
+                title,
+                category,
+                &[(artists[*artist], "Primary")],
+            )
+            .await;
+        let _ = std::fs::remove_file(&path);
+        added.map_err(|error| anyhow::anyhow!("adding {title}: {error}"))?;
+    }
+    println!(
+        "Added {} users, {} artists and {} songs.",
+        PEOPLE.len(),
+        ARTISTS.len(),
+        SONGS.len()
+    );
+    println!("Sign in as any of them with the password {DEMO_PASSWORD:?}:");
+    for (name, email) in PEOPLE {
+        println!("  {email}  ({name})");
+    }
+    Ok(())
+}
+
+/// Twenty seconds of a pentatonic melody with soft note envelopes, as a 22.05 kHz mono WAV.
+fn melody(root: f32, notes_per_second: f32, seed: u32) -> Vec<u8> {
+    const RATE: u32 = 22_050;
+    const SECONDS: u32 = 20;
+    const SCALE: [f32; 5] = [1.0, 9.0 / 8.0, 5.0 / 4.0, 3.0 / 2.0, 5.0 / 3.0];
+    let total = RATE * SECONDS;
+    let note_length = (RATE as f32 / notes_per_second) as u32;
+    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    let mut samples = Vec::with_capacity(total as usize);
+    let mut frequency = root;
+    for i in 0..total {
+        let in_note = i % note_length;
+        if in_note == 0 {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            frequency = root * SCALE[(state % 5) as usize] * if state % 7 == 0 { 2.0 } else { 1.0 };
+        }
+        let t = i as f32 / RATE as f32;
+        let envelope = (in_note as f32 / 400.0).min(1.0)
+            * (1.0 - in_note as f32 / note_length as f32).max(0.0);
+        let value = (t * frequency * std::f32::consts::TAU).sin() * 0.6
+            + (t * frequency * 2.0 * std::f32::consts::TAU).sin() * 0.15;
+        samples.push((value * envelope * 12_000.0) as i16);
+    }
+    crate::media::audio::wav_pcm16(&samples, RATE)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_melody_is_a_twenty_second_wav() {
+        let bytes = super::melody(220.0, 2.0, 1);
+        assert_eq!(&bytes[..4], b"RIFF");
+        assert_eq!(bytes.len(), 44 + 22_050 * 20 * 2);
+    }
+}
