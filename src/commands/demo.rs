@@ -126,7 +126,9 @@ fn melody(root: f32, notes_per_second: f32, seed: u32) -> Vec<u8> {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            frequency = root * SCALE[(state % 5) as usize] * if state % 7 == 0 { 2.0 } else { 1.0 };
+            frequency = root
+                * SCALE[(state % 5) as usize]
+                * if state.is_multiple_of(7) { 2.0 } else { 1.0 };
         }
         let t = i as f32 / RATE as f32;
         let envelope = (in_note as f32 / 400.0).min(1.0)
