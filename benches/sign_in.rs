@@ -14,86 +14,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ampli::accounts::passwords;
-use ampli::cli::RawSettings;
-use ampli::config::Config;
-use ampli::state::AppState;
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+
+mod common;
+
+use common::{BenchApp, Client, summary};
 
 const PASSWORD: &str = "benchmarking is a patient art";
-
-/// One keep-alive HTTP/1.1 connection.
-struct Client {
-    stream: BufReader<TcpStream>,
-}
-
-impl Client {
-    async fn connect(address: SocketAddr) -> Self {
-        let stream = TcpStream::connect(address).await.expect("connect");
-        stream.set_nodelay(true).ok();
-        Self {
-            stream: BufReader::new(stream),
-        }
-    }
-
-    /// Sends one request and reads the whole answer; returns the status.
-    async fn request(&mut self, method: &str, path: &str, body: Option<&str>) -> u16 {
-        let body = body.unwrap_or("");
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        self.stream
-            .get_mut()
-            .write_all(request.as_bytes())
-            .await
-            .expect("write");
-        let mut status_line = String::new();
-        self.stream
-            .read_line(&mut status_line)
-            .await
-            .expect("status");
-        let status = status_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            self.stream.read_line(&mut line).await.expect("header");
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut rest = vec![0; length];
-        self.stream.read_exact(&mut rest).await.expect("body");
-        status
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
-}
-
-fn summary(mut samples: Vec<Duration>) -> String {
-    samples.sort();
-    format!(
-        "p50 {:7.2} ms  p95 {:7.2} ms  p99 {:7.2} ms  (n={})",
-        percentile(&samples, 0.50),
-        percentile(&samples, 0.95),
-        percentile(&samples, 0.99),
-        samples.len()
-    )
-}
 
 /// Probes /healthz one request at a time until `stop`; answers the latencies.
 async fn probe_health(address: SocketAddr, stop: Arc<AtomicBool>, limit: usize) -> Vec<Duration> {
@@ -167,51 +93,22 @@ fn raw_verify_rate(threads: usize, duration: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let quick = std::env::var("BENCH_QUICK").is_ok();
-    let seconds = Duration::from_secs(if quick { 2 } else { 10 });
-    let server_url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let database = format!("ampli_bench_sign_in_{}", std::process::id());
-    let mut admin = PgConnection::connect(&server_url).await?;
-    sqlx::query(AssertSqlSafe(format!("create database {database}")))
-        .execute(&mut admin)
-        .await?;
-    let result = run(&server_url, &database, quick, seconds).await;
-    sqlx::query(AssertSqlSafe(format!(
-        "drop database {database} with (force)"
-    )))
-    .execute(&mut admin)
+    let quick = common::quick();
+    let seconds = common::seconds();
+    let app = BenchApp::start("sign_in", |raw| {
+        // The flood comes from one address and one account: no limit should stop it.
+        raw.sign_in_failures_per_account = Some("1000000".into());
+        raw.mail_requests_per_address = Some("1000000".into());
+        raw.mail_requests_per_ip = Some("1000000".into());
+    })
     .await?;
+    let result = run(&app, quick, seconds).await;
+    app.finish().await?;
     result
 }
 
-async fn run(
-    server_url: &str,
-    database: &str,
-    quick: bool,
-    seconds: Duration,
-) -> anyhow::Result<()> {
-    let (base, _) = server_url.rsplit_once('/').unwrap_or((server_url, ""));
-    let data_dir = tempfile::tempdir()?;
-    let config = Config::load(&RawSettings {
-        database_url: Some(format!("{base}/{database}")),
-        data_dir: Some(data_dir.path().to_string_lossy().into_owned()),
-        log: Some("warn".into()),
-        // The flood comes from one address and one account: no limit should stop it.
-        sign_in_failures_per_account: Some("1000000".into()),
-        mail_requests_per_address: Some("1000000".into()),
-        mail_requests_per_ip: Some("1000000".into()),
-        ..RawSettings::default()
-    })?;
-    let db = ampli::db::Database::open(&config).await?;
-    ampli::db::migrate(&db.pool).await?;
-    let state = AppState::build(db.pool.clone(), &config).await?;
-    let app = ampli::http::router(state.clone(), &config)
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
+async fn run(app: &BenchApp, quick: bool, seconds: Duration) -> anyhow::Result<()> {
+    let (address, config) = (app.address, &app.config);
     let email = "bench@example.test";
     let mut client = Client::connect(address).await;
     let body = format!(r#"{{"name":"Bench","email":"{email}","password":"{PASSWORD}"}}"#);
@@ -290,7 +187,5 @@ async fn run(
         "  known address                              {}",
         summary(known)
     );
-    drop(state);
-    db.close().await?;
     Ok(())
 }

@@ -15,10 +15,20 @@ pub const DEDUP_WINDOW: Duration = Duration::from_secs(30);
 /// How often pending plays are written.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
-#[derive(Default)]
 struct Pending {
     counts: HashMap<Uuid, i64>,
     recent: HashMap<(Uuid, Uuid), Instant>,
+    last_sweep: Instant,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Self {
+            counts: HashMap::new(),
+            recent: HashMap::new(),
+            last_sweep: Instant::now(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -46,10 +56,13 @@ impl PlayCounter {
         {
             return false;
         }
-        if pending.recent.len() > 100_000 {
+        // Expired entries go in a sweep at most once a second, so that a crowd of listeners
+        // never makes each play walk the whole map.
+        if pending.recent.len() > 10_000 && now.duration_since(pending.last_sweep) > FLUSH_EVERY {
             pending
                 .recent
                 .retain(|_, at| now.duration_since(*at) < DEDUP_WINDOW);
+            pending.last_sweep = now;
         }
         pending.recent.insert((listener, song), now);
         *pending.counts.entry(song).or_default() += 1;
