@@ -282,4 +282,35 @@ pub struct RawSettings {
         value_name = "BYTES"
     )]
     pub max_upload_size: Option<String>,
+
+    /// S3-compatible bucket for media. Without it, media lives in <data dir>/media/.
+    #[arg(long, env = "AMPLI_S3_BUCKET", global = true, value_name = "NAME")]
+    pub s3_bucket: Option<String>,
+
+    /// S3 endpoint, for stores other than AWS (MinIO, Garage, …), e.g. http://127.0.0.1:9000.
+    #[arg(long, env = "AMPLI_S3_ENDPOINT", global = true, value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+
+    /// S3 region. [default: us-east-1]
+    #[arg(long, env = "AMPLI_S3_REGION", global = true, value_name = "REGION")]
+    pub s3_region: Option<String>,
+
+    /// S3 access key id.
+    #[arg(long, env = "AMPLI_S3_ACCESS_KEY_ID", global = true, value_name = "ID")]
+    pub s3_access_key_id: Option<String>,
+
+    /// S3 secret access key. Never printed.
+    #[arg(
+        long,
+        env = "AMPLI_S3_SECRET_ACCESS_KEY",
+        global = true,
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub s3_secret_access_key: Option<String>,
+
+    /// Address buckets by path (endpoint/bucket/key) rather than by host name:
+    /// true or false. [default: true with --s3-endpoint, else false]
+    #[arg(long, env = "AMPLI_S3_PATH_STYLE", global = true, value_name = "BOOL")]
+    pub s3_path_style: Option<String>,
 }

@@ -92,6 +92,33 @@ impl fmt::Debug for MailTransport {
     }
 }
 
+/// An S3-compatible store for media.
+#[derive(Clone)]
+pub struct S3Config {
+    pub bucket: String,
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub path_style: bool,
+}
+
+impl fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "***"),
+            )
+            .field("path_style", &self.path_style)
+            .finish()
+    }
+}
+
 /// Per-hour allowances against guessing and mail bombing.
 #[derive(Clone, Copy, Debug)]
 pub struct AbuseLimits {
@@ -124,6 +151,7 @@ pub struct Config {
     pub access_token_ttl: Duration,
     pub session_ttl: Duration,
     pub max_upload_size: u64,
+    pub s3: Option<S3Config>,
 }
 
 /// Hand-written so that the database URL's password can never reach a log line.
@@ -154,6 +182,7 @@ impl fmt::Debug for Config {
             .field("access_token_ttl", &self.access_token_ttl)
             .field("session_ttl", &self.session_ttl)
             .field("max_upload_size", &self.max_upload_size)
+            .field("s3", &self.s3)
             .finish()
     }
 }
@@ -320,6 +349,7 @@ impl Config {
                 "15m",
                 parse_positive_duration,
             )?,
+            s3: s3_config(raw)?,
             max_upload_size: parse_with(
                 &raw.max_upload_size,
                 "max_upload_size",
@@ -374,6 +404,52 @@ fn parse_with<T>(
 ) -> Result<T, ConfigError> {
     parse(value.as_deref().unwrap_or(default).trim())
         .map_err(|message| ConfigError::new(key, message))
+}
+
+fn s3_config(raw: &RawSettings) -> Result<Option<S3Config>, ConfigError> {
+    let Some(bucket) = raw
+        .s3_bucket
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    else {
+        return Ok(None);
+    };
+    let endpoint = raw
+        .s3_endpoint
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    if let Some(endpoint) = endpoint
+        && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+    {
+        return Err(ConfigError::new(
+            "s3_endpoint",
+            format!("expected http://… or https://…, got {endpoint:?}"),
+        ));
+    }
+    let path_style = match raw.s3_path_style.as_deref() {
+        None => endpoint.is_some(),
+        Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(ConfigError::new(
+                "s3_path_style",
+                format!("expected true or false, got {other:?}"),
+            ));
+        }
+    };
+    Ok(Some(S3Config {
+        bucket: bucket.to_owned(),
+        endpoint: endpoint.map(|e| e.trim_end_matches('/').to_owned()),
+        region: raw
+            .s3_region
+            .clone()
+            .unwrap_or_else(|| "us-east-1".to_owned()),
+        access_key_id: raw.s3_access_key_id.clone(),
+        secret_access_key: raw.s3_secret_access_key.clone(),
+        path_style,
+    }))
 }
 
 fn mail_transport(raw: &RawSettings) -> Result<MailTransport, ConfigError> {
@@ -507,6 +583,12 @@ impl RawSettings {
             "access_token_ttl" => &mut self.access_token_ttl,
             "session_ttl" => &mut self.session_ttl,
             "max_upload_size" => &mut self.max_upload_size,
+            "s3_bucket" => &mut self.s3_bucket,
+            "s3_endpoint" => &mut self.s3_endpoint,
+            "s3_region" => &mut self.s3_region,
+            "s3_access_key_id" => &mut self.s3_access_key_id,
+            "s3_secret_access_key" => &mut self.s3_secret_access_key,
+            "s3_path_style" => &mut self.s3_path_style,
             _ => return None,
         })
     }

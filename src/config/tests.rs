@@ -97,3 +97,26 @@ fn durations_and_sizes_parse() {
     assert_eq!(parse_size("1M").unwrap(), 1 << 20);
     assert!(parse_size("1T").is_err());
 }
+
+#[test]
+fn s3_settings_are_checked_and_the_secret_never_shown() {
+    let settings = RawSettings {
+        s3_bucket: Some("media".into()),
+        s3_endpoint: Some("http://127.0.0.1:9000".into()),
+        s3_secret_access_key: Some("very-secret-key".into()),
+        ..raw()
+    };
+    let config = Config::from_raw(&settings).unwrap();
+    let s3 = config.s3.as_ref().unwrap();
+    assert!(
+        s3.path_style,
+        "an explicit endpoint means path-style by default"
+    );
+    assert!(!format!("{config:?}").contains("very-secret-key"));
+    let bad = RawSettings {
+        s3_endpoint: Some("ftp://x".into()),
+        ..settings
+    };
+    let error = Config::from_raw(&bad).unwrap_err().to_string();
+    assert!(error.contains("AMPLI_S3_ENDPOINT"), "{error}");
+}

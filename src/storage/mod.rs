@@ -25,7 +25,8 @@ const STREAM_CHUNK: usize = 256 * 1024;
 
 pub use routes::router;
 
-use crate::config::Config;
+use crate::config::{Config, S3Config};
+use object_store::aws::AmazonS3Builder;
 
 /// URL prefix under which media files are served.
 pub const MEDIA_PREFIX: &str = "/media/";
@@ -42,6 +43,9 @@ pub struct Storage {
 
 impl Storage {
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        if let Some(s3) = &config.s3 {
+            return Self::s3(s3);
+        }
         let root = std::path::absolute(config.data_dir.join("media"))?;
         std::fs::create_dir_all(&root)
             .with_context(|| format!("creating the media folder {}", root.display()))?;
@@ -49,6 +53,33 @@ impl Storage {
             .with_context(|| format!("opening the media folder {}", root.display()))?;
         Ok(Self {
             store: Arc::new(store.with_automatic_cleanup(true)),
+        })
+    }
+
+    /// An S3-compatible bucket. Nothing is fetched here: a wrong setting shows at first use
+    /// (and in /readyz-style checks the operator runs).
+    fn s3(s3: &S3Config) -> anyhow::Result<Self> {
+        // One TLS provider for the whole process: ring, as sqlx and lettre use.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(&s3.bucket)
+            .with_region(&s3.region)
+            .with_virtual_hosted_style_request(!s3.path_style);
+        if let Some(endpoint) = &s3.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let (Some(id), Some(secret)) = (&s3.access_key_id, &s3.secret_access_key) {
+            builder = builder
+                .with_access_key_id(id)
+                .with_secret_access_key(secret);
+        }
+        let store = builder.build().context(
+            "invalid S3 settings (--s3-bucket, --s3-endpoint, --s3-region, credentials)",
+        )?;
+        Ok(Self {
+            store: Arc::new(store),
         })
     }
 

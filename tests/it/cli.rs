@@ -12,7 +12,7 @@ use crate::support::process::{
     ampli, free_port, http_get, process_alive, processes_in, spawn_serve, wait_until_ready,
 };
 
-const SETTINGS: [(&str, &str); 29] = [
+const SETTINGS: [(&str, &str); 36] = [
     ("--config", "AMPLI_CONFIG"),
     ("--listen", "AMPLI_LISTEN"),
     ("--data-dir", "AMPLI_DATA_DIR"),
@@ -51,6 +51,13 @@ const SETTINGS: [(&str, &str); 29] = [
     ("--access-token-ttl", "AMPLI_ACCESS_TOKEN_TTL"),
     ("--session-ttl", "AMPLI_SESSION_TTL"),
     ("--postgres-user", "AMPLI_POSTGRES_USER"),
+    ("--max-upload-size", "AMPLI_MAX_UPLOAD_SIZE"),
+    ("--s3-bucket", "AMPLI_S3_BUCKET"),
+    ("--s3-endpoint", "AMPLI_S3_ENDPOINT"),
+    ("--s3-region", "AMPLI_S3_REGION"),
+    ("--s3-access-key-id", "AMPLI_S3_ACCESS_KEY_ID"),
+    ("--s3-secret-access-key", "AMPLI_S3_SECRET_ACCESS_KEY"),
+    ("--s3-path-style", "AMPLI_S3_PATH_STYLE"),
 ];
 
 #[test]

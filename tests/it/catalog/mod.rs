@@ -1,6 +1,7 @@
 //! The catalog: artists, uploads, streaming, plays, transcoding.
 
 mod artists;
+mod s3;
 mod streaming;
 mod uploads;
 
