@@ -21,7 +21,7 @@ impl Storage {
     pub async fn sweep_orphans(&self, db: &PgPool, grace: Duration) -> anyhow::Result<u64> {
         let cutoff = Utc::now() - chrono::Duration::from_std(grace)?;
         let mut removed = 0;
-        for top in ["songs", "avatars"] {
+        for top in ["songs", "avatars", "artists"] {
             let objects: Vec<_> = self
                 .store
                 .list(Some(&ObjectPath::from(top)))
@@ -43,7 +43,7 @@ impl Storage {
     }
 
     /// Whether a row points at `key`: a song's original or rendition, a song's current poster,
-    /// a user's current avatar.
+    /// a user's or an artist's current picture.
     async fn is_referenced(&self, db: &PgPool, key: &str) -> anyhow::Result<bool> {
         let parts: Vec<&str> = key.split('/').collect();
         let prefix_of = |n: usize| parts[..n.min(parts.len())].join("/");
@@ -84,6 +84,16 @@ impl Storage {
                 .bind(prefix_of(3))
                 .fetch_one(db)
                 .await?
+            }
+            ["artists", artist, _avatar, _size] => {
+                let Ok(artist) = artist.parse::<Uuid>() else {
+                    return Ok(false);
+                };
+                sqlx::query_scalar("select exists (select 1 from artists where artistid = $1 and avatarpublicid = $2)")
+                    .bind(artist)
+                    .bind(prefix_of(3))
+                    .fetch_one(db)
+                    .await?
             }
             _ => false,
         };

@@ -2,7 +2,8 @@
 
 mod store;
 
-use axum::extract::{Path, Query, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,14 +20,22 @@ use super::error::field;
 use super::songs::store as songs_store;
 use super::songs::views::SongView;
 use crate::accounts::AuthUser;
+use crate::accounts::avatar::AVATAR_SIZES;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem};
+use crate::media::images;
 use crate::state::AppState;
+use crate::storage::media_url;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_artists, create_artist))
         .routes(routes!(get_artist, update_artist, delete_artist))
         .routes(routes!(artist_songs))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(put_artist_avatar))
+                .layer(DefaultBodyLimit::max(images::MAX_BYTES + 1024)),
+        )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -283,7 +292,61 @@ async fn delete_artist(
     store::delete(&state.db, id)
         .await
         .map_err(CatalogError::from)?;
+    // Row first, files after (the orphan sweep catches a crash in between).
+    if let Some(prefix) = artist.avatarpublicid {
+        let _ = state.storage.delete_prefix(&prefix).await;
+    }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets an artist's picture (JPEG, PNG or WebP by content; re-encoded square in three sizes).
+#[utoipa::path(put, path = "/api/v1/artists/{id}/avatar", tag = "artists", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body(content = Vec<u8>, content_type = "image/*"),
+    responses((status = 200, body = ArtistView), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem)))]
+async fn put_artist_avatar(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> Result<ApiJson<ArtistView>, ApiError> {
+    let artist = store::find(&state.db, id)
+        .await
+        .map_err(CatalogError::from)?
+        .ok_or(CatalogError::ArtistNotFound)?;
+    if !may_edit(&caller, &artist) {
+        return Err(CatalogError::NotOwner.into());
+    }
+    let bytes = body.to_vec();
+    let renditions =
+        tokio::task::spawn_blocking(move || images::square_renditions(&bytes, &AVATAR_SIZES))
+            .await
+            .map_err(anyhow::Error::from)?
+            .map_err(CatalogError::from)?;
+    let prefix = format!("artists/{id}/{}", Uuid::new_v4());
+    for rendition in renditions {
+        if let Err(error) = state
+            .storage
+            .put(&format!("{prefix}/{}.jpg", rendition.size), rendition.jpeg)
+            .await
+        {
+            let _ = state.storage.delete_prefix(&prefix).await;
+            return Err(ApiError::internal(error));
+        }
+    }
+    let url = media_url(&format!("{prefix}/256.jpg"));
+    let updated = store::set_avatar(&state.db, id, &url, &prefix).await;
+    let updated = match updated {
+        Ok(Some(row)) => row,
+        other => {
+            let _ = state.storage.delete_prefix(&prefix).await;
+            other.map_err(CatalogError::from)?;
+            return Err(CatalogError::ArtistNotFound.into());
+        }
+    };
+    if let Some(old) = artist.avatarpublicid {
+        let _ = state.storage.delete_prefix(&old).await;
+    }
+    Ok(ApiJson(updated.into()))
 }
 
 /// The songs crediting this artist, newest first, each with every credit and role.

@@ -12,6 +12,7 @@ pub struct ArtistRow {
     pub country: Option<String>,
     pub genre: Option<String>,
     pub avatarurl: Option<String>,
+    pub avatarpublicid: Option<String>,
     pub verified: Option<bool>,
     pub userid: Option<Uuid>,
     pub createdby: Option<Uuid>,
@@ -19,7 +20,7 @@ pub struct ArtistRow {
     pub updatedat: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "artistid, name, bio, country, genre, avatarurl, verified, userid, createdby, createdat, updatedat";
+const COLUMNS: &str = "artistid, name, bio, country, genre, avatarurl, avatarpublicid, verified, userid, createdby, createdat, updatedat";
 
 /// The editable fields; `None` leaves a field as it is.
 #[derive(Debug, Default)]
@@ -104,5 +105,21 @@ pub async fn list(
     .bind(after.map(|(_, id)| id))
     .bind(limit)
     .fetch_all(db)
+    .await
+}
+
+pub async fn set_avatar(
+    db: &PgPool,
+    id: Uuid,
+    url: &str,
+    key: &str,
+) -> sqlx::Result<Option<ArtistRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "update artists set avatarurl = $2, avatarpublicid = $3 where artistid = $1 returning {COLUMNS}"
+    )))
+    .bind(id)
+    .bind(url)
+    .bind(key)
+    .fetch_optional(db)
     .await
 }

@@ -174,3 +174,52 @@ async fn credits_are_added_changed_and_removed_by_the_songs_owner() {
         .json();
     assert_eq!(read["artists"], json!([]));
 }
+
+#[tokio::test]
+async fn an_artist_picture_is_re_encoded_and_removed_with_the_artist() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("quin").await;
+    let artist = app
+        .call(
+            Method::POST,
+            "/api/v1/artists",
+            Some(&me.access),
+            Some(json!({"name": "Pictured"})),
+        )
+        .await
+        .json();
+    let uri = format!("/api/v1/artists/{}/avatar", artist["id"].as_str().unwrap());
+    let request = |bytes: Vec<u8>| {
+        axum::http::Request::put(&uri)
+            .header("authorization", format!("Bearer {}", me.access))
+            .body(axum::body::Body::from(bytes))
+            .unwrap()
+    };
+    let set = app
+        .send(request(crate::support::images::picture(
+            300,
+            300,
+            image::ImageFormat::Png,
+        )))
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    let url = set.json()["avatarUrl"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.get(&url).await.header("content-type"),
+        Some("image/jpeg")
+    );
+    app.send(request(b"not a picture".to_vec()))
+        .await
+        .assert_problem(415, "unsupported_image");
+    assert_eq!(app.media_files().len(), 3);
+    let gone = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/artists/{}", artist["id"].as_str().unwrap()),
+            Some(&me.access),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, 204);
+    assert!(app.media_files().is_empty());
+}

@@ -417,3 +417,71 @@ async fn ampli_demo_fills_an_empty_instance_once() {
     assert!(!second.status.success());
     assert!(String::from_utf8_lossy(&second.stderr).contains("already has 8 songs"));
 }
+
+#[tokio::test]
+async fn embedded_cover_art_becomes_the_poster_and_posters_can_be_replaced() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("pia").await;
+    let dir = tempfile::tempdir().unwrap();
+    let cover = dir.path().join("cover.png");
+    std::fs::write(&cover, picture(300, 300, image::ImageFormat::Png)).unwrap();
+    let cover_arg = cover.to_string_lossy().into_owned();
+    let mp3 = encoded(
+        dir.path(),
+        "covered.mp3",
+        2,
+        Some("Covered"),
+        &[
+            "-i",
+            &cover_arg,
+            "-map",
+            "0:a",
+            "-map",
+            "1:v",
+            "-c:a",
+            "libmp3lame",
+            "-c:v",
+            "png",
+            "-id3v2_version",
+            "3",
+            "-disposition:v",
+            "attached_pic",
+            "-f",
+            "mp3",
+        ],
+    );
+    let song = upload(&app, &me.access, &[Part::File("file", "x.bin", &mp3)]).await;
+    assert_eq!(song.status, 201, "{}", song.text());
+    let song = song.json();
+    assert_eq!(song["title"], "Covered");
+    let first_poster = song["posterUrls"]["small"]
+        .as_str()
+        .expect("the embedded art is the poster")
+        .to_owned();
+    let small = app.get(&first_poster).await;
+    assert_eq!(image::load_from_memory(&small.body).unwrap().width(), 128);
+
+    let id = song["id"].as_str().unwrap();
+    let request = axum::http::Request::put(format!("/api/v1/songs/{id}/poster"))
+        .header("authorization", format!("Bearer {}", me.access))
+        .body(axum::body::Body::from(picture(
+            200,
+            100,
+            image::ImageFormat::Jpeg,
+        )))
+        .unwrap();
+    let replaced = app.send(request).await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    assert_ne!(
+        replaced.json()["posterUrls"]["small"],
+        first_poster.as_str()
+    );
+    app.get(&first_poster)
+        .await
+        .assert_problem(404, "media_not_found");
+    assert_eq!(
+        app.media_files().len(),
+        3,
+        "the original and the new poster's two sizes"
+    );
+}

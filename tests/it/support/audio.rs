@@ -26,14 +26,19 @@ pub fn encoded(
     command
         .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i"])
         .arg(format!("sine=frequency=440:duration={seconds}"));
+    // `args` may add inputs, so the output's tags come after them.
+    command.args(args);
     if let Some(title) = title {
         command.args(["-metadata", &format!("title={title}")]);
     }
-    let status = command
-        .args(args)
+    let result = command
         .arg(&output)
-        .status()
+        .output()
         .expect("ffmpeg runs (scripts/test needs it)");
-    assert!(status.success(), "ffmpeg failed for {name}");
+    assert!(
+        result.status.success(),
+        "ffmpeg failed for {name}: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     std::fs::read(output).unwrap()
 }
