@@ -6,6 +6,7 @@ pub mod docs;
 pub mod error;
 pub mod json;
 pub mod metrics;
+pub mod pagination;
 mod problem_layer;
 
 use axum::Router;

@@ -5,8 +5,6 @@ mod store;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -21,7 +19,7 @@ use super::songs::store as songs_store;
 use super::songs::views::SongView;
 use crate::accounts::AuthUser;
 use crate::accounts::avatar::AVATAR_SIZES;
-use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem};
+use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
 use crate::media::images;
 use crate::state::AppState;
 use crate::storage::media_url;
@@ -124,6 +122,21 @@ fn fields(input: &ArtistInput) -> ArtistFields<'_> {
     }
 }
 
+/// The artist, if `caller` may change it.
+async fn editable(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+) -> Result<ArtistRow, CatalogError> {
+    let artist = store::find(&state.db, id)
+        .await?
+        .ok_or(CatalogError::ArtistNotFound)?;
+    if !may_edit(caller, &artist) {
+        return Err(CatalogError::NotOwner);
+    }
+    Ok(artist)
+}
+
 /// Whether `caller` may change `artist`: the linked user, the creator of an unlinked artist,
 /// or an administrator.
 fn may_edit(caller: &AuthUser, artist: &ArtistRow) -> bool {
@@ -189,19 +202,8 @@ async fn list_artists(
     State(state): State<AppState>,
     Query(query): Query<ArtistListQuery>,
 ) -> Result<ApiJson<ArtistPage>, ApiError> {
-    let limit = query.limit.unwrap_or(20).clamp(1, 100);
-    let after: Option<(String, Uuid)> = match query.cursor.as_deref() {
-        None => None,
-        Some(text) => Some(
-            URL_SAFE_NO_PAD
-                .decode(text)
-                .ok()
-                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-                .ok_or_else(|| {
-                    ApiError::new(ErrorKind::BadRequest, "invalid_query", "Invalid cursor.")
-                })?,
-        ),
-    };
+    let limit = pagination::limit(query.limit);
+    let after: Option<(String, Uuid)> = pagination::decode_cursor(query.cursor.as_deref())?;
     let rows = store::list(
         &state.db,
         after.as_ref().map(|(n, id)| (n.as_str(), *id)),
@@ -209,14 +211,8 @@ async fn list_artists(
     )
     .await
     .map_err(CatalogError::from)?;
-    let more = rows.len() as i64 > limit;
-    let rows: Vec<ArtistRow> = rows.into_iter().take(limit as usize).collect();
-    let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => Some(URL_SAFE_NO_PAD.encode(
-            serde_json::to_vec(&(&last.name, last.artistid)).map_err(anyhow::Error::from)?,
-        )),
-        _ => None,
-    };
+    let (rows, next_cursor) =
+        pagination::finish_page(rows, limit, |last| (last.name.clone(), last.artistid));
     Ok(ApiJson(ArtistPage {
         items: rows.into_iter().map(ArtistView::from).collect(),
         next_cursor,
@@ -246,13 +242,7 @@ async fn update_artist(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ArtistInput>,
 ) -> Result<ApiJson<ArtistView>, ApiError> {
-    let artist = store::find(&state.db, id)
-        .await
-        .map_err(CatalogError::from)?
-        .ok_or(CatalogError::ArtistNotFound)?;
-    if !may_edit(&caller, &artist) {
-        return Err(CatalogError::NotOwner.into());
-    }
+    editable(&state, &caller, id).await?;
     if input.verified.is_some() && !caller.is_admin {
         return Err(ApiError::new(
             ErrorKind::Forbidden,
@@ -282,13 +272,7 @@ async fn delete_artist(
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    let artist = store::find(&state.db, id)
-        .await
-        .map_err(CatalogError::from)?
-        .ok_or(CatalogError::ArtistNotFound)?;
-    if !may_edit(&caller, &artist) {
-        return Err(CatalogError::NotOwner.into());
-    }
+    let artist = editable(&state, &caller, id).await?;
     store::delete(&state.db, id)
         .await
         .map_err(CatalogError::from)?;
@@ -309,13 +293,7 @@ async fn put_artist_avatar(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> Result<ApiJson<ArtistView>, ApiError> {
-    let artist = store::find(&state.db, id)
-        .await
-        .map_err(CatalogError::from)?
-        .ok_or(CatalogError::ArtistNotFound)?;
-    if !may_edit(&caller, &artist) {
-        return Err(CatalogError::NotOwner.into());
-    }
+    let artist = editable(&state, &caller, id).await?;
     let bytes = body.to_vec();
     let renditions =
         tokio::task::spawn_blocking(move || images::square_renditions(&bytes, &AVATAR_SIZES))

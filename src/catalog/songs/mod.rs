@@ -9,8 +9,6 @@ pub mod views;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -23,7 +21,7 @@ use super::CatalogError;
 use super::categories;
 use super::signing::LINK_LIFETIME_SECS;
 use crate::accounts::AuthUser;
-use crate::http::{ApiError, ApiJson, Problem};
+use crate::http::{ApiError, ApiJson, Problem, pagination};
 use crate::state::AppState;
 pub use stream::QUALITIES;
 
@@ -125,17 +123,8 @@ async fn list_songs(
                 .to_owned(),
         ),
     };
-    let limit = query.limit.unwrap_or(20).clamp(1, 100);
-    let cursor: Option<SongCursor> = match query.cursor.as_deref() {
-        None => None,
-        Some(text) => Some(
-            URL_SAFE_NO_PAD
-                .decode(text)
-                .ok()
-                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-                .ok_or_else(|| bad("Invalid cursor."))?,
-        ),
-    };
+    let limit = pagination::limit(query.limit);
+    let cursor: Option<SongCursor> = pagination::decode_cursor(query.cursor.as_deref())?;
     let filter = SongFilter {
         category,
         owner: query.owner,
@@ -145,19 +134,11 @@ async fn list_songs(
     let rows = store::list(&state.db, &filter, cursor.as_ref(), limit + 1)
         .await
         .map_err(CatalogError::from)?;
-    let more = rows.len() as i64 > limit;
-    let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
-    let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => {
-            let cursor = SongCursor {
-                created: Some(last.createdat),
-                plays: Some(last.playcount.unwrap_or(0)),
-                id: last.songid,
-            };
-            Some(URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).map_err(anyhow::Error::from)?))
-        }
-        _ => None,
-    };
+    let (rows, next_cursor) = pagination::finish_page(rows, limit, |last| SongCursor {
+        created: Some(last.createdat),
+        plays: Some(last.playcount.unwrap_or(0)),
+        id: last.songid,
+    });
     Ok(ApiJson(SongPage {
         items: rows.into_iter().map(SongView::from).collect(),
         next_cursor,
