@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::store::{self, SongRow};
 use crate::catalog::{Catalog, CatalogError};
 use crate::media::range::{RangeError, RangeRequest};
 
@@ -21,25 +20,27 @@ struct Source {
 }
 
 impl Catalog {
-    async fn source(&self, song: &SongRow, quality: &str) -> Result<Source, CatalogError> {
-        if quality != "original" {
-            let rendition: Option<(String, String)> = sqlx::query_as(
-                "select objectkey, contenttype from songrenditions where songid = $1 and quality = $2",
-            )
-            .bind(song.songid)
-            .bind(quality)
-            .fetch_optional(&self.db)
-            .await?;
-            if let Some((key, content_type)) = rendition {
-                return Ok(Source { key, content_type });
-            }
-        }
-        Ok(Source {
-            key: song.filepublicid.clone(),
-            content_type: song
-                .contenttype
-                .clone()
-                .unwrap_or_else(|| "application/octet-stream".into()),
+    /// One light query per stream request (players ask for many ranges): the original's key
+    /// and the rendition's, if that quality is ready.
+    async fn source(&self, song: Uuid, quality: &str) -> Result<Source, CatalogError> {
+        let row: Option<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+            "select s.filepublicid, s.contenttype, r.objectkey, r.contenttype
+               from songs s
+               left join songrenditions r on r.songid = s.songid and r.quality = $2
+              where s.songid = $1",
+        )
+        .bind(song)
+        .bind(quality)
+        .fetch_optional(&self.db)
+        .await?;
+        let (original, original_type, rendition, rendition_type) =
+            row.ok_or(CatalogError::SongNotFound)?;
+        Ok(match (rendition, rendition_type) {
+            (Some(key), Some(content_type)) => Source { key, content_type },
+            _ => Source {
+                key: original,
+                content_type: original_type.unwrap_or_else(|| "application/octet-stream".into()),
+            },
         })
     }
 
@@ -50,10 +51,7 @@ impl Catalog {
         method: &Method,
         headers: &HeaderMap,
     ) -> Result<Response, CatalogError> {
-        let song = store::find(&self.db, song_id)
-            .await?
-            .ok_or(CatalogError::SongNotFound)?;
-        let source = self.source(&song, quality).await?;
+        let source = self.source(song_id, quality).await?;
         let meta = self
             .storage
             .head(&source.key)
