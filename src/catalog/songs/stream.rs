@@ -19,12 +19,21 @@ struct Source {
     content_type: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct SourceRow {
+    original: String,
+    original_type: Option<String>,
+    rendition: Option<String>,
+    rendition_type: Option<String>,
+}
+
 impl Catalog {
     /// One light query per stream request (players ask for many ranges): the original's key
     /// and the rendition's, if that quality is ready.
     async fn source(&self, song: Uuid, quality: &str) -> Result<Source, CatalogError> {
-        let row: Option<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-            "select s.filepublicid, s.contenttype, r.objectkey, r.contenttype
+        let row: Option<SourceRow> = sqlx::query_as(
+            "select s.filepublicid as original, s.contenttype as original_type,
+                    r.objectkey as rendition, r.contenttype as rendition_type
                from songs s
                left join songrenditions r on r.songid = s.songid and r.quality = $2
               where s.songid = $1",
@@ -33,13 +42,14 @@ impl Catalog {
         .bind(quality)
         .fetch_optional(&self.db)
         .await?;
-        let (original, original_type, rendition, rendition_type) =
-            row.ok_or(CatalogError::SongNotFound)?;
-        Ok(match (rendition, rendition_type) {
+        let row = row.ok_or(CatalogError::SongNotFound)?;
+        Ok(match (row.rendition, row.rendition_type) {
             (Some(key), Some(content_type)) => Source { key, content_type },
             _ => Source {
-                key: original,
-                content_type: original_type.unwrap_or_else(|| "application/octet-stream".into()),
+                key: row.original,
+                content_type: row
+                    .original_type
+                    .unwrap_or_else(|| "application/octet-stream".into()),
             },
         })
     }
