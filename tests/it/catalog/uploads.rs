@@ -485,3 +485,43 @@ async fn embedded_cover_art_becomes_the_poster_and_posters_can_be_replaced() {
         "the original and the new poster's two sizes"
     );
 }
+
+#[tokio::test]
+async fn an_upload_aborted_midway_leaves_nothing_behind() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("rex").await;
+    let boundary = "aborted-boundary";
+    let mut head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\n"
+    )
+    .into_bytes();
+    head.extend_from_slice(&wav(3)[..20_000]);
+    // The client goes away after 20 kB of audio.
+    let chunks: Vec<Result<axum::body::Bytes, std::io::Error>> = vec![
+        Ok(head.into()),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "client went away",
+        )),
+    ];
+    let request = axum::http::Request::post("/api/v1/songs")
+        .header("authorization", format!("Bearer {}", me.access))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .unwrap();
+    let response = app.send(request).await;
+    assert!(response.status.is_client_error(), "{}", response.text());
+    assert_eq!(song_count(&app).await, 0);
+    assert!(app.media_files().is_empty());
+    assert_eq!(
+        std::fs::read_dir(app.data_dir.path().join("tmp"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
