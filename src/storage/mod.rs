@@ -20,7 +20,8 @@ use object_store::{
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
-/// Chunk size when streaming a local file.
+/// Chunk size when streaming a local file: large enough to keep syscalls and HTTP frames few
+/// (1 MiB measured no faster on the catalog bench), small enough for many listeners at once.
 const STREAM_CHUNK: usize = 256 * 1024;
 
 pub use routes::router;
