@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod library;
 pub mod mail;
 pub mod media;
 pub mod operations;

@@ -73,3 +73,27 @@ impl FromRequestParts<AppState> for AuthUser {
         })
     }
 }
+
+/// The caller if signed in, `None` if the request carries no token at all. A token that is
+/// present but invalid is still refused: a broken client should hear about it.
+#[derive(Debug, Clone, Copy)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+impl FromRequestParts<AppState> for MaybeAuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if parts.headers.get(header::AUTHORIZATION).is_none() {
+            return Ok(Self(None));
+        }
+        Ok(Self(Some(
+            AuthUser::from_request_parts(parts, state).await?,
+        )))
+    }
+}
+
+impl MaybeAuthUser {
+    pub fn user_id(&self) -> Option<Uuid> {
+        self.0.map(|user| user.user_id)
+    }
+}

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
-pub use auth_user::AuthUser;
+pub use auth_user::{AuthUser, MaybeAuthUser};
 pub use error::AccountsError;
 pub use routes::router;
 pub use sign_in::SignedIn;

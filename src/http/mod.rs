@@ -46,6 +46,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(crate::operations::router())
         .merge(crate::accounts::router())
         .merge(crate::catalog::router())
+        .merge(crate::library::router())
         .merge(crate::storage::router())
         .merge(docs::router())
 }

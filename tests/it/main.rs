@@ -4,10 +4,11 @@
 //! cluster started the way `ampli serve` starts one.
 
 mod accounts;
-mod catalog;
+pub mod catalog;
 mod cli;
 mod embedded;
 mod http_errors;
+mod library;
 mod migrations;
 mod operations;
 mod schema;

@@ -63,6 +63,21 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Song
     .await
 }
 
+/// Several songs by id, in one query.
+pub async fn find_many(
+    db: &PgPool,
+    ids: &[Uuid],
+) -> sqlx::Result<std::collections::HashMap<Uuid, SongRow>> {
+    let rows: Vec<SongRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} where s.songid = any($1)",
+        select_sql()
+    )))
+    .bind(ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.songid, row)).collect())
+}
+
 /// What a new song row holds.
 pub struct NewSong<'a> {
     pub id: Uuid,

@@ -1,0 +1,3 @@
+//! Playlists: order, concurrency and who may see what.
+
+mod playlists;
