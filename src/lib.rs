@@ -15,6 +15,7 @@ pub mod library;
 pub mod mail;
 pub mod media;
 pub mod operations;
+pub mod social;
 pub mod state;
 pub mod storage;
 pub mod telemetry;

@@ -47,6 +47,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(crate::accounts::router())
         .merge(crate::catalog::router())
         .merge(crate::library::router())
+        .merge(crate::social::router())
         .merge(crate::storage::router())
         .merge(docs::router())
 }

@@ -8,6 +8,16 @@ use serde::de::DeserializeOwned;
 
 use super::{ApiError, ErrorKind};
 
+/// `?limit=&cursor=` for any list.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// 1 to 100 (values outside are clamped); default 20.
+    pub limit: Option<i64>,
+    /// The previous page's `nextCursor`.
+    pub cursor: Option<String>,
+}
+
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
 

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -14,6 +14,7 @@ use super::playlists_store::{self as store, ItemError, PlaylistRow};
 use crate::accounts::{AuthUser, MaybeAuthUser};
 use crate::catalog::songs::store as songs;
 use crate::catalog::songs::views::{OwnerView, SongView};
+use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
 use crate::state::AppState;
 
@@ -192,13 +193,6 @@ async fn delete_playlist(
     owned(&state, id, &caller).await?;
     store::delete(&state.db, id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

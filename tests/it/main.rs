@@ -12,5 +12,6 @@ mod library;
 mod migrations;
 mod operations;
 mod schema;
+mod social;
 mod support;
 mod views;

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{AccountView, PublicUserView};
-use crate::accounts::AuthUser;
+use crate::accounts::{AuthUser, MaybeAuthUser};
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
 use crate::state::AppState;
@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(put_avatar, delete_avatar))
                 .layer(DefaultBodyLimit::max(images::MAX_BYTES + 1024)),
         )
-        .routes(routes!(get_user))
+        .routes(routes!(get_user_profile))
 }
 
 /// The caller's account.
@@ -108,9 +108,15 @@ async fn delete_avatar(
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
     params(("id" = Uuid, Path, description = "The user")),
     responses((status = 200, body = PublicUserView), (status = 404, body = Problem)))]
-async fn get_user(
+async fn get_user_profile(
     State(state): State<AppState>,
+    viewer: MaybeAuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<ApiJson<PublicUserView>, ApiError> {
-    Ok(ApiJson(state.accounts.public_profile(id).await?.into()))
+    let mut profile = PublicUserView::from(state.accounts.public_profile(id).await?);
+    let (stats, is_following) =
+        crate::social::profile_figures(&state.db, id, viewer.user_id()).await?;
+    profile.stats = Some(stats);
+    profile.is_following = is_following;
+    Ok(ApiJson(profile))
 }

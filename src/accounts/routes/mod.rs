@@ -62,6 +62,12 @@ pub struct PublicUserView {
     pub avatar_url: Option<String>,
     pub avatar_urls: Option<AvatarUrls>,
     pub created_at: DateTime<Utc>,
+    /// The UserStats figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<crate::social::ProfileStats>,
+    /// Whether the caller follows this user (signed in, someone else's profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_following: Option<bool>,
 }
 
 impl From<UserRow> for PublicUserView {
@@ -72,6 +78,8 @@ impl From<UserRow> for PublicUserView {
             avatar_url: user.avatarurl,
             avatar_urls: user.avatarpublicid.as_deref().map(avatar_urls),
             created_at: user.createdat,
+            stats: None,
+            is_following: None,
         }
     }
 }

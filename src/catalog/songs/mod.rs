@@ -20,7 +20,7 @@ use self::views::SongView;
 use super::CatalogError;
 use super::categories;
 use super::signing::LINK_LIFETIME_SECS;
-use crate::accounts::AuthUser;
+use crate::accounts::{AuthUser, MaybeAuthUser};
 use crate::http::{ApiError, ApiJson, Problem, pagination};
 use crate::state::AppState;
 pub use stream::QUALITIES;
@@ -64,12 +64,41 @@ async fn upload_song(
     responses((status = 200, body = SongView), (status = 404, body = Problem)))]
 async fn get_song(
     State(state): State<AppState>,
+    viewer: MaybeAuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<ApiJson<SongView>, ApiError> {
     let song = store::find(&state.db, id)
         .await
         .map_err(CatalogError::from)?;
-    Ok(ApiJson(song.ok_or(CatalogError::SongNotFound)?.into()))
+    let mut views = with_viewer(
+        &state,
+        viewer,
+        vec![song.ok_or(CatalogError::SongNotFound)?],
+    )
+    .await?;
+    Ok(ApiJson(views.remove(0)))
+}
+
+/// Song answers, with the caller's like, favourite and resume position when signed in.
+pub async fn with_viewer(
+    state: &AppState,
+    viewer: MaybeAuthUser,
+    rows: Vec<store::SongRow>,
+) -> Result<Vec<SongView>, ApiError> {
+    let Some(user) = viewer.user_id() else {
+        return Ok(rows.into_iter().map(SongView::from).collect());
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.songid).collect();
+    let states = crate::library::reactions::viewer_states(&state.db, user, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.songid;
+            let mut view = SongView::from(row);
+            view.viewer = Some(states.get(&id).copied().unwrap_or_default());
+            view
+        })
+        .collect())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -101,6 +130,7 @@ pub struct SongPage {
     responses((status = 200, body = SongPage), (status = 400, body = Problem)))]
 async fn list_songs(
     State(state): State<AppState>,
+    viewer: MaybeAuthUser,
     Query(query): Query<ListQuery>,
 ) -> Result<ApiJson<SongPage>, ApiError> {
     let bad = |detail: &str| {
@@ -129,6 +159,7 @@ async fn list_songs(
         category,
         owner: query.owner,
         artist: query.artist,
+        followed_by: None,
         popular,
     };
     let rows = store::list(&state.db, &filter, cursor.as_ref(), limit + 1)
@@ -140,7 +171,7 @@ async fn list_songs(
         id: last.songid,
     });
     Ok(ApiJson(SongPage {
-        items: rows.into_iter().map(SongView::from).collect(),
+        items: with_viewer(&state, viewer, rows).await?,
         next_cursor,
     }))
 }

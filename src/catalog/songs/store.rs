@@ -22,6 +22,7 @@ pub struct SongRow {
     pub ownerid: Uuid,
     pub ownername: String,
     pub playcount: Option<i64>,
+    pub likecount: i64,
     pub createdat: DateTime<Utc>,
     pub updatedat: DateTime<Utc>,
     /// `[{"ArtistID", "Name", "Role"}]`, as in the SongsWithArtists view.
@@ -32,7 +33,9 @@ pub struct SongRow {
 const SELECT: &str = "
     select s.songid, s.title, s.about, s.duration, s.category, s.fileurl, s.filepublicid,
            s.fileformat, s.filesize, s.contenttype, s.posterurl, s.posterpublicid, s.ownerid,
-           u.name as ownername, s.playcount, s.createdat, s.updatedat,
+           u.name as ownername, s.playcount,
+           (select count(*) from likes l where l.songid = s.songid) as likecount,
+           s.createdat, s.updatedat,
            coalesce((select json_agg(json_build_object('ArtistID', a.artistid, 'Name', a.name,
                                                        'Role', x.role)
                                      order by array_position($ROLES, x.role::text),
@@ -197,6 +200,8 @@ pub struct SongFilter {
     pub category: Option<String>,
     pub owner: Option<Uuid>,
     pub artist: Option<Uuid>,
+    /// Only songs uploaded by people this user follows (the feed).
+    pub followed_by: Option<Uuid>,
     pub popular: bool,
 }
 
@@ -232,6 +237,8 @@ pub async fn list(
             and ($2::uuid is null or s.ownerid = $2)
             and ($3::uuid is null or exists (select 1 from artistsongs x
                                               where x.songid = s.songid and x.artistid = $3))
+            and ($8::uuid is null or s.ownerid in (select followingid from userfollowers
+                                                    where followerid = $8))
             and {keyset}
           order by {order}
           limit $4",
@@ -245,6 +252,7 @@ pub async fn list(
         .bind(after.map(|c| c.id))
         .bind(after.and_then(|c| c.created))
         .bind(after.and_then(|c| c.plays).unwrap_or(0))
+        .bind(filter.followed_by)
         .fetch_all(db)
         .await
 }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::store::SongRow;
+use crate::library::reactions::ViewerState;
 use crate::storage::media_url;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,6 +45,10 @@ pub struct SongView {
     pub poster_url: Option<String>,
     pub poster_urls: Option<PosterUrls>,
     pub play_count: i64,
+    pub like_count: i64,
+    /// What the caller did with this song (when signed in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub viewer: Option<ViewerState>,
     pub owner: OwnerView,
     pub artists: Vec<CreditView>,
     /// Qualities ready to stream besides `original`, best first.
@@ -85,6 +90,8 @@ impl From<SongRow> for SongView {
             poster_url: row.posterurl,
             poster_urls,
             play_count: row.playcount.unwrap_or(0),
+            like_count: row.likecount,
+            viewer: None,
             owner: OwnerView {
                 id: row.ownerid,
                 name: row.ownername,

@@ -1,3 +1,4 @@
 //! Playlists: order, concurrency and who may see what.
 
+mod collections;
 mod playlists;
