@@ -67,7 +67,7 @@ async fn run(app: &BenchApp) -> anyhow::Result<()> {
     assert_eq!(status, 201, "{}", String::from_utf8_lossy(&answer));
     let song: serde_json::Value = serde_json::from_slice(&answer)?;
     let id: Uuid = song["id"].as_str().unwrap_or_default().parse()?;
-    let ladder = match app.state.catalog.transcoder() {
+    let ladder = match app.state.catalog.transcoder(app.state.metrics.clone()) {
         Some(transcoder) => {
             let started = Instant::now();
             transcoder.run_one().await?;

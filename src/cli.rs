@@ -74,6 +74,8 @@ pub enum AdminCommand {
         #[arg(long)]
         revoke: bool,
     },
+    /// Rebuild Trending, New Releases and the category lists now.
+    RefreshPlaylists,
     /// List accounts, oldest first.
     ListUsers {
         /// Most accounts to list.
@@ -313,4 +315,13 @@ pub struct RawSettings {
     /// true or false. [default: true with --s3-endpoint, else false]
     #[arg(long, env = "AMPLI_S3_PATH_STYLE", global = true, value_name = "BOOL")]
     pub s3_path_style: Option<String>,
+
+    /// How often Trending, New Releases and the category lists are rebuilt. [default: 1h]
+    #[arg(
+        long,
+        env = "AMPLI_PLAYLISTS_REFRESH_INTERVAL",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub playlists_refresh_interval: Option<String>,
 }

@@ -152,6 +152,7 @@ pub struct Config {
     pub session_ttl: Duration,
     pub max_upload_size: u64,
     pub s3: Option<S3Config>,
+    pub playlists_refresh_interval: Duration,
 }
 
 /// Hand-written so that the database URL's password can never reach a log line.
@@ -183,6 +184,10 @@ impl fmt::Debug for Config {
             .field("session_ttl", &self.session_ttl)
             .field("max_upload_size", &self.max_upload_size)
             .field("s3", &self.s3)
+            .field(
+                "playlists_refresh_interval",
+                &self.playlists_refresh_interval,
+            )
             .finish()
     }
 }
@@ -350,6 +355,12 @@ impl Config {
                 parse_positive_duration,
             )?,
             s3: s3_config(raw)?,
+            playlists_refresh_interval: parse_with(
+                &raw.playlists_refresh_interval,
+                "playlists_refresh_interval",
+                "1h",
+                parse_positive_duration,
+            )?,
             max_upload_size: parse_with(
                 &raw.max_upload_size,
                 "max_upload_size",
@@ -589,6 +600,7 @@ impl RawSettings {
             "s3_access_key_id" => &mut self.s3_access_key_id,
             "s3_secret_access_key" => &mut self.s3_secret_access_key,
             "s3_path_style" => &mut self.s3_path_style,
+            "playlists_refresh_interval" => &mut self.playlists_refresh_interval,
             _ => return None,
         })
     }

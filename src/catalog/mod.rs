@@ -55,8 +55,12 @@ impl Catalog {
     }
 
     /// The transcoding worker, if ffmpeg is installed.
-    pub fn transcoder(&self) -> Option<transcode::Transcoder> {
+    pub fn transcoder(
+        &self,
+        metrics: crate::http::metrics::Metrics,
+    ) -> Option<transcode::Transcoder> {
         self.ffmpeg.clone().map(|ffmpeg| transcode::Transcoder {
+            metrics,
             db: self.db.clone(),
             storage: self.storage.clone(),
             ffmpeg,

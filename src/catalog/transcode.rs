@@ -93,6 +93,7 @@ pub fn find_ffmpeg() -> Option<PathBuf> {
 }
 
 pub struct Transcoder {
+    pub metrics: crate::http::metrics::Metrics,
     pub db: PgPool,
     pub storage: Storage,
     pub ffmpeg: PathBuf,
@@ -140,6 +141,8 @@ impl Transcoder {
             Some(song) => self.transcode(song).await,
             None => Err(anyhow::anyhow!("job without a song id")),
         };
+        self.metrics
+            .record_job(KIND, if result.is_ok() { "ok" } else { "failed" });
         match result {
             Ok(()) => {
                 sqlx::query("delete from jobs where jobid = $1")

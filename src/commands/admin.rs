@@ -68,6 +68,13 @@ async fn execute(command: AdminCommand, database: &Database) -> anyhow::Result<(
             let verb = if revoke { "is no longer" } else { "is now" };
             println!("{} {verb} an administrator", user.email);
         }
+        AdminCommand::RefreshPlaylists => {
+            if crate::discovery::rebuild::rebuild_all(pool).await? {
+                println!("rebuilt the auto-generated playlists");
+            } else {
+                println!("another instance is rebuilding them right now; nothing done");
+            }
+        }
         AdminCommand::ListUsers { limit } => {
             println!(
                 "{:<36}  {:<8}  {:<5}  {:<25}  name",

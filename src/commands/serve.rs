@@ -7,6 +7,7 @@ use tokio::sync::watch;
 use crate::config::Config;
 use crate::db::{self, Database};
 use crate::http;
+use crate::jobs::Periodic;
 use crate::state::AppState;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
@@ -22,9 +23,9 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     db::migrate(&database.pool).await?;
     let state = AppState::build(database.pool.clone(), config).await?;
     let (workers_stop, workers_stopping) = watch::channel(false);
-    let workers_stopping_for_sweep = workers_stopping.clone();
+    let workers_stopping_for_sweep = workers_stopping.clone(); // for the periodic jobs
     let flusher = state.catalog.plays.spawn_flusher();
-    let transcoder = match state.catalog.transcoder() {
+    let transcoder = match state.catalog.transcoder(state.metrics.clone()) {
         Some(transcoder) => Some(tokio::spawn(transcoder.run(workers_stopping))),
         None => {
             tracing::warn!(
@@ -33,12 +34,7 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
             None
         }
     };
-    let sweeper = crate::storage::orphans::spawn_periodic(
-        database.pool.clone(),
-        state.storage.clone(),
-        std::time::Duration::from_secs(3600),
-        workers_stopping_for_sweep,
-    );
+    let periodic = spawn_periodic_jobs(config, &state, &workers_stopping_for_sweep);
     let catalog = state.catalog.clone();
     let app =
         http::router(state, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -70,10 +66,61 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     if let Some(transcoder) = transcoder {
         let _ = transcoder.await;
     }
-    let _ = sweeper.await;
+    for job in periodic {
+        let _ = job.await;
+    }
     catalog.plays.stop();
     let _ = flusher.await;
     served
+}
+
+/// The periodic jobs: discovery lists, the orphan sweep and the token clean-up.
+fn spawn_periodic_jobs(
+    config: &Config,
+    state: &AppState,
+    stop: &watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let hourly = std::time::Duration::from_secs(3600);
+    let (db, metrics) = (state.db.clone(), state.metrics.clone());
+    let refresh = Periodic {
+        name: "refresh-playlists",
+        every: config.playlists_refresh_interval,
+        at_start: true,
+    };
+    let sweep = Periodic {
+        name: "orphan-sweep",
+        every: hourly,
+        at_start: false,
+    };
+    let clean_up = Periodic {
+        name: "token-clean-up",
+        every: hourly,
+        at_start: true,
+    };
+    let (db1, db2, db3, storage) = (db.clone(), db.clone(), db.clone(), state.storage.clone());
+    vec![
+        refresh.spawn(db.clone(), metrics.clone(), stop.clone(), move || {
+            let db = db1.clone();
+            async move {
+                crate::discovery::rebuild::rebuild_all(&db)
+                    .await
+                    .map(|_| ())
+            }
+        }),
+        sweep.spawn(db.clone(), metrics.clone(), stop.clone(), move || {
+            let (db, storage) = (db2.clone(), storage.clone());
+            async move {
+                storage
+                    .sweep_orphans(&db, crate::storage::orphans::GRACE)
+                    .await
+                    .map(|_| ())
+            }
+        }),
+        clean_up.spawn(db, metrics, stop.clone(), move || {
+            let db = db3.clone();
+            async move { crate::jobs::clean_up_tokens(&db).await }
+        }),
+    ]
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

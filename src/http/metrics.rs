@@ -27,6 +27,7 @@ struct Latency {
 struct Inner {
     requests: BTreeMap<(String, String, u16), u64>,
     latency: BTreeMap<String, Latency>,
+    jobs: BTreeMap<(String, String), u64>,
 }
 
 #[derive(Default, Clone)]
@@ -51,6 +52,16 @@ impl Metrics {
         latency.sum += seconds;
     }
 
+    /// Counts one run of a background job: `ok`, `skipped` (another instance had it) or
+    /// `failed`.
+    pub fn record_job(&self, job: &str, outcome: &str) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        *inner
+            .jobs
+            .entry((job.to_owned(), outcome.to_owned()))
+            .or_default() += 1;
+    }
+
     /// The request metrics as Prometheus text.
     pub fn render(&self, out: &mut String) {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -61,6 +72,14 @@ impl Metrics {
                 out,
                 "ampli_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}",
                 escape(route)
+            );
+        }
+        out.push_str("# HELP ampli_job_runs_total Background job runs, by job and outcome.\n");
+        out.push_str("# TYPE ampli_job_runs_total counter\n");
+        for ((job, outcome), count) in &inner.jobs {
+            let _ = writeln!(
+                out,
+                "ampli_job_runs_total{{job=\"{job}\",outcome=\"{outcome}\"}} {count}"
             );
         }
         out.push_str(

@@ -48,6 +48,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(crate::catalog::router())
         .merge(crate::library::router())
         .merge(crate::social::router())
+        .merge(crate::discovery::router())
         .merge(crate::storage::router())
         .merge(docs::router())
 }

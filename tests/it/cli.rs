@@ -12,7 +12,7 @@ use crate::support::process::{
     ampli, free_port, http_get, process_alive, processes_in, spawn_serve, wait_until_ready,
 };
 
-const SETTINGS: [(&str, &str); 36] = [
+const SETTINGS: [(&str, &str); 37] = [
     ("--config", "AMPLI_CONFIG"),
     ("--listen", "AMPLI_LISTEN"),
     ("--data-dir", "AMPLI_DATA_DIR"),
@@ -58,6 +58,10 @@ const SETTINGS: [(&str, &str); 36] = [
     ("--s3-access-key-id", "AMPLI_S3_ACCESS_KEY_ID"),
     ("--s3-secret-access-key", "AMPLI_S3_SECRET_ACCESS_KEY"),
     ("--s3-path-style", "AMPLI_S3_PATH_STYLE"),
+    (
+        "--playlists-refresh-interval",
+        "AMPLI_PLAYLISTS_REFRESH_INTERVAL",
+    ),
 ];
 
 #[test]

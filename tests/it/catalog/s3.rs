@@ -143,7 +143,7 @@ async fn songs_and_avatars_live_in_an_s3_bucket() {
     let transcoder = app
         .state
         .catalog
-        .transcoder()
+        .transcoder(app.state.metrics.clone())
         .expect("ffmpeg is installed for the tests");
     assert!(transcoder.run_one().await.unwrap());
     assert_eq!(

@@ -217,7 +217,7 @@ async fn the_bitrate_ladder_is_made_and_served() {
     let transcoder = app
         .state
         .catalog
-        .transcoder()
+        .transcoder(app.state.metrics.clone())
         .expect("ffmpeg is installed for the tests");
     assert!(
         transcoder.run_one().await.unwrap(),

@@ -1,0 +1,119 @@
+//! Background work, one mechanism for all of Ampli:
+//! - queued jobs live in the Jobs table and are taken with `FOR UPDATE SKIP LOCKED`
+//!   (transcoding: `catalog::transcode`);
+//! - periodic jobs run here, each under a PostgreSQL advisory lock so that with several
+//!   instances only one runs it at a time, retried with back-off, counted in /metrics.
+//!
+//! Every job is idempotent: running one twice does no harm.
+
+use std::future::Future;
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::sync::watch;
+
+use crate::http::metrics::Metrics;
+
+/// A job that runs every `every`.
+pub struct Periodic {
+    pub name: &'static str,
+    pub every: Duration,
+    /// Run once right after start (so that, say, the discovery lists exist on a new instance).
+    pub at_start: bool,
+}
+
+impl Periodic {
+    /// A stable advisory-lock key from the job's name.
+    fn lock_key(&self) -> i64 {
+        self.name.bytes().fold(0x616d_706c_6900_i64, |key, byte| {
+            key.wrapping_mul(31).wrapping_add(i64::from(byte))
+        })
+    }
+
+    /// Runs `job` on its schedule until `stop` turns true.
+    pub fn spawn<F, Fut>(
+        self,
+        db: PgPool,
+        metrics: Metrics,
+        mut stop: watch::Receiver<bool>,
+        job: F,
+    ) -> tokio::task::JoinHandle<()>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + Send,
+    {
+        tokio::spawn(async move {
+            let mut wait = if self.at_start {
+                Duration::ZERO
+            } else {
+                self.every
+            };
+            let mut failures = 0u32;
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop.changed() => return,
+                }
+                let outcome = self.run_once(&db, &job).await;
+                let label = match &outcome {
+                    Ok(true) => "ok",
+                    Ok(false) => "skipped",
+                    Err(_) => "failed",
+                };
+                metrics.record_job(self.name, label);
+                wait = match outcome {
+                    Ok(_) => {
+                        failures = 0;
+                        self.every
+                    }
+                    Err(error) => {
+                        failures += 1;
+                        tracing::warn!(
+                            job = self.name,
+                            error = format!("{error:#}"),
+                            failures,
+                            "periodic job failed; retrying"
+                        );
+                        // 30 s, 60 s, 120 s, … but never later than the next regular run.
+                        (Duration::from_secs(30) * 2u32.saturating_pow(failures - 1))
+                            .min(self.every)
+                    }
+                };
+            }
+        })
+    }
+
+    /// Runs the job if no other instance holds its lock; answers whether it ran.
+    pub async fn run_once<F, Fut>(&self, db: &PgPool, job: &F) -> anyhow::Result<bool>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = anyhow::Result<()>>,
+    {
+        let mut connection = db.acquire().await?;
+        let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
+            .bind(self.lock_key())
+            .fetch_one(&mut *connection)
+            .await?;
+        if !locked {
+            return Ok(false);
+        }
+        let result = job().await;
+        sqlx::query("select pg_advisory_unlock($1)")
+            .bind(self.lock_key())
+            .execute(&mut *connection)
+            .await?;
+        result.map(|()| true)
+    }
+}
+
+/// The seed's clean-up: expired verification and reset tokens, and ended sessions.
+pub async fn clean_up_tokens(db: &PgPool) -> anyhow::Result<()> {
+    sqlx::raw_sql(
+        "delete from emailverificationtokens where expiresat < now();
+         delete from passwordresettokens where expiresat < now();
+         delete from usertokens where expiresat < now();",
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
