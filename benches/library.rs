@@ -62,7 +62,13 @@ async fn run(app: &BenchApp) -> anyhow::Result<()> {
         let user = heavy[i % heavy.len()];
         let started = Instant::now();
         let (status, _) = client
-            .send("GET", &format!("/api/v1/users/{user}"), Some(&token), "", b"")
+            .send(
+                "GET",
+                &format!("/api/v1/users/{user}"),
+                Some(&token),
+                "",
+                b"",
+            )
             .await;
         assert_eq!(status, 200);
         api_times.push(started.elapsed());
