@@ -17,6 +17,7 @@ pub mod library;
 pub mod mail;
 pub mod media;
 pub mod operations;
+pub mod search;
 pub mod social;
 pub mod state;
 pub mod storage;

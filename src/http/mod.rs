@@ -49,6 +49,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(crate::library::router())
         .merge(crate::social::router())
         .merge(crate::discovery::router())
+        .merge(crate::search::router())
         .merge(crate::storage::router())
         .merge(docs::router())
 }

@@ -13,6 +13,7 @@ mod library;
 mod migrations;
 mod operations;
 mod schema;
+mod search;
 mod social;
 mod support;
 mod views;

@@ -1,0 +1,157 @@
+//! GET /api/v1/search: typo-tolerant, accent- and case-insensitive, as you type, ranked by
+//! text similarity blended with popularity. Every branch is served by a trigram GIN index on
+//! normalised text (migration 7).
+
+mod query;
+
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::accounts::MaybeAuthUser;
+use crate::catalog::songs::store as songs;
+use crate::catalog::songs::views::SongView;
+use crate::http::{ApiError, ApiJson, Problem};
+use crate::state::AppState;
+pub use query::{Kinds, SearchQuery};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    /// What to look for: 1 to 200 characters, at most 8 words are used.
+    q: Option<String>,
+    /// Comma-separated kinds: songs, artists, users, playlists. [default: all]
+    #[serde(rename = "type")]
+    kinds: Option<String>,
+    /// Results per kind, 1 to 50 (values outside are clamped). [default: 10]
+    limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct NamedResult {
+    id: Uuid,
+    name: String,
+    avatar_url: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaylistResult {
+    id: Uuid,
+    title: String,
+    visibility: Option<String>,
+    owner_id: Uuid,
+}
+
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct SearchResults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    songs: Option<Vec<SongView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    artists: Option<Vec<NamedResult>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    users: Option<Vec<NamedResult>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    playlists: Option<Vec<PlaylistResult>>,
+}
+
+/// Songs (by title and artists), artists, users and playlists (public ones, and the caller's
+/// own private ones) matching `q`, each kind ranked and limited.
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchResults), (status = 400, body = Problem)))]
+async fn search(
+    State(state): State<AppState>,
+    viewer: MaybeAuthUser,
+    Query(params): Query<SearchParams>,
+) -> Result<ApiJson<SearchResults>, ApiError> {
+    let query = SearchQuery::parse(params.q.as_deref(), params.kinds.as_deref(), params.limit)?;
+    let mut tx = state.db.begin().await?;
+    // Loose enough for two typos in a short title, tight enough to keep candidate sets small.
+    sqlx::raw_sql("set local pg_trgm.similarity_threshold = 0.3; set local pg_trgm.word_similarity_threshold = 0.5;")
+        .execute(&mut *tx)
+        .await?;
+    let mut results = SearchResults::default();
+    if query.kinds.songs {
+        let ids = song_ids(&mut tx, &query).await?;
+        let mut found = songs::find_many(&state.db, &ids).await?;
+        let rows = ids.iter().filter_map(|id| found.remove(id)).collect();
+        results.songs = Some(crate::catalog::songs::with_viewer(&state, viewer, rows).await?);
+    }
+    if query.kinds.artists {
+        results.artists = Some(named(&mut tx, "artists", "artistid", &query).await?);
+    }
+    if query.kinds.users {
+        results.users = Some(named(&mut tx, "users", "userid", &query).await?);
+    }
+    if query.kinds.playlists {
+        results.playlists = Some(playlists(&mut tx, &query, viewer.user_id()).await?);
+    }
+    tx.commit().await?;
+    Ok(ApiJson(results))
+}
+
+async fn song_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "select s.songid from songs s
+          where s.searchtext % ampli_normalize($1) or ampli_normalize($1) <% s.searchtext
+          order by greatest(similarity(s.searchtext, ampli_normalize($1)),
+                            word_similarity(ampli_normalize($1), s.searchtext))
+                   + 0.03 * ln(1 + coalesce(s.playcount, 0)
+                               + 5 * (select count(*) from likes l where l.songid = s.songid)) desc,
+                   s.songid
+          limit $2",
+    )
+    .bind(&query.text)
+    .bind(query.limit)
+    .fetch_all(&mut *tx)
+    .await
+}
+
+/// Artists or users by name; `table` and `id` come from the two fixed call sites above.
+async fn named(
+    tx: &mut PgConnection,
+    table: &'static str,
+    id: &'static str,
+    query: &SearchQuery,
+) -> sqlx::Result<Vec<NamedResult>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {id} as id, name, avatarurl as avatar_url from {table}
+          where ampli_normalize(name) % ampli_normalize($1) or ampli_normalize($1) <% ampli_normalize(name)
+          order by greatest(similarity(ampli_normalize(name), ampli_normalize($1)),
+                            word_similarity(ampli_normalize($1), ampli_normalize(name))) desc, {id}
+          limit $2"
+    )))
+    .bind(&query.text)
+    .bind(query.limit)
+    .fetch_all(&mut *tx)
+    .await
+}
+
+async fn playlists(
+    tx: &mut PgConnection,
+    query: &SearchQuery,
+    viewer: Option<Uuid>,
+) -> sqlx::Result<Vec<PlaylistResult>> {
+    sqlx::query_as(
+        "select playlistid as id, title, visibility, ownerid as owner_id from playlists
+          where (visibility = 'public' or ownerid = $3)
+            and (ampli_normalize(title) % ampli_normalize($1) or ampli_normalize($1) <% ampli_normalize(title))
+          order by greatest(similarity(ampli_normalize(title), ampli_normalize($1)),
+                            word_similarity(ampli_normalize($1), ampli_normalize(title))) desc, playlistid
+          limit $2",
+    )
+    .bind(&query.text)
+    .bind(query.limit)
+    .bind(viewer)
+    .fetch_all(&mut *tx)
+    .await
+}

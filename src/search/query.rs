@@ -1,0 +1,149 @@
+//! A search request, checked and bounded before any SQL runs: `%`, `_`, quotes, backslashes
+//! and emoji are just characters (the query is bound, never spliced, and trigram matching has
+//! no wildcards).
+
+use crate::http::{ApiError, ErrorKind};
+
+pub const MAX_CHARS: usize = 200;
+pub const MAX_WORDS: usize = 8;
+pub const DEFAULT_LIMIT: i64 = 10;
+pub const MAX_LIMIT: i64 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kinds {
+    pub songs: bool,
+    pub artists: bool,
+    pub users: bool,
+    pub playlists: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Trimmed, control characters removed, spaces collapsed, at most 8 words.
+    pub text: String,
+    pub kinds: Kinds,
+    pub limit: i64,
+}
+
+fn bad(code: &'static str, detail: &str) -> ApiError {
+    ApiError::new(ErrorKind::BadRequest, code, detail.to_owned())
+}
+
+impl SearchQuery {
+    pub fn parse(
+        q: Option<&str>,
+        kinds: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<Self, ApiError> {
+        let raw = q.unwrap_or_default();
+        if raw.chars().count() > MAX_CHARS {
+            return Err(bad(
+                "query_too_long",
+                "A search has at most 200 characters.",
+            ));
+        }
+        let cleaned: String = raw
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let words: Vec<&str> = cleaned.split_whitespace().take(MAX_WORDS).collect();
+        if words.is_empty() {
+            return Err(bad("query_empty", "Type something to search for."));
+        }
+        let kinds = match kinds {
+            None => Kinds {
+                songs: true,
+                artists: true,
+                users: true,
+                playlists: true,
+            },
+            Some(list) => {
+                let mut kinds = Kinds {
+                    songs: false,
+                    artists: false,
+                    users: false,
+                    playlists: false,
+                };
+                for kind in list.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                    match kind {
+                        "songs" => kinds.songs = true,
+                        "artists" => kinds.artists = true,
+                        "users" => kinds.users = true,
+                        "playlists" => kinds.playlists = true,
+                        _ => {
+                            return Err(bad(
+                                "unknown_type",
+                                "type is a list of songs, artists, users and playlists.",
+                            ));
+                        }
+                    }
+                }
+                if kinds
+                    == (Kinds {
+                        songs: false,
+                        artists: false,
+                        users: false,
+                        playlists: false,
+                    })
+                {
+                    return Err(bad(
+                        "unknown_type",
+                        "type is a list of songs, artists, users and playlists.",
+                    ));
+                }
+                kinds
+            }
+        };
+        Ok(Self {
+            text: words.join(" "),
+            kinds,
+            limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_cleaned_and_bounded() {
+        let query = SearchQuery::parse(
+            Some("  yellow\u{7}  sub%_'\\ 🎵 a b c d e f g "),
+            None,
+            Some(0),
+        )
+        .unwrap();
+        assert_eq!(query.text, "yellow sub%_'\\ 🎵 a b c d e");
+        assert_eq!(query.limit, 1);
+        assert_eq!(
+            SearchQuery::parse(Some("x"), None, Some(10_000))
+                .unwrap()
+                .limit,
+            50
+        );
+        for empty in [None, Some(""), Some("   "), Some("\u{1}\u{2}")] {
+            assert_eq!(
+                SearchQuery::parse(empty, None, None).unwrap_err().code,
+                "query_empty"
+            );
+        }
+        let long = "a".repeat(10_000);
+        assert_eq!(
+            SearchQuery::parse(Some(&long), None, None)
+                .unwrap_err()
+                .code,
+            "query_too_long"
+        );
+        assert_eq!(
+            SearchQuery::parse(Some("x"), Some("songs,albums"), None)
+                .unwrap_err()
+                .code,
+            "unknown_type"
+        );
+        let only = SearchQuery::parse(Some("x"), Some("artists"), None)
+            .unwrap()
+            .kinds;
+        assert!(only.artists && !only.songs && !only.users && !only.playlists);
+    }
+}

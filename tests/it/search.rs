@@ -1,0 +1,177 @@
+//! Search: typos, accents, prefixes, word order, artists' names, popularity, privacy, bad input.
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::catalog::uploaded_song;
+use crate::support::TestApp;
+
+fn song_titles(results: &Value) -> Vec<String> {
+    results["songs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn search(app: &TestApp, query: &str) -> Value {
+    let encoded: String = query.bytes().map(|b| format!("%{b:02X}")).collect();
+    let response = app.get(&format!("/api/v1/search?q={encoded}")).await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    response.json()
+}
+
+#[tokio::test]
+async fn typos_accents_prefixes_word_order_and_artist_names_all_find_songs() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("sam").await;
+    let beatles = app
+        .call(
+            Method::POST,
+            "/api/v1/artists",
+            Some(&me.access),
+            Some(json!({"name": "The Beatles"})),
+        )
+        .await
+        .json();
+    let beyonce = app
+        .call(
+            Method::POST,
+            "/api/v1/artists",
+            Some(&me.access),
+            Some(json!({"name": "Beyoncé"})),
+        )
+        .await
+        .json();
+    let submarine = uploaded_song(&app, &me.access, "Yellow Submarine").await;
+    let halo = uploaded_song(&app, &me.access, "Halo").await;
+    uploaded_song(&app, &me.access, "Blue Monday").await;
+    for (song, artist) in [(&submarine, &beatles), (&halo, &beyonce)] {
+        let credit = format!(
+            "/api/v1/songs/{}/artists/{}",
+            song["id"].as_str().unwrap(),
+            artist["id"].as_str().unwrap()
+        );
+        app.call(
+            Method::PUT,
+            &credit,
+            Some(&me.access),
+            Some(json!({"role": "Primary"})),
+        )
+        .await;
+    }
+
+    assert_eq!(
+        song_titles(&search(&app, "beetles yelow submarin").await)[0],
+        "Yellow Submarine",
+        "typos"
+    );
+    assert_eq!(
+        song_titles(&search(&app, "yell").await)[0],
+        "Yellow Submarine",
+        "prefix as you type"
+    );
+    assert_eq!(
+        song_titles(&search(&app, "submarine yellow").await)[0],
+        "Yellow Submarine",
+        "word order"
+    );
+    assert_eq!(
+        song_titles(&search(&app, "beyonce").await)[0],
+        "Halo",
+        "accents, via the artist's name"
+    );
+    assert_eq!(song_titles(&search(&app, "HALO").await)[0], "Halo", "case");
+    let artists = search(&app, "beyonce").await["artists"].clone();
+    assert_eq!(artists[0]["name"], "Beyoncé");
+    let users = search(&app, "sam").await["users"].clone();
+    assert_eq!(users[0]["name"], "sam");
+    assert!(song_titles(&search(&app, "zzzqqq").await).is_empty());
+}
+
+#[tokio::test]
+async fn among_equal_matches_the_popular_song_comes_first() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("pop").await;
+    let quiet = uploaded_song(&app, &me.access, "Midnight Train").await;
+    let loved = uploaded_song(&app, &me.access, "Midnight Train").await;
+    sqlx::query("update songs set playcount = 5000 where songid = $1")
+        .bind(uuid::Uuid::parse_str(loved["id"].as_str().unwrap()).unwrap())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let found = search(&app, "midnight train").await;
+    assert_eq!(found["songs"][0]["id"], loved["id"]);
+    assert_eq!(found["songs"][1]["id"], quiet["id"]);
+}
+
+#[tokio::test]
+async fn private_playlists_are_found_by_their_owner_only() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("own").await;
+    let (_, other) = app.verified_user("oth").await;
+    app.call(
+        Method::POST,
+        "/api/v1/playlists",
+        Some(&owner.access),
+        Some(json!({"title": "Secret Garden", "visibility": "private"})),
+    )
+    .await;
+    app.call(
+        Method::POST,
+        "/api/v1/playlists",
+        Some(&owner.access),
+        Some(json!({"title": "Secret Beach"})),
+    )
+    .await;
+    let by = |token: Option<String>| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::GET,
+                "/api/v1/search?q=secret&type=playlists",
+                token.as_deref(),
+                None,
+            )
+            .await
+            .json()["playlists"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let mut mine = by(Some(owner.access.clone())).await;
+    mine.sort();
+    assert_eq!(mine, ["Secret Beach", "Secret Garden"]);
+    assert_eq!(by(Some(other.access.clone())).await, ["Secret Beach"]);
+    assert_eq!(by(None).await, ["Secret Beach"]);
+}
+
+#[tokio::test]
+async fn bad_queries_get_a_stable_code_or_a_clamped_answer() {
+    let app = TestApp::new().await;
+    app.get("/api/v1/search")
+        .await
+        .assert_problem(400, "query_empty");
+    app.get("/api/v1/search?q=%20%20%20")
+        .await
+        .assert_problem(400, "query_empty");
+    app.get("/api/v1/search?q=%01%02")
+        .await
+        .assert_problem(400, "query_empty");
+    app.get(&format!("/api/v1/search?q={}", "a".repeat(10_000)))
+        .await
+        .assert_problem(400, "query_too_long");
+    app.get("/api/v1/search?q=x&type=albums")
+        .await
+        .assert_problem(400, "unknown_type");
+    for q in ["%25", "_", "%27%22", "%5C", "%F0%9F%8E%B5", "100%25%20_off"] {
+        let response = app.get(&format!("/api/v1/search?q={q}&limit=10000")).await;
+        assert_eq!(response.status, 200, "{q}: {}", response.text());
+    }
+    let limited = app.get("/api/v1/search?q=x&limit=0&type=songs").await;
+    assert_eq!(limited.status, 200);
+}
