@@ -54,6 +54,8 @@ CREATE TRIGGER artists_search_text AFTER UPDATE OF Name ON Artists
 UPDATE Songs SET SearchText = ampli_song_search_text(SongID, Title);
 
 CREATE INDEX idx_songs_search_trgm ON Songs USING gin (SearchText gin_trgm_ops);
+-- The title alone too: a misspelled title is closer to the title than to title and artists.
+CREATE INDEX idx_songs_title_norm_trgm ON Songs USING gin (ampli_normalize(Title) gin_trgm_ops);
 CREATE INDEX idx_artists_search_trgm ON Artists USING gin (ampli_normalize(Name) gin_trgm_ops);
 CREATE INDEX idx_users_search_trgm ON Users USING gin (ampli_normalize(Name) gin_trgm_ops);
 CREATE INDEX idx_playlists_search_trgm ON Playlists USING gin (ampli_normalize(Title) gin_trgm_ops);

@@ -76,7 +76,7 @@ async fn search(
     let query = SearchQuery::parse(params.q.as_deref(), params.kinds.as_deref(), params.limit)?;
     let mut tx = state.db.begin().await?;
     // Loose enough for two typos in a short title, tight enough to keep candidate sets small.
-    sqlx::raw_sql("set local pg_trgm.similarity_threshold = 0.3; set local pg_trgm.word_similarity_threshold = 0.5;")
+    sqlx::raw_sql("set local pg_trgm.similarity_threshold = 0.3; set local pg_trgm.word_similarity_threshold = 0.6;")
         .execute(&mut *tx)
         .await?;
     let mut results = SearchResults::default();
@@ -99,19 +99,27 @@ async fn search(
     Ok(ApiJson(results))
 }
 
+/// Songs whose title is close to the query (typos), whose title and artists are (word order
+/// free), or that contain it (as you type). Each condition is served by a trigram index; the
+/// rank is the best similarity, a bonus for containing the query, and popularity.
 async fn song_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar(
         "select s.songid from songs s
-          where s.searchtext % ampli_normalize($1) or ampli_normalize($1) <% s.searchtext
-          order by greatest(similarity(s.searchtext, ampli_normalize($1)),
-                            word_similarity(ampli_normalize($1), s.searchtext))
-                   + 0.03 * ln(1 + coalesce(s.playcount, 0)
-                               + 5 * (select count(*) from likes l where l.songid = s.songid)) desc,
+          where ampli_normalize(s.title) % ampli_normalize($1)
+             or s.searchtext % ampli_normalize($1)
+             or s.searchtext like '%' || ampli_normalize($3) || '%'
+          order by greatest(similarity(ampli_normalize(s.title), ampli_normalize($1)),
+                            similarity(s.searchtext, ampli_normalize($1)))
+                   + case when s.searchtext like ampli_normalize($3) || '%' then 0.5
+                          when s.searchtext like '%' || ampli_normalize($3) || '%' then 0.3
+                          else 0 end
+                   + 0.03 * ln(1 + coalesce(s.playcount, 0)) desc,
                    s.songid
           limit $2",
     )
     .bind(&query.text)
     .bind(query.limit)
+    .bind(query.like_pattern())
     .fetch_all(&mut *tx)
     .await
 }

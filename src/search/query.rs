@@ -30,6 +30,14 @@ fn bad(code: &'static str, detail: &str) -> ApiError {
 }
 
 impl SearchQuery {
+    /// The query as a literal for LIKE: `\`, `%` and `_` escaped, so they match themselves.
+    pub fn like_pattern(&self) -> String {
+        self.text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    }
+
     pub fn parse(
         q: Option<&str>,
         kinds: Option<&str>,
@@ -145,5 +153,11 @@ mod tests {
             .unwrap()
             .kinds;
         assert!(only.artists && !only.songs && !only.users && !only.playlists);
+    }
+
+    #[test]
+    fn like_wildcards_match_themselves() {
+        let query = SearchQuery::parse(Some(r"100%_off\now"), None, None).unwrap();
+        assert_eq!(query.like_pattern(), r"100\%\_off\\now");
     }
 }
