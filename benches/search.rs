@@ -161,35 +161,76 @@ fn misspell(title: &str, edits: usize) -> String {
 }
 
 /// A varied catalog in several languages: titles mix real words (with accents) and made-up
-/// ones from syllables; popularity follows a Zipf-like curve.
+/// ones from syllables; popularity follows a Zipf-like curve. Loaded set-based: the search
+/// triggers and the large tables' secondary indexes are set aside during the load (one
+/// `UPDATE` per credited song would take minutes), the search text is computed in one
+/// aggregated join, and the indexes are built afterwards in one pass each.
 async fn generate(app: &BenchApp, songs: i64, artists: i64, users: i64) -> anyhow::Result<()> {
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "select i.indexname, i.indexdef from pg_indexes i
+          where i.schemaname = 'public' and i.tablename in ('songs', 'artistsongs', 'artists', 'users')
+            and not exists (select 1 from pg_constraint c where c.conname = i.indexname)",
+    )
+    .fetch_all(&app.state.db)
+    .await?;
+    let drop_indexes: String = indexes
+        .iter()
+        .map(|(name, _)| format!("drop index {name};\n"))
+        .collect();
+    let create_indexes: String = indexes
+        .iter()
+        .map(|(_, definition)| format!("{definition};\n"))
+        .collect();
     let script = format!(
-        "create function pg_temp.pseudo(n bigint) returns text language sql immutable as $$
-           select initcap(s[1 + (n % 36)::int] || s[1 + ((n / 36) % 36)::int] || s[1 + ((n / 1296) % 36)::int])
-             from (select array['ka','lé','mo','rü','sa','ñu','ti','bo','zé','ra','vin','dor','mi','ké','lu','pa','shi','nö','ta','re','go','fa','xi','ba','do','ël','ru','ha','ne','qu','ost','ben','tra','sel','mar','wy'] as s) c
+        "set maintenance_work_mem = '1GB';
+         set max_parallel_maintenance_workers = 2;
+         create function pg_temp.syllable(m bigint) returns text language sql immutable as $$
+           select c[1 + (m % 26)::int] || v[1 + ((m / 26) % 16)::int] || k[1 + ((m / 416) % 12)::int]
+             from (select array['k','l','m','r','s','ñ','t','b','z','v','d','g','p','sh','n','f','x','h','qu','w','tr','bl','st','ch','j','y'] as c,
+                          array['a','e','i','o','u','é','ü','ö','ä','ë','y','ai','ou','ó','å','ie'] as v,
+                          array['','','','n','r','l','s','k','m','nd','st','x'] as k) c
+         $$;
+         -- A made-up name of two or three syllables, spread by a hash so neighbours differ.
+         create function pg_temp.pseudo(n bigint) returns text language sql immutable as $$
+           select initcap(pg_temp.syllable(abs(hashint8extended(n, 1))) || pg_temp.syllable(abs(hashint8extended(n, 2)))
+                  || case when abs(hashint8extended(n, 3)) % 3 = 0 then pg_temp.syllable(abs(hashint8extended(n, 4))) else '' end)
          $$;
          create function pg_temp.word(n bigint) returns text language sql immutable as $$
            select w[1 + (n % 68)::int] from (select array['yellow','submarine','midnight','train','blue','monday','corazón','canción','été','noir','liebe','straße','saudade','coração','amor','night','fire','rain','dream','ciudad','lumière','herz','sonne','mañana','noche','río','fleur','mädchen','über','paixão','river','heart','love','golden','silver','wild','lonely','dancing','forever','summer','winter','rêve','fenêtre','schön','tränen','luz','sombra','fuego','ocean','city','lights','zomer','regen','hjärta','kärlek','sogno','notte','stella','cuore','mare','vento','ventana','camino','estrella','whisper','thunder','velvet','echo'] as w) c
          $$;
+         alter table songs disable trigger user;
+         alter table artistsongs disable trigger user;
+         {drop_indexes}
          insert into users (userid, name, email, password)
          select md5(n::text)::uuid, pg_temp.pseudo(n * 7) || ' ' || pg_temp.pseudo(n * 13 + 5), 'u' || n || '@gen.test', 'x'
            from generate_series(1, {users}) n;
          insert into artists (artistid, name)
          select md5('a' || n)::uuid, pg_temp.pseudo(n * 11 + 3) || case when n % 3 = 0 then ' ' || pg_temp.pseudo(n * 17 + 1) else '' end
            from generate_series(1, {artists}) n;
-         alter table songs disable trigger songs_search_text;
-         insert into songs (title, fileurl, filepublicid, ownerid, category, playcount)
-         select initcap(pg_temp.word(k)) || ' ' || pg_temp.pseudo(k * 31 + 7)
-                || case when k % 2 = 0 then ' ' || pg_temp.word(k / 68) else '' end,
-                'f', 'k', md5((1 + k % {users})::text)::uuid, 'Music', (1000000 / (1 + k % 5000))::bigint
+         create temporary table generated on commit drop as
+         select gen_random_uuid() as songid,
+                initcap(pg_temp.word(k)) || ' ' || pg_temp.pseudo(k * 31 + 7)
+                  || case when k % 2 = 0 then ' ' || pg_temp.word(k / 68) else '' end as title,
+                md5((1 + k % {users})::text)::uuid as ownerid,
+                md5('a' || (1 + (abs(hashtext(k::text)) % {artists})))::uuid as artistid,
+                (1000000 / (1 + k % 5000))::bigint as playcount
            from generate_series(1, {songs}) k;
+         insert into songs (songid, title, fileurl, filepublicid, ownerid, category, playcount, searchtext)
+         select g.songid, g.title, 'f', 'k', g.ownerid, 'Music', g.playcount, ampli_normalize(g.title || ' ' || a.name)
+           from generated g join artists a on a.artistid = g.artistid;
          insert into artistsongs (artistid, songid, role)
-         select md5('a' || (1 + (abs(hashtext(songid::text)) % {artists})))::uuid, songid, 'Primary' from songs;
-         update songs set searchtext = ampli_song_search_text(songid, title);
-         alter table songs enable trigger songs_search_text;
-         analyze;"
+         select artistid, songid, 'Primary' from generated;
+         {create_indexes}
+         alter table songs enable trigger user;
+         alter table artistsongs enable trigger user;"
     );
+    // One transaction, so the temporary table lives exactly as long as the load.
+    let mut tx = app.state.db.begin().await?;
     sqlx::raw_sql(sqlx::AssertSqlSafe(script))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    sqlx::raw_sql("vacuum analyze songs, artistsongs, artists, users")
         .execute(&app.state.db)
         .await?;
     Ok(())

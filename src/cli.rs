@@ -34,6 +34,25 @@ pub enum Command {
     Migrate,
     /// Fill an empty instance with a few users, artists and short songs it composes itself.
     Demo,
+    /// Move an earlier MongoDB-based Ampli into this one (safe to run again).
+    ///
+    /// --from is a mongodump directory, a folder of mongoexport files (Extended JSON, one
+    /// document a line) or a mongodb:// URI naming the database. Every document is imported or
+    /// listed in the report with the reason it was not.
+    ImportMongo {
+        /// Where the MongoDB data is.
+        #[arg(long)]
+        from: String,
+        /// Read and check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the full JSON report here.
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+        /// No progress on standard error.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Operator tasks on accounts. Passwords are read from standard input, never from flags.
     #[command(subcommand)]
     Admin(AdminCommand),

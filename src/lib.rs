@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod discovery;
 pub mod http;
+pub mod import;
 pub mod jobs;
 pub mod library;
 pub mod mail;

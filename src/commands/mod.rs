@@ -14,5 +14,19 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Migrate => migrate::run(config).await,
         Command::Admin(command) => admin::run(command, config).await,
         Command::Demo => demo::run(config).await,
+        Command::ImportMongo {
+            from,
+            dry_run,
+            report,
+            quiet,
+        } => {
+            let options = crate::import::ImportOptions {
+                from,
+                dry_run,
+                report,
+                quiet,
+            };
+            crate::import::run(options, config).await
+        }
     }
 }

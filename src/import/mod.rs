@@ -1,0 +1,135 @@
+//! `ampli import-mongo`: moves an earlier MongoDB-based Ampli into PostgreSQL.
+//!
+//! Read every collection (`source`), turn documents into rows and account for everything that
+//! does not become one (`plan`, `report`), write the rows in batches that are safe to repeat
+//! (`write`), and check PostgreSQL against the plan (`verify`).
+
+mod fields;
+pub mod ids;
+mod plan;
+mod progress;
+pub mod report;
+mod source;
+mod verify;
+mod write;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use sqlx::PgPool;
+
+use crate::config::Config;
+use crate::db::{self, Database};
+use progress::Progress;
+use report::Report;
+use source::{COLLECTIONS, Source};
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub from: String,
+    pub dry_run: bool,
+    pub report: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+pub async fn run(options: ImportOptions, config: Config) -> anyhow::Result<()> {
+    let source = Source::open(&options.from)?;
+    let database = Database::open_for_tool(&config).await?;
+    let result = import(&options, &source, &database.pool).await;
+    database.close().await?;
+    let report = result?;
+    println!("{}", report.summary());
+    println!(
+        "{} documents in {:.1} s ({:.0} a second){}",
+        report.documents_read(),
+        report.seconds,
+        report.documents_per_second,
+        if options.dry_run {
+            "; dry run: nothing written"
+        } else {
+            ""
+        }
+    );
+    if let Some(path) = &options.report {
+        let json = serde_json::to_vec_pretty(&report)?;
+        std::fs::write(path, json)
+            .with_context(|| format!("writing the report to {}", path.display()))?;
+        println!("report: {}", path.display());
+    }
+    if !report.balanced() {
+        bail!("the report's counts do not add up; this is a bug in the importer");
+    }
+    if report.verified == Some(false) {
+        bail!("verification found fewer rows than were written (see MISMATCH above)");
+    }
+    Ok(())
+}
+
+/// Does the whole import (or dry run) and answers its report.
+pub async fn import(
+    options: &ImportOptions,
+    source: &Source,
+    pool: &PgPool,
+) -> anyhow::Result<Report> {
+    let started = Instant::now();
+    let mut progress = Progress::new(options.quiet);
+    progress.say(format!("reading {}", source.describe()));
+    let mut collections = HashMap::new();
+    for name in COLLECTIONS {
+        let collection = source.read(name).await?;
+        progress.say(format!(
+            "  {name}: {} documents{}",
+            collection.documents.len(),
+            if collection.unreadable.is_empty() {
+                String::new()
+            } else {
+                format!(", {} unreadable", collection.unreadable.len())
+            }
+        ));
+        collections.insert(name, collection);
+    }
+    if !options.dry_run {
+        db::migrate(pool).await?;
+    }
+    let target = plan::Target {
+        foreign_emails: foreign_emails(pool).await?,
+        now: Utc::now(),
+    };
+    let mut report = Report {
+        source: source.describe(),
+        dry_run: options.dry_run,
+        ..Report::default()
+    };
+    let plan = plan::build(&collections, &target, &mut report);
+    drop(collections);
+    if !options.dry_run {
+        write::write(pool, &plan, &mut progress).await?;
+        progress.say("verifying");
+        let checks = verify::verify(pool, &plan, &report.rows).await?;
+        report.verified = Some(checks.values().all(|c| c.expected == c.found));
+        report.verification = Some(checks);
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    report.documents_per_second = report.documents_read() as f64 / report.seconds.max(1e-9);
+    Ok(report)
+}
+
+/// Lower-cased addresses of accounts the importer did not make; none before migrations ran.
+async fn foreign_emails(pool: &PgPool) -> anyhow::Result<HashSet<String>> {
+    let migrated: bool = sqlx::query_scalar("select to_regclass('public.users') is not null")
+        .fetch_one(pool)
+        .await?;
+    if !migrated {
+        return Ok(HashSet::new());
+    }
+    let emails: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select lower(trim(email)) from users where not {}",
+        ids::sql_is_imported("userid")
+    )))
+    .fetch_all(pool)
+    .await?;
+    Ok(emails.into_iter().collect())
+}

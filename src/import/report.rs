@@ -1,0 +1,197 @@
+//! The import's account of itself: for every collection how many documents were read,
+//! imported and skipped (and why), for every array of references how many became rows and why
+//! the others did not, each skipped document and dropped reference by id, each value changed on
+//! the way in, and the verification against PostgreSQL. `read = imported + skipped` for every
+//! collection and `read = imported + dropped` for every reference array.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+#[derive(Debug, Default, Serialize)]
+pub struct Counts {
+    pub read: u64,
+    pub imported: u64,
+    pub skipped: u64,
+    pub reasons: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Skipped {
+    pub collection: &'static str,
+    /// The document's `_id`, or where it was in the source when it has none.
+    pub id: String,
+    pub reason: &'static str,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Dropped {
+    /// `collection.field`, e.g. `users.followers`.
+    pub reference: &'static str,
+    pub id: String,
+    pub target: String,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Adjusted {
+    pub collection: &'static str,
+    pub id: String,
+    pub field: &'static str,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TableCheck {
+    pub expected: u64,
+    pub found: u64,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub source: String,
+    pub dry_run: bool,
+    pub documents: BTreeMap<&'static str, Counts>,
+    pub references: BTreeMap<&'static str, Counts>,
+    /// Rows the import writes (or, in a dry run, would write), by table.
+    pub rows: BTreeMap<&'static str, u64>,
+    pub skipped: Vec<Skipped>,
+    pub dropped: Vec<Dropped>,
+    pub adjusted: Vec<Adjusted>,
+    /// Rows found in PostgreSQL after the import, beside those expected; absent in a dry run.
+    pub verification: Option<BTreeMap<&'static str, TableCheck>>,
+    pub verified: Option<bool>,
+    pub seconds: f64,
+    pub documents_per_second: f64,
+}
+
+impl Report {
+    pub fn read(&mut self, collection: &'static str, count: usize) {
+        self.documents.entry(collection).or_default().read += count as u64;
+    }
+
+    pub fn imported(&mut self, collection: &'static str) {
+        self.documents.entry(collection).or_default().imported += 1;
+    }
+
+    pub fn skip(
+        &mut self,
+        collection: &'static str,
+        id: impl ToString,
+        reason: &'static str,
+        detail: impl Into<String>,
+    ) {
+        let counts = self.documents.entry(collection).or_default();
+        counts.skipped += 1;
+        *counts.reasons.entry(reason).or_default() += 1;
+        self.skipped.push(Skipped {
+            collection,
+            id: id.to_string(),
+            reason,
+            detail: detail.into(),
+        });
+    }
+
+    pub fn reference_kept(&mut self, reference: &'static str) {
+        let counts = self.references.entry(reference).or_default();
+        counts.read += 1;
+        counts.imported += 1;
+    }
+
+    pub fn reference_dropped(
+        &mut self,
+        reference: &'static str,
+        id: impl ToString,
+        target: impl ToString,
+        reason: &'static str,
+    ) {
+        let counts = self.references.entry(reference).or_default();
+        counts.read += 1;
+        counts.skipped += 1;
+        *counts.reasons.entry(reason).or_default() += 1;
+        self.dropped.push(Dropped {
+            reference,
+            id: id.to_string(),
+            target: target.to_string(),
+            reason,
+        });
+    }
+
+    pub fn adjust(
+        &mut self,
+        collection: &'static str,
+        id: impl ToString,
+        field: &'static str,
+        note: impl Into<String>,
+    ) {
+        self.adjusted.push(Adjusted {
+            collection,
+            id: id.to_string(),
+            field,
+            note: note.into(),
+        });
+    }
+
+    pub fn documents_read(&self) -> u64 {
+        self.documents.values().map(|c| c.read).sum()
+    }
+
+    /// Whether every collection's and every reference array's counts add up.
+    pub fn balanced(&self) -> bool {
+        self.documents
+            .values()
+            .chain(self.references.values())
+            .all(|c| {
+                c.read == c.imported + c.skipped && c.skipped == c.reasons.values().sum::<u64>()
+            })
+    }
+
+    /// A few lines for the terminal; the JSON report has everything.
+    pub fn summary(&self) -> String {
+        let mut lines = Vec::new();
+        for (name, c) in &self.documents {
+            let reasons: Vec<String> = c.reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            lines.push(format!(
+                "  {name:<24} read {:>9}  imported {:>9}  skipped {:>7}{}",
+                c.read,
+                c.imported,
+                c.skipped,
+                if reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", reasons.join(", "))
+                }
+            ));
+        }
+        for (name, c) in &self.references {
+            let reasons: Vec<String> = c.reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            lines.push(format!(
+                "  {name:<24} refs {:>9}  kept     {:>9}  dropped {:>7}{}",
+                c.read,
+                c.imported,
+                c.skipped,
+                if reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", reasons.join(", "))
+                }
+            ));
+        }
+        if let Some(checks) = &self.verification {
+            for (table, check) in checks {
+                lines.push(format!(
+                    "  verify {table:<17} expected {:>9}  found {:>9}{}",
+                    check.expected,
+                    check.found,
+                    if check.expected == check.found {
+                        ""
+                    } else {
+                        "  MISMATCH"
+                    }
+                ));
+            }
+        }
+        lines.join("\n")
+    }
+}

@@ -1,0 +1,313 @@
+//! Rows into PostgreSQL: multi-row `INSERT … SELECT FROM unnest(…)` statements of a few
+//! thousand rows, each batch in its own transaction. Every id is derived from the source, so a
+//! batch written twice (an import stopped and run again) converges on the same rows: conflicts
+//! update only rows the importer made, and only when something differs.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use super::ids::sql_is_imported;
+use super::plan::{Plan, PlaylistRow};
+use super::progress::Progress;
+
+const BATCH: usize = 5_000;
+
+async fn begin(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    // Keep the source's UpdatedAt through the seed's "touch on update" trigger (migration 8).
+    sqlx::query("select set_config('ampli.keep_timestamps', 'on', true)")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+fn column<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
+    rows.iter().map(f).collect()
+}
+
+pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyhow::Result<()> {
+    progress.stage("users", plan.users.len());
+    for rows in plan.users.chunks(BATCH) {
+        let mut tx = begin(pool).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into users (userid, name, email, password, verified, avatarurl, avatarpublicid, createdat, updatedat)
+             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])
+             on conflict (userid) do update set
+                 name = excluded.name, email = excluded.email, password = excluded.password, verified = excluded.verified,
+                 avatarurl = excluded.avatarurl, avatarpublicid = excluded.avatarpublicid,
+                 createdat = excluded.createdat, updatedat = excluded.updatedat
+             where {} and (users.name, users.email, users.password, users.verified, users.avatarurl, users.avatarpublicid, users.createdat, users.updatedat)
+                   is distinct from (excluded.name, excluded.email, excluded.password, excluded.verified, excluded.avatarurl, excluded.avatarpublicid, excluded.createdat, excluded.updatedat)",
+            sql_is_imported("users.userid")
+        )))
+        .bind(column(rows, |r| r.id))
+        .bind(column(rows, |r| r.name.clone()))
+        .bind(column(rows, |r| r.email.clone()))
+        .bind(column(rows, |r| r.password.clone()))
+        .bind(column(rows, |r| r.verified))
+        .bind(column(rows, |r| r.avatar_url.clone()))
+        .bind(column(rows, |r| r.avatar_public_id.clone()))
+        .bind(column(rows, |r| r.created))
+        .bind(column(rows, |r| r.updated))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        progress.advance(rows.len());
+    }
+
+    progress.stage("artists", plan.artists.len());
+    for rows in plan.artists.chunks(BATCH) {
+        let mut tx = begin(pool).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into artists (artistid, name, userid, createdby, createdat, updatedat)
+             select a, n, u, u, c, c from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[]) as x(a, n, u, c)
+             on conflict (artistid) do update set name = excluded.name
+             where {} and artists.name is distinct from excluded.name",
+            sql_is_imported("artists.artistid")
+        )))
+        .bind(column(rows, |r| r.id))
+        .bind(column(rows, |r| r.name.clone()))
+        .bind(column(rows, |r| r.user))
+        .bind(column(rows, |r| r.created))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        progress.advance(rows.len());
+    }
+
+    progress.stage("songs", plan.songs.len());
+    for rows in plan.songs.chunks(BATCH) {
+        let mut tx = begin(pool).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat)
+             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::timestamptz[], $11::timestamptz[])
+             on conflict (songid) do update set
+                 title = excluded.title, about = excluded.about, category = excluded.category,
+                 fileurl = excluded.fileurl, filepublicid = excluded.filepublicid,
+                 posterurl = excluded.posterurl, posterpublicid = excluded.posterpublicid,
+                 createdat = excluded.createdat, updatedat = excluded.updatedat
+             where {} and (songs.title, songs.about, songs.category, songs.fileurl, songs.filepublicid, songs.posterurl, songs.posterpublicid, songs.createdat, songs.updatedat)
+                   is distinct from (excluded.title, excluded.about, excluded.category, excluded.fileurl, excluded.filepublicid, excluded.posterurl, excluded.posterpublicid, excluded.createdat, excluded.updatedat)",
+            sql_is_imported("songs.songid")
+        )))
+        .bind(column(rows, |r| r.id))
+        .bind(column(rows, |r| r.title.clone()))
+        .bind(column(rows, |r| r.about.clone()))
+        .bind(column(rows, |r| r.category.to_owned()))
+        .bind(column(rows, |r| r.file_url.clone()))
+        .bind(column(rows, |r| r.file_public_id.clone()))
+        .bind(column(rows, |r| r.poster_url.clone()))
+        .bind(column(rows, |r| r.poster_public_id.clone()))
+        .bind(column(rows, |r| r.owner))
+        .bind(column(rows, |r| r.created))
+        .bind(column(rows, |r| r.updated))
+        .execute(&mut *tx)
+        .await?;
+        // The owner's credit; its statement trigger refreshes these songs' search text once.
+        sqlx::query(
+            "insert into artistsongs (artistid, songid, role, createdat)
+             select a, s, 'Primary', c from unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) as x(a, s, c)
+             on conflict (artistid, songid) do nothing",
+        )
+        .bind(column(rows, |r| r.artist))
+        .bind(column(rows, |r| r.id))
+        .bind(column(rows, |r| r.created))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        progress.advance(rows.len());
+    }
+
+    write_playlists(pool, &plan.playlists, false, progress).await?;
+    write_playlists(pool, &plan.auto_playlists, true, progress).await?;
+
+    for (table, rows) in [("favorites", &plan.favorites), ("likes", &plan.likes)] {
+        progress.stage(table, rows.len());
+        for rows in rows.chunks(BATCH * 4) {
+            let mut tx = begin(pool).await?;
+            // A pair already there (liked again in the new Ampli) stays as it is.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "insert into {table} ({id}, userid, songid, createdat)
+                 select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])
+                 on conflict do nothing",
+                id = if table == "likes" {
+                    "likeid"
+                } else {
+                    "favoriteid"
+                }
+            )))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.user))
+            .bind(column(rows, |r| r.song))
+            .bind(column(rows, |r| r.at))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            progress.advance(rows.len());
+        }
+    }
+
+    progress.stage("history", plan.history.len());
+    for rows in plan.history.chunks(BATCH * 4) {
+        let mut tx = begin(pool).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into history (historyid, userid, songid, progress, lastplayedat)
+             select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[])
+             on conflict (userid, songid) do update set progress = excluded.progress, lastplayedat = excluded.lastplayedat
+             where {} and (history.progress, history.lastplayedat) is distinct from (excluded.progress, excluded.lastplayedat)",
+            sql_is_imported("history.historyid")
+        )))
+        .bind(column(rows, |r| r.id))
+        .bind(column(rows, |r| r.user))
+        .bind(column(rows, |r| r.song))
+        .bind(column(rows, |r| r.progress))
+        .bind(column(rows, |r| r.at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        progress.advance(rows.len());
+    }
+
+    progress.stage("userfollowers", plan.follows.len());
+    for rows in plan.follows.chunks(BATCH * 4) {
+        let mut tx = begin(pool).await?;
+        sqlx::query(
+            "insert into userfollowers (followerid, followingid, createdat)
+             select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[])
+             on conflict do nothing",
+        )
+        .bind(column(rows, |r| r.follower))
+        .bind(column(rows, |r| r.following))
+        .bind(column(rows, |r| r.at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        progress.advance(rows.len());
+    }
+
+    progress.stage("usertokens", plan.sessions.len());
+    for rows in plan.sessions.chunks(BATCH) {
+        let mut tx = begin(pool).await?;
+        sqlx::query(
+            "insert into usertokens (tokenid, userid, token, devicename, createdat, lastusedat, expiresat)
+             select t, u, h, 'Signed in on the earlier Ampli', c, c, e
+               from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[]) as x(t, u, h, c, e)
+             on conflict (tokenid) do nothing",
+        )
+        .bind(column(rows, |r| r.id))
+        .bind(column(rows, |r| r.user))
+        .bind(column(rows, |r| r.token_hash.clone()))
+        .bind(column(rows, |r| r.created))
+        .bind(column(rows, |r| r.expires))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        progress.advance(rows.len());
+    }
+    progress.done();
+    Ok(())
+}
+
+/// Playlists and their items. The items of a playlist are replaced whole in the batch that
+/// writes it, so a re-run puts them back in the source's order whatever happened between.
+async fn write_playlists(
+    pool: &PgPool,
+    playlists: &[PlaylistRow],
+    auto: bool,
+    progress: &mut Progress,
+) -> anyhow::Result<()> {
+    let (table, items) = if auto {
+        ("autogeneratedplaylists", "autogeneratedplaylistitems")
+    } else {
+        ("playlists", "playlistitems")
+    };
+    progress.stage(table, playlists.len());
+    for rows in playlists.chunks(BATCH) {
+        let mut tx = begin(pool).await?;
+        if auto {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "insert into autogeneratedplaylists (playlistid, title, category, createdat, updatedat)
+                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+                 on conflict (playlistid) do update set title = excluded.title, category = excluded.category,
+                     createdat = excluded.createdat, updatedat = excluded.updatedat
+                 where {}",
+                sql_is_imported("autogeneratedplaylists.playlistid")
+            )))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.title.clone()))
+            .bind(column(rows, |r| r.category.map(str::to_owned)))
+            .bind(column(rows, |r| r.created))
+            .bind(column(rows, |r| r.updated))
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "insert into playlists (playlistid, title, visibility, ownerid, createdat, updatedat)
+                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[], $6::timestamptz[])
+                 on conflict (playlistid) do update set title = excluded.title, visibility = excluded.visibility,
+                     createdat = excluded.createdat, updatedat = excluded.updatedat
+                 where {}",
+                sql_is_imported("playlists.playlistid")
+            )))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.title.clone()))
+            .bind(column(rows, |r| r.visibility.map(str::to_owned)))
+            .bind(column(rows, |r| r.owner))
+            .bind(column(rows, |r| r.created))
+            .bind(column(rows, |r| r.updated))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let ids = column(rows, |r| r.id);
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "delete from {items} where playlistid = any($1)"
+        )))
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+        let (mut playlist, mut song, mut position, mut item, mut added): (
+            Vec<Uuid>,
+            Vec<Uuid>,
+            Vec<i32>,
+            Vec<Uuid>,
+            Vec<DateTime<Utc>>,
+        ) = Default::default();
+        for row in rows {
+            for (index, song_id) in row.songs.iter().enumerate() {
+                playlist.push(row.id);
+                song.push(*song_id);
+                position.push(index as i32);
+                item.push(super::ids::derived(items, &[row.id], index as u64));
+                added.push(row.updated);
+            }
+        }
+        if auto {
+            sqlx::query(
+                "insert into autogeneratedplaylistitems (playlistitemid, playlistid, songid, position)
+                 select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[])",
+            )
+            .bind(&item)
+            .bind(&playlist)
+            .bind(&song)
+            .bind(&position)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "insert into playlistitems (playlistitemid, playlistid, songid, position, addedat)
+                 select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[])",
+            )
+            .bind(&item)
+            .bind(&playlist)
+            .bind(&song)
+            .bind(&position)
+            .bind(&added)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        progress.advance(rows.len());
+    }
+    Ok(())
+}
