@@ -10,6 +10,7 @@ mod plan;
 mod progress;
 pub mod report;
 mod source;
+pub use source::Source;
 mod verify;
 mod write;
 
@@ -25,7 +26,7 @@ use crate::config::Config;
 use crate::db::{self, Database};
 use progress::Progress;
 use report::Report;
-use source::{COLLECTIONS, Source};
+use source::COLLECTIONS;
 
 #[derive(Debug, Clone)]
 pub struct ImportOptions {

@@ -381,16 +381,7 @@ fn songs(collection: &Collection, users: &Known, report: &mut Report, plan: &mut
                     "owner {}",
                     document.get("owner").map(describe).unwrap_or_default()
                 );
-                report.skip(
-                    C,
-                    id.to_hex(),
-                    if reason == "invalid_id" {
-                        "invalid_owner"
-                    } else {
-                        reason
-                    },
-                    detail,
-                );
+                report.skip(C, id.to_hex(), owner_reason(reason), detail);
                 known.skipped.insert(id);
                 continue;
             }
@@ -657,17 +648,22 @@ fn owner(document: &Document, users: &Known) -> Result<Uuid, (&'static str, Stri
     match document.get("owner").map(|o| users.resolve(o)) {
         Some(Ok((_, owner))) => Ok(owner),
         Some(Err(reason)) => Err((
-            if reason == "invalid_id" {
-                "invalid_owner"
-            } else {
-                reason
-            },
+            owner_reason(reason),
             format!(
                 "owner {}",
                 document.get("owner").map(describe).unwrap_or_default()
             ),
         )),
         None => Err(("invalid_owner", "no owner".to_owned())),
+    }
+}
+
+/// Why a document whose owner did not become a user is skipped.
+fn owner_reason(reason: &'static str) -> &'static str {
+    match reason {
+        "dangling_reference" => "dangling_owner",
+        "target_skipped" => "owner_skipped",
+        _ => "invalid_owner",
     }
 }
 

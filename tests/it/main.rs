@@ -9,6 +9,7 @@ mod cli;
 mod discovery;
 mod embedded;
 mod http_errors;
+mod import;
 mod library;
 mod migrations;
 mod operations;
