@@ -3,6 +3,7 @@
 //! normalised text (migration 7).
 
 mod query;
+pub mod sql;
 
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
@@ -75,10 +76,7 @@ async fn search(
 ) -> Result<ApiJson<SearchResults>, ApiError> {
     let query = SearchQuery::parse(params.q.as_deref(), params.kinds.as_deref(), params.limit)?;
     let mut tx = state.db.begin().await?;
-    // Loose enough for two typos in a short title, tight enough to keep candidate sets small.
-    sqlx::raw_sql("set local pg_trgm.similarity_threshold = 0.3; set local pg_trgm.word_similarity_threshold = 0.6;")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::raw_sql(sql::THRESHOLDS).execute(&mut *tx).await?;
     let mut results = SearchResults::default();
     if query.kinds.songs {
         let ids = song_ids(&mut tx, &query).await?;
@@ -99,49 +97,27 @@ async fn search(
     Ok(ApiJson(results))
 }
 
-/// Songs whose title is close to the query (typos), whose title and artists are (word order
-/// free), or that contain it (as you type). Each condition is served by a trigram index; the
-/// rank is the best similarity, a bonus for containing the query, and popularity.
 async fn song_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Result<Vec<Uuid>> {
-    sqlx::query_scalar(
-        "select s.songid from songs s
-          where ampli_normalize(s.title) % ampli_normalize($1)
-             or s.searchtext % ampli_normalize($1)
-             or s.searchtext like '%' || ampli_normalize($3) || '%'
-          order by greatest(similarity(ampli_normalize(s.title), ampli_normalize($1)),
-                            similarity(s.searchtext, ampli_normalize($1)))
-                   + case when s.searchtext like ampli_normalize($3) || '%' then 0.5
-                          when s.searchtext like '%' || ampli_normalize($3) || '%' then 0.3
-                          else 0 end
-                   + 0.03 * ln(1 + coalesce(s.playcount, 0)) desc,
-                   s.songid
-          limit $2",
-    )
-    .bind(&query.text)
-    .bind(query.limit)
-    .bind(query.like_pattern())
-    .fetch_all(&mut *tx)
-    .await
+    sqlx::query_scalar(sql::SONGS)
+        .bind(&query.text)
+        .bind(query.limit)
+        .bind(query.like_pattern())
+        .fetch_all(&mut *tx)
+        .await
 }
 
-/// Artists or users by name; `table` and `id` come from the two fixed call sites above.
+/// Artists or users by name.
 async fn named(
     tx: &mut PgConnection,
     table: &'static str,
     id: &'static str,
     query: &SearchQuery,
 ) -> sqlx::Result<Vec<NamedResult>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {id} as id, name, avatarurl as avatar_url from {table}
-          where ampli_normalize(name) % ampli_normalize($1) or ampli_normalize($1) <% ampli_normalize(name)
-          order by greatest(similarity(ampli_normalize(name), ampli_normalize($1)),
-                            word_similarity(ampli_normalize($1), ampli_normalize(name))) desc, {id}
-          limit $2"
-    )))
-    .bind(&query.text)
-    .bind(query.limit)
-    .fetch_all(&mut *tx)
-    .await
+    sqlx::query_as(sqlx::AssertSqlSafe(sql::named(table, id)))
+        .bind(&query.text)
+        .bind(query.limit)
+        .fetch_all(&mut *tx)
+        .await
 }
 
 async fn playlists(
@@ -149,17 +125,10 @@ async fn playlists(
     query: &SearchQuery,
     viewer: Option<Uuid>,
 ) -> sqlx::Result<Vec<PlaylistResult>> {
-    sqlx::query_as(
-        "select playlistid as id, title, visibility, ownerid as owner_id from playlists
-          where (visibility = 'public' or ownerid = $3)
-            and (ampli_normalize(title) % ampli_normalize($1) or ampli_normalize($1) <% ampli_normalize(title))
-          order by greatest(similarity(ampli_normalize(title), ampli_normalize($1)),
-                            word_similarity(ampli_normalize($1), ampli_normalize(title))) desc, playlistid
-          limit $2",
-    )
-    .bind(&query.text)
-    .bind(query.limit)
-    .bind(viewer)
-    .fetch_all(&mut *tx)
-    .await
+    sqlx::query_as(sql::PLAYLISTS)
+        .bind(&query.text)
+        .bind(query.limit)
+        .bind(viewer)
+        .fetch_all(&mut *tx)
+        .await
 }

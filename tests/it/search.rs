@@ -175,3 +175,73 @@ async fn bad_queries_get_a_stable_code_or_a_clamped_answer() {
     let limited = app.get("/api/v1/search?q=x&limit=0&type=songs").await;
     assert_eq!(limited.status, 200);
 }
+
+/// The plans of the statements the route runs, on tables large enough for the planner to
+/// prefer an index: every branch is a trigram index scan, never a sequential scan.
+#[tokio::test]
+async fn every_search_statement_is_served_by_a_trigram_index() {
+    use ampli::search::sql;
+    let app = TestApp::new().await;
+    let pool = &app.db.pool;
+    sqlx::raw_sql(
+        "insert into users (name, email, password)
+           select 'listener ' || md5(n::text), 'l' || n || '@plan.test', 'x' from generate_series(1, 20000) n;
+         insert into artists (name) select 'artist ' || md5(n::text) from generate_series(1, 20000) n;
+         insert into songs (title, fileurl, filepublicid, ownerid)
+           select 'song ' || md5(n::text), 'f', 'k', (select userid from users limit 1) from generate_series(1, 30000) n;
+         insert into playlists (title, ownerid, visibility)
+           select 'mix ' || md5(n::text), (select userid from users limit 1), 'public' from generate_series(1, 20000) n;
+         analyze users, artists, songs, playlists;",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    enum Third {
+        None,
+        Like(&'static str),
+        Viewer(uuid::Uuid),
+    }
+    let explain = |statement: String, query: &'static str, third: Third| async move {
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::raw_sql(sql::THRESHOLDS)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let mut explain = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {statement}")))
+            .bind(query)
+            .bind(10_i64);
+        match third {
+            Third::None => {}
+            Third::Like(like) => explain = explain.bind(like),
+            Third::Viewer(viewer) => explain = explain.bind(viewer),
+        }
+        let lines: Vec<String> = explain.fetch_all(&mut *tx).await.unwrap();
+        lines.join("\n")
+    };
+    for query in ["yelow submarin", "yell", "beyonce"] {
+        let plan = explain(sql::SONGS.to_owned(), query, Third::Like(query)).await;
+        assert!(!plan.contains("Seq Scan"), "{query}: {plan}");
+        for index in ["idx_songs_title_norm_trgm", "idx_songs_search_trgm"] {
+            assert!(plan.contains(index), "{query}: {index} in {plan}");
+        }
+        for (table, id, index) in [
+            ("artists", "artistid", "idx_artists_search_trgm"),
+            ("users", "userid", "idx_users_search_trgm"),
+        ] {
+            let plan = explain(sql::named(table, id), query, Third::None).await;
+            assert!(!plan.contains("Seq Scan"), "{query}: {plan}");
+            assert!(plan.contains(index), "{query}: {index} in {plan}");
+        }
+        let plan = explain(
+            sql::PLAYLISTS.to_owned(),
+            query,
+            Third::Viewer(uuid::Uuid::new_v4()),
+        )
+        .await;
+        assert!(!plan.contains("Seq Scan"), "{query}: {plan}");
+        assert!(
+            plan.contains("idx_playlists_search_trgm"),
+            "{query}: {plan}"
+        );
+    }
+}
