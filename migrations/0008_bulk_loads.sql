@@ -6,10 +6,14 @@
 DROP TRIGGER artist_songs_search_text ON ArtistSongs;
 DROP FUNCTION ampli_credits_search_text();
 
+-- Only songs whose text really changes are written: every write of a song re-indexes it in
+-- each of its GIN indexes, so a bulk load that already wrote the right text pays nothing here.
 CREATE FUNCTION ampli_credits_search_text_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE Songs s SET SearchText = ampli_song_search_text(s.SongID, s.Title)
-     WHERE s.SongID IN (SELECT SongID FROM changed_credits);
+    UPDATE Songs s SET SearchText = fresh.text
+      FROM (SELECT c.SongID, ampli_song_search_text(c.SongID, x.Title) AS text
+              FROM (SELECT DISTINCT SongID FROM changed_credits) c JOIN Songs x ON x.SongID = c.SongID) fresh
+     WHERE s.SongID = fresh.SongID AND s.SearchText IS DISTINCT FROM fresh.text;
     RETURN NULL;
 END;
 $$;
@@ -23,8 +27,11 @@ CREATE TRIGGER artist_songs_search_text_delete AFTER DELETE ON ArtistSongs
 -- An update can move a credit from one song to another: both songs change.
 CREATE FUNCTION ampli_credits_search_text_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE Songs s SET SearchText = ampli_song_search_text(s.SongID, s.Title)
-     WHERE s.SongID IN (SELECT SongID FROM old_credits UNION SELECT SongID FROM new_credits);
+    UPDATE Songs s SET SearchText = fresh.text
+      FROM (SELECT c.SongID, ampli_song_search_text(c.SongID, x.Title) AS text
+              FROM (SELECT SongID FROM old_credits UNION SELECT SongID FROM new_credits) c
+              JOIN Songs x ON x.SongID = c.SongID) fresh
+     WHERE s.SongID = fresh.SongID AND s.SearchText IS DISTINCT FROM fresh.text;
     RETURN NULL;
 END;
 $$;
@@ -45,3 +52,15 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
+
+-- A new song's search text is computed from its title and credits, unless the statement that
+-- inserts it computed it already (a bulk load that knows the credits it is about to write);
+-- a change of title always recomputes it.
+CREATE OR REPLACE FUNCTION ampli_songs_search_text_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' OR NEW.SearchText IS NULL THEN
+        NEW.SearchText = ampli_song_search_text(NEW.SongID, NEW.Title);
+    END IF;
+    RETURN NEW;
+END;
+$$;

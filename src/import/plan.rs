@@ -59,6 +59,8 @@ pub struct SongRow {
     pub poster_public_id: Option<String>,
     pub owner: Uuid,
     pub artist: Uuid,
+    /// The artist's name, for the song's search text.
+    pub artist_name: String,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
 }
@@ -454,6 +456,7 @@ fn songs(collection: &Collection, users: &Known, report: &mut Report, plan: &mut
             poster_public_id,
             owner: owner.1,
             artist,
+            artist_name: plan.users[user_rows[&owner.1]].name.clone(),
             created: fields::created_at(document),
             updated,
         });

@@ -80,8 +80,9 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
     for rows in plan.songs.chunks(BATCH) {
         let mut tx = begin(pool).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat)
-             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::timestamptz[], $11::timestamptz[])
+            "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat, searchtext)
+             select i, t, b, c, f, fp, p, pp, o, ca, ua, ampli_normalize(t || ' ' || a) from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::timestamptz[], $11::timestamptz[], $12::text[])
+                 as x(i, t, b, c, f, fp, p, pp, o, ca, ua, a)
              on conflict (songid) do update set
                  title = excluded.title, about = excluded.about, category = excluded.category,
                  fileurl = excluded.fileurl, filepublicid = excluded.filepublicid,
@@ -102,9 +103,11 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         .bind(column(rows, |r| r.owner))
         .bind(column(rows, |r| r.created))
         .bind(column(rows, |r| r.updated))
+        .bind(column(rows, |r| r.artist_name.clone()))
         .execute(&mut *tx)
         .await?;
-        // The owner's credit; its statement trigger refreshes these songs' search text once.
+        // The owner's credit. The songs' search text above already names the owner's artist,
+        // so the credits' statement trigger finds nothing to rewrite.
         sqlx::query(
             "insert into artistsongs (artistid, songid, role, createdat)
              select a, s, 'Primary', c from unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) as x(a, s, c)

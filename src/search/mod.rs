@@ -3,6 +3,7 @@
 //! normalised text (migration 7).
 
 mod query;
+pub mod songs;
 pub mod sql;
 
 use axum::extract::{Query, State};
@@ -14,7 +15,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::accounts::MaybeAuthUser;
-use crate::catalog::songs::store as songs;
+use crate::catalog::songs::store as song_store;
 use crate::catalog::songs::views::SongView;
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::state::AppState;
@@ -80,7 +81,7 @@ async fn search(
     let mut results = SearchResults::default();
     if query.kinds.songs {
         let ids = song_ids(&mut tx, &query).await?;
-        let mut found = songs::find_many(&state.db, &ids).await?;
+        let mut found = song_store::find_many(&state.db, &ids).await?;
         let rows = ids.iter().filter_map(|id| found.remove(id)).collect();
         results.songs = Some(crate::catalog::songs::with_viewer(&state, viewer, rows).await?);
     }
@@ -98,12 +99,7 @@ async fn search(
 }
 
 async fn song_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Result<Vec<Uuid>> {
-    sqlx::query_scalar(sql::SONGS)
-        .bind(&query.text)
-        .bind(query.limit)
-        .bind(query.like_pattern())
-        .fetch_all(&mut *tx)
-        .await
+    songs::find(tx, &query.text, &query.like_pattern(), query.limit).await
 }
 
 /// Artists or users by name.

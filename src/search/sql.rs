@@ -1,25 +1,9 @@
-//! The search statements, named so the tests can EXPLAIN exactly what the route runs.
-//! Parameters: $1 the query text, $2 the limit, $3 the query as a LIKE literal (songs) or the
-//! viewer (playlists).
+//! The artist, user and playlist statements, named so the tests can EXPLAIN exactly what the
+//! route runs (songs: `songs.rs`). Parameters: $1 the query text, $2 the limit, $3 the viewer.
 
-/// Loose enough for two typos in a short title, tight enough to keep candidate sets small.
+/// Loose enough for two typos in a short name or word, tight enough to keep candidate sets
+/// small.
 pub const THRESHOLDS: &str = "set local pg_trgm.similarity_threshold = 0.3; set local pg_trgm.word_similarity_threshold = 0.6;";
-
-/// Songs whose title is close to the query (typos), whose title and artists are (word order
-/// free), or that contain it (as you type). Each condition is served by a trigram index; the
-/// rank is the best similarity, a bonus for containing the query, and popularity.
-pub const SONGS: &str = "select s.songid from songs s
-  where ampli_normalize(s.title) % ampli_normalize($1)
-     or s.searchtext % ampli_normalize($1)
-     or s.searchtext like '%' || ampli_normalize($3) || '%'
-  order by greatest(similarity(ampli_normalize(s.title), ampli_normalize($1)),
-                    similarity(s.searchtext, ampli_normalize($1)))
-           + case when s.searchtext like ampli_normalize($3) || '%' then 0.5
-                  when s.searchtext like '%' || ampli_normalize($3) || '%' then 0.3
-                  else 0 end
-           + 0.03 * ln(1 + coalesce(s.playcount, 0)) desc,
-           s.songid
-  limit $2";
 
 /// Artists or users by name; `table` and `id` come from fixed call sites, never from input.
 pub fn named(table: &'static str, id: &'static str) -> String {
