@@ -269,13 +269,11 @@ async fn write_playlists(
         .bind(&ids)
         .execute(&mut *tx)
         .await?;
-        let (mut playlist, mut song, mut position, mut item, mut added): (
-            Vec<Uuid>,
-            Vec<Uuid>,
-            Vec<i32>,
-            Vec<Uuid>,
-            Vec<DateTime<Utc>>,
-        ) = Default::default();
+        let mut playlist: Vec<Uuid> = Vec::new();
+        let mut song: Vec<Uuid> = Vec::new();
+        let mut position: Vec<i32> = Vec::new();
+        let mut item: Vec<Uuid> = Vec::new();
+        let mut added: Vec<DateTime<Utc>> = Vec::new();
         for row in rows {
             for (index, song_id) in row.songs.iter().enumerate() {
                 playlist.push(row.id);
