@@ -23,3 +23,4 @@ pub mod social;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
+pub mod web;

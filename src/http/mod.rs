@@ -68,7 +68,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         "{}".to_owned()
     });
     with_common_layers(
-        routes.layer(axum::Extension(std::sync::Arc::new(document))),
+        routes
+            .layer(axum::Extension(std::sync::Arc::new(document)))
+            .merge(crate::web::router()),
         state,
         config,
     )

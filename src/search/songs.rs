@@ -24,6 +24,8 @@ struct Word {
     word: String,
     last: bool,
     songs: i64,
+    /// Songs in the catalog (the planner's estimate), to estimate how many match all words.
+    catalog: i64,
     prefix_songs: i64,
     spellings: Vec<String>,
     spelling_songs: Vec<i64>,
@@ -32,12 +34,13 @@ struct Word {
 /// Words, their counts, typo spellings and (last word) prefix counts, in query order.
 /// `$1` is the query text.
 pub const ANALYSE: &str = "with q as (
-    select lexeme as word, positions[1] as position,
-           positions[1] = max(positions[1]) over () as last
-      from unnest(to_tsvector('simple', ampli_normalize($1)))
+    select u.lexeme as word, u.positions[1] as position,
+           u.positions[1] = max(u.positions[1]) over () as last,
+           coalesce((select v.songs from searchvocabulary v where v.word = u.lexeme), 0)::int8 as songs
+      from unnest(to_tsvector('simple', ampli_normalize($1))) u
 )
-select q.word, q.last,
-       coalesce((select v.songs from searchvocabulary v where v.word = q.word), 0)::int8 as songs,
+select q.word, q.last, q.songs,
+       greatest((select c.reltuples from pg_class c where c.oid = 'songs'::regclass), 1)::int8 as catalog,
        case when q.last then coalesce((
            select sum(p.songs) from (
                select v.songs from searchvocabulary v
@@ -51,9 +54,11 @@ select q.word, q.last,
       select array_agg(x.word order by x.rank) as words, array_agg(x.songs::int8 order by x.rank) as songs
         from (select v.word, v.songs, row_number() over (order by similarity(v.word, q.word) desc, v.songs desc) as rank
                 from searchvocabulary v
-               where length(q.word) >= 3 and v.word % q.word and v.word <> q.word and v.songs > 0
+               where v.word % q.word and v.word <> q.word and v.songs > 0
                order by similarity(v.word, q.word) desc, v.songs desc
                limit 4) x
+       -- A word many songs hold is spelled as the catalog spells it: no typo lookup.
+       where length(q.word) >= 3 and q.songs < 20
   ) e on true
  order by q.position";
 
@@ -105,9 +110,11 @@ fn group(word: &Word) -> (String, i64) {
 }
 
 /// The strict query (every word) and, for two words or more, a relaxed one (every word but
-/// one, or either of two), each with its expected number of matches.
+/// one, or either of two), each with its expected number of matches: words are taken as
+/// independent, so all of them match `catalog × Π(matches of a word / catalog)` songs.
 fn queries(words: &[Word]) -> Vec<(String, i64)> {
     let groups: Vec<(String, i64)> = words.iter().map(group).collect();
+    let catalog = words.first().map_or(1, |w| w.catalog.max(1)) as f64;
     let all = |skip: Option<usize>| {
         let kept: Vec<&(String, i64)> = groups
             .iter()
@@ -116,8 +123,14 @@ fn queries(words: &[Word]) -> Vec<(String, i64)> {
             .map(|(_, g)| g)
             .collect();
         let text: Vec<&str> = kept.iter().map(|(t, _)| t.as_str()).collect();
-        let expected = kept.iter().map(|(_, e)| *e).min().unwrap_or(0);
-        (format!("({})", text.join(" & ")), expected)
+        let share: f64 = kept
+            .iter()
+            .map(|(_, e)| (*e as f64 / catalog).min(1.0))
+            .product();
+        (
+            format!("({})", text.join(" & ")),
+            (share * catalog).ceil() as i64,
+        )
     };
     let mut queries = vec![all(None)];
     if groups.len() >= 2 {
@@ -175,6 +188,7 @@ mod tests {
             word: word.into(),
             last,
             songs,
+            catalog: 1_000_000,
             prefix_songs: if last { 7 } else { 0 },
             spellings: spellings.iter().map(|(s, _)| s.to_string()).collect(),
             spelling_songs: spellings.iter().map(|(_, n)| *n).collect(),
@@ -189,14 +203,11 @@ mod tests {
             word("sub", true, 3, &[]),
         ];
         let queries = queries(&words);
-        assert_eq!(
-            queries[0],
-            (
-                "(('beetles' | 'beatles') & ('yelow' | 'yellow') & ('sub':*))".to_owned(),
-                10
-            )
-        );
-        assert_eq!(queries[1].1, 10 + 10 + 40);
+        // 40 × 9,000 × 10 songs out of a million match all three: one, rounded up.
+        let strict = "(('beetles' | 'beatles') & ('yelow' | 'yellow') & ('sub':*))";
+        assert_eq!(queries[0], (strict.to_owned(), 1));
+        // Leaving one word out: 9,000 × 10, 40 × 10 and 40 × 9,000, out of a million.
+        assert_eq!(queries[1].1, 1 + 1 + 1);
         assert_eq!(queries.len(), 2);
         assert_eq!(queries[1].0.matches(" & ").count(), 3);
     }

@@ -103,10 +103,10 @@ async fn resend_verification(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LoginRequest {
-    email: String,
-    password: String,
+    pub(super) email: String,
+    pub(super) password: String,
     /// A name for this device in the list of sessions, e.g. "Kitchen speaker".
-    device_name: Option<String>,
+    pub(super) device_name: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -3,6 +3,7 @@
 mod auth;
 mod me;
 mod sessions;
+mod web;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -20,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(sessions::router())
         .merge(me::router())
+        .merge(web::router())
 }
 
 /// The caller's own account.

@@ -1,0 +1,222 @@
+// The player bar: one <audio> element that outlives page changes, a queue, shuffle, repeat,
+// volume and quality; it resumes where the listener stopped, reports plays and progress, and
+// answers the keyboard and the Media Session API (lock screen, headset buttons).
+
+import { api, user } from './api.js';
+import { h, clear, duration } from './dom.js';
+
+const audio = new Audio();
+audio.preload = 'metadata';
+const state = {
+  queue: [],
+  index: -1,
+  shuffle: false,
+  repeat: 'off', // off | all | one
+  quality: localStorage.getItem('ampli.quality') || 'original',
+  counted: false,
+  lastReport: 0,
+};
+const ui = {};
+
+export function current() {
+  return state.queue[state.index] || null;
+}
+
+export function isPlaying() {
+  return !audio.paused;
+}
+
+export function audioElement() {
+  return audio;
+}
+
+/** Plays `songs[start]` with the rest of `songs` as the queue. */
+export async function playList(songs, start = 0) {
+  state.queue = songs.slice();
+  await load(start, true);
+}
+
+export function enqueue(song) {
+  state.queue.push(song);
+  render();
+}
+
+async function load(index, autoplay) {
+  if (index < 0 || index >= state.queue.length) return;
+  await reportProgress();
+  state.index = index;
+  state.counted = false;
+  const song = state.queue[index];
+  const quality = state.quality !== 'original' && (song.qualities || []).includes(state.quality)
+    ? state.quality : undefined;
+  try {
+    const stream = await api('POST', `/songs/${song.id}/stream-url`, quality ? { quality } : {});
+    audio.src = stream.url;
+  } catch (error) {
+    setStatus(error.message);
+    return;
+  }
+  const resumeAt = song.viewer?.resumeAt;
+  if (resumeAt) {
+    audio.addEventListener('loadedmetadata', () => {
+      if (resumeAt < (audio.duration || Infinity) - 2) audio.currentTime = resumeAt;
+    }, { once: true });
+  }
+  mediaSession(song);
+  render();
+  if (autoplay) audio.play().catch((error) => setStatus(error.message));
+}
+
+export function toggle() {
+  if (!current()) return;
+  if (audio.paused) audio.play().catch(() => {}); else audio.pause();
+}
+
+export function next() {
+  if (!state.queue.length) return;
+  if (state.shuffle && state.queue.length > 1) {
+    let pick = state.index;
+    while (pick === state.index) pick = Math.floor(Math.random() * state.queue.length);
+    return load(pick, true);
+  }
+  if (state.index + 1 < state.queue.length) return load(state.index + 1, true);
+  if (state.repeat === 'all') return load(0, true);
+}
+
+export function previous() {
+  if (audio.currentTime > 3) { audio.currentTime = 0; return; }
+  if (state.index > 0) load(state.index - 1, true);
+}
+
+export function seekBy(seconds) {
+  if (!current()) return;
+  audio.currentTime = Math.max(0, Math.min((audio.duration || 0), audio.currentTime + seconds));
+}
+
+async function reportProgress() {
+  const song = current();
+  if (!song || !user() || !audio.src) return;
+  state.lastReport = Date.now();
+  const progress = Math.floor(audio.currentTime || 0);
+  try { await api('PUT', `/me/history/${song.id}`, { progress }); } catch { /* best effort */ }
+}
+
+function countPlay() {
+  const song = current();
+  if (!song || state.counted) return;
+  // A play counts after 30 seconds, or half of a shorter song.
+  const enough = Math.min(30, (audio.duration || 60) / 2);
+  if (audio.currentTime >= enough) {
+    state.counted = true;
+    api('POST', `/songs/${song.id}/plays`).catch(() => {});
+  }
+}
+
+audio.addEventListener('timeupdate', () => {
+  countPlay();
+  if (Date.now() - state.lastReport > 15000) reportProgress();
+  renderTime();
+});
+audio.addEventListener('pause', () => { reportProgress(); render(); });
+audio.addEventListener('play', render);
+audio.addEventListener('ended', () => {
+  if (state.repeat === 'one') { audio.currentTime = 0; audio.play(); return; }
+  next();
+});
+audio.addEventListener('error', () => setStatus('This song cannot be played right now.'));
+
+function mediaSession(song) {
+  if (!('mediaSession' in navigator)) return;
+  navigator.mediaSession.metadata = new MediaMetadata({
+    title: song.title,
+    artist: (song.artists || []).map((a) => a.name).join(', ') || song.owner?.name || '',
+    artwork: song.posterUrl ? [{ src: song.posterUrl }] : [],
+  });
+  const handlers = {
+    play: () => audio.play(),
+    pause: () => audio.pause(),
+    previoustrack: previous,
+    nexttrack: next,
+    seekbackward: () => seekBy(-10),
+    seekforward: () => seekBy(10),
+    seekto: (details) => { audio.currentTime = details.seekTime; },
+  };
+  for (const [action, handler] of Object.entries(handlers)) {
+    try { navigator.mediaSession.setActionHandler(action, handler); } catch { /* unsupported */ }
+  }
+}
+
+function setStatus(text) {
+  if (ui.status) ui.status.textContent = text;
+}
+
+// Space plays and pauses, arrows seek, Shift+arrows change songs; not while typing.
+document.addEventListener('keydown', (event) => {
+  const target = event.target;
+  if (target.closest && target.closest('input, textarea, select, button, [contenteditable], [role="slider"]')) return;
+  if (event.key === ' ') { event.preventDefault(); toggle(); }
+  else if (event.key === 'ArrowRight') { event.preventDefault(); event.shiftKey ? next() : seekBy(5); }
+  else if (event.key === 'ArrowLeft') { event.preventDefault(); event.shiftKey ? previous() : seekBy(-5); }
+});
+
+function button(label, onclick, text, extra = {}) {
+  return h('button', { type: 'button', 'aria-label': label, title: label, onclick, ...extra }, text);
+}
+
+export function mount(container) {
+  ui.title = h('a', { class: 'now-title', href: '#' }, 'Nothing playing');
+  ui.artist = h('span', { class: 'now-artist' });
+  ui.play = button('Play', toggle, '▶', { class: 'play' });
+  ui.seek = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, 'aria-label': 'Position',
+    oninput: () => { audio.currentTime = Number(ui.seek.value); } });
+  ui.time = h('span', { class: 'time' }, '0:00 / 0:00');
+  ui.shuffle = button('Shuffle', () => { state.shuffle = !state.shuffle; render(); }, '⤮');
+  ui.repeat = button('Repeat: off', () => {
+    state.repeat = { off: 'all', all: 'one', one: 'off' }[state.repeat]; render();
+  }, '↻');
+  ui.volume = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: audio.volume, 'aria-label': 'Volume',
+    oninput: () => { audio.volume = Number(ui.volume.value); } });
+  ui.quality = h('select', { 'aria-label': 'Quality', onchange: () => {
+    state.quality = ui.quality.value;
+    localStorage.setItem('ampli.quality', state.quality);
+    const at = audio.currentTime; const playing = !audio.paused;
+    load(state.index, playing).then(() => { audio.currentTime = at; });
+  } });
+  ui.queue = h('ol', { class: 'queue', 'aria-label': 'Queue' });
+  ui.status = h('p', { class: 'player-status', role: 'status' });
+  clear(container,
+    h('div', { class: 'now' }, ui.title, ui.artist),
+    h('div', { class: 'controls' },
+      button('Previous', previous, '⏮'), ui.play, button('Next', next, '⏭'), ui.shuffle, ui.repeat),
+    h('div', { class: 'position' }, ui.seek, ui.time),
+    h('div', { class: 'extras' }, h('label', {}, 'Volume ', ui.volume), ui.quality,
+      h('details', {}, h('summary', {}, 'Queue'), ui.queue)),
+    ui.status);
+  render();
+}
+
+function renderTime() {
+  if (!ui.seek) return;
+  ui.seek.max = Math.floor(audio.duration || 0);
+  ui.seek.value = Math.floor(audio.currentTime || 0);
+  ui.time.textContent = `${duration(audio.currentTime)} / ${duration(audio.duration)}`;
+}
+
+function render() {
+  if (!ui.play) return;
+  const song = current();
+  ui.title.textContent = song ? song.title : 'Nothing playing';
+  ui.title.setAttribute('href', song ? `/songs/${song.id}` : '#');
+  ui.artist.textContent = song ? (song.artists || []).map((a) => a.name).join(', ') || song.owner?.name || '' : '';
+  ui.play.textContent = audio.paused ? '▶' : '⏸';
+  ui.play.setAttribute('aria-label', audio.paused ? 'Play' : 'Pause');
+  ui.shuffle.setAttribute('aria-pressed', String(state.shuffle));
+  ui.repeat.setAttribute('aria-label', `Repeat: ${state.repeat}`);
+  ui.repeat.title = `Repeat: ${state.repeat}`;
+  ui.repeat.setAttribute('aria-pressed', String(state.repeat !== 'off'));
+  const qualities = ['original', ...((song && song.qualities) || [])];
+  clear(ui.quality, qualities.map((q) => h('option', { value: q, selected: q === state.quality }, q)));
+  clear(ui.queue, state.queue.map((s, i) => h('li', { 'aria-current': i === state.index ? 'true' : null },
+    h('button', { type: 'button', class: 'link', onclick: () => load(i, true) }, s.title))));
+  renderTime();
+}

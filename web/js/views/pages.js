@@ -1,0 +1,158 @@
+// Song, artist, user, playlist and category pages.
+
+import { api, user } from '../api.js';
+import { h, clear, empty, field, formError, showError } from '../dom.js';
+import * as player from '../player.js';
+import { songList, section, artistsOf, toggleButton, addToPlaylist, paged } from '../songs.js';
+
+export async function songPage({ params }) {
+  const song = await api('GET', `/songs/${params[0]}`);
+  const mine = user() && song.owner.id === user().id;
+  return h('article', { class: 'song-page' },
+    song.posterUrl ? h('img', { class: 'poster', src: song.posterUrl, alt: `Poster of ${song.title}`, width: 240, height: 240 }) : null,
+    h('div', {},
+      h('h1', {}, song.title),
+      h('p', { class: 'song-artists' }, artistsOf(song)),
+      h('p', {}, 'Uploaded by ', h('a', { href: `/users/${song.owner.id}` }, song.owner.name),
+        song.category ? [' · ', h('a', { href: `/categories/${encodeURIComponent(song.category)}` }, song.category)] : null),
+      h('p', { class: 'figures' }, `${song.playCount} plays · `, h('span', { class: 'like-count' }, `${song.likeCount} likes`)),
+      h('div', { class: 'song-actions' },
+        h('button', { type: 'button', class: 'primary', onclick: () => player.playList([song]) }, '▶ Play'),
+        h('button', { type: 'button', onclick: () => player.enqueue(song) }, 'Add to queue'),
+        user() ? [toggleButton(song, 'like'), toggleButton(song, 'favorite'), addToPlaylist(song)] : null,
+        mine ? h('a', { class: 'button', href: `/songs/${song.id}/edit` }, 'Edit') : null),
+      song.about ? h('p', { class: 'about' }, song.about) : null,
+      song.artists.length ? h('ul', { class: 'credits', 'aria-label': 'Credits' }, song.artists.map((a) => h('li', {}, h('a', { href: `/artists/${a.artistId}` }, a.name), ` (${a.role})`))) : null));
+}
+
+export async function artistPage({ params }) {
+  const [artist, songs] = await Promise.all([api('GET', `/artists/${params[0]}`), api('GET', `/artists/${params[0]}/songs`)]);
+  return h('article', {},
+    h('h1', {}, artist.name, artist.verified ? h('span', { class: 'badge', title: 'Verified' }, ' ✓') : null),
+    h('p', { class: 'figures' }, [artist.genre, artist.country].filter(Boolean).join(' · ')),
+    artist.bio ? h('p', { class: 'about' }, artist.bio) : null,
+    section('Songs', songList(songs)));
+}
+
+function people(items) {
+  return h('ul', { class: 'people' }, items.map((p) => h('li', {}, h('a', { href: `/users/${p.id}` }, p.name))));
+}
+
+export async function userPage({ params }) {
+  const id = params[0];
+  const [profile, songs, playlists] = await Promise.all([
+    api('GET', `/users/${id}`),
+    api('GET', `/songs?owner=${id}&limit=20`),
+    api('GET', `/users/${id}/playlists?limit=50`),
+  ]);
+  const stats = profile.stats || {};
+  const followers = h('span', {}, String(stats.followersCount ?? 0));
+  let following = Boolean(profile.isFollowing);
+  const follow = h('button', { type: 'button', class: 'primary' });
+  const paint = () => {
+    follow.textContent = following ? 'Unfollow' : 'Follow';
+    follow.setAttribute('aria-pressed', String(following));
+  };
+  follow.addEventListener('click', async () => {
+    try {
+      await api(following ? 'DELETE' : 'PUT', `/users/${id}/follow`);
+      following = !following;
+      followers.textContent = String(Number(followers.textContent) + (following ? 1 : -1));
+      paint();
+    } catch (error) { follow.title = error.message; }
+  });
+  paint();
+  const lists = h('div', {});
+  const show = async (kind) => clear(lists, await paged((cursor) => api('GET', `/users/${id}/${kind}?limit=50${cursor ? `&cursor=${cursor}` : ''}`), people, kind === 'followers' ? 'No followers yet.' : 'Not following anyone yet.'));
+  const isMe = user() && user().id === id;
+  return h('article', {},
+    profile.avatarUrl ? h('img', { class: 'avatar', src: profile.avatarUrl, alt: '', width: 96, height: 96 }) : null,
+    h('h1', {}, profile.name),
+    h('ul', { class: 'stats', 'aria-label': 'Profile figures' },
+      h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => show('followers') }, followers, ' followers')),
+      h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => show('following') }, `${stats.followingCount ?? 0} following`)),
+      h('li', {}, `${stats.songsUploaded ?? 0} songs`),
+      h('li', {}, `${stats.playlistsCreated ?? 0} playlists`)),
+    user() && !isMe ? follow : null,
+    lists,
+    section('Songs', songList(songs.items, { emptyText: isMe ? 'You have not uploaded songs yet.' : 'No songs yet.' })),
+    section('Playlists', playlists.items.length ? h('ul', { class: 'people' }, playlists.items.map((p) => h('li', {}, h('a', { href: `/playlists/${p.id}` }, p.title)))) : empty('No public playlists.')));
+}
+
+export async function categoryPage({ params }) {
+  const name = params[0];
+  const box = await paged((cursor) => api('GET', `/songs?category=${encodeURIComponent(name)}&limit=50${cursor ? `&cursor=${cursor}` : ''}`),
+    (items) => songList(items), 'No songs in this category yet.');
+  return h('section', {}, h('h1', {}, name), box);
+}
+
+/** A playlist; its owner renames it, changes its visibility, removes and reorders songs (by
+ * dragging, or with the Move up/down buttons from the keyboard). */
+export async function playlistPage({ params, navigate }) {
+  const id = params[0];
+  const playlist = await api('GET', `/playlists/${id}`);
+  const mine = user() && playlist.owner.id === user().id;
+  const list = h('div', {});
+  let items = [];
+  async function reload() {
+    const page = await api('GET', `/playlists/${id}/items?limit=500`);
+    items = page.items;
+    draw();
+  }
+  async function move(songId, position) {
+    try {
+      await api('PATCH', `/playlists/${id}/items/${songId}`, { position });
+      await reload();
+      list.querySelector(`[data-song="${songId}"] .move-up, [data-song="${songId}"] .move-down`)?.focus();
+    } catch (error) { status.textContent = error.message; }
+  }
+  const status = h('p', { role: 'status', class: 'inline-status' });
+  function draw() {
+    const songs = items.map((item) => item.song);
+    if (!songs.length) { clear(list, empty(mine ? 'Add songs from anywhere with “Add to playlist…”.' : 'This playlist is empty.')); return; }
+    clear(list, h('ol', { class: 'songs playlist-items' }, items.map((item, index) => {
+      const row = h('li', { class: 'song', draggable: mine ? 'true' : null, dataset: { song: item.song.id, position: String(item.position) } },
+        h('button', { type: 'button', class: 'play-song', 'aria-label': `Play ${item.song.title}`, onclick: () => player.playList(songs, index) }, '▶'),
+        h('div', { class: 'song-text' }, h('a', { href: `/songs/${item.song.id}`, class: 'song-title' }, item.song.title), h('span', { class: 'song-artists' }, artistsOf(item.song))),
+        mine ? h('div', { class: 'song-actions' },
+          h('button', { type: 'button', class: 'move-up', 'aria-label': `Move ${item.song.title} up`, disabled: index === 0, onclick: () => move(item.song.id, item.position - 1) }, '↑'),
+          h('button', { type: 'button', class: 'move-down', 'aria-label': `Move ${item.song.title} down`, disabled: index === items.length - 1, onclick: () => move(item.song.id, item.position + 1) }, '↓'),
+          h('button', { type: 'button', 'aria-label': `Remove ${item.song.title}`, onclick: async () => {
+            await api('DELETE', `/playlists/${id}/items/${item.song.id}`); await reload();
+          } }, 'Remove')) : null);
+      if (mine) {
+        row.addEventListener('dragstart', (e) => { e.dataTransfer.setData('text/plain', item.song.id); row.classList.add('dragging'); });
+        row.addEventListener('dragend', () => row.classList.remove('dragging'));
+        row.addEventListener('dragover', (e) => e.preventDefault());
+        row.addEventListener('drop', (e) => { e.preventDefault(); const dragged = e.dataTransfer.getData('text/plain'); if (dragged && dragged !== item.song.id) move(dragged, item.position); });
+      }
+      return row;
+    })));
+  }
+  await reload();
+  const header = [h('h1', {}, playlist.title), h('p', { class: 'figures' }, `${playlist.visibility} · by `, h('a', { href: `/users/${playlist.owner.id}` }, playlist.owner.name))];
+  let editor = null;
+  if (mine) {
+    const [titleField, title] = field('Title', { name: 'title', value: playlist.title, required: true });
+    const visibility = h('select', { name: 'visibility', id: 'pl-visibility' }, ['public', 'private'].map((v) => h('option', { value: v, selected: v === playlist.visibility }, v)));
+    const error = formError();
+    editor = h('form', { class: 'inline-form' }, titleField, h('div', { class: 'field' }, h('label', { for: 'pl-visibility' }, 'Visibility'), visibility), error,
+      h('button', { type: 'submit' }, 'Save'),
+      h('button', { type: 'button', class: 'danger', onclick: async () => {
+        if (!confirm(`Delete the playlist “${playlist.title}”?`)) return;
+        await api('DELETE', `/playlists/${id}`); navigate('/library');
+      } }, 'Delete playlist'));
+    editor.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        const saved = await api('PATCH', `/playlists/${id}`, { title: title.value, visibility: visibility.value });
+        header[0].textContent = saved.title;
+        error.textContent = 'Saved.';
+      } catch (err) { showError(editor, err); }
+    });
+  }
+  return h('article', {}, header,
+    h('button', { type: 'button', class: 'primary', onclick: () => player.playList(items.map((i) => i.song)) }, '▶ Play all'),
+    editor ? h('details', {}, h('summary', {}, 'Edit playlist'), editor) : null,
+    status, list);
+}
