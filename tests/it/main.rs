@@ -18,3 +18,4 @@ mod search;
 mod social;
 mod support;
 mod views;
+mod web;

@@ -164,6 +164,8 @@ function button(label, onclick, text, extra = {}) {
 }
 
 export function mount(container) {
+  // In the page (hidden), so that tests and assistive tools can find what is playing.
+  audio.hidden = true;
   ui.title = h('a', { class: 'now-title', href: '#' }, 'Nothing playing');
   ui.artist = h('span', { class: 'now-artist' });
   ui.play = button('Play', toggle, '▶', { class: 'play' });
@@ -191,7 +193,7 @@ export function mount(container) {
     h('div', { class: 'position' }, ui.seek, ui.time),
     h('div', { class: 'extras' }, h('label', {}, 'Volume ', ui.volume), ui.quality,
       h('details', {}, h('summary', {}, 'Queue'), ui.queue)),
-    ui.status);
+    ui.status, audio);
   render();
 }
 

@@ -5,10 +5,12 @@ import { h, empty } from '../dom.js';
 import { songList, section } from '../songs.js';
 
 export async function page() {
+  // The lists are made by an hourly job: before its first run there are none yet.
+  const none = { songs: [] };
   const [trending, fresh, lists, categories] = await Promise.all([
-    api('GET', '/discover/trending'),
-    api('GET', '/discover/new-releases'),
-    api('GET', '/discover/playlists'),
+    api('GET', '/discover/trending').catch(() => none),
+    api('GET', '/discover/new-releases').catch(() => none),
+    api('GET', '/discover/playlists').catch(() => []),
     api('GET', '/categories'),
   ]);
   const feed = user() ? await api('GET', '/me/feed?limit=10') : null;

@@ -1,0 +1,233 @@
+// The web app end to end, in Debian's headless Chromium against a real `ampli serve` on its
+// embedded defaults (private PostgreSQL cluster, local storage, outbox mail): sign up, verify
+// through the outbox, upload generated songs, play one, like it, make a playlist and reorder
+// it, find a song by a misspelled search, follow its uploader from a second account, sign
+// out. Screenshots of the main pages at desktop and phone widths go to target/e2e-screenshots.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
+const binary = process.env.AMPLI_BIN || join(targetDir, 'debug', 'ampli');
+const shots = join(root, 'target', 'e2e-screenshots');
+const chromiumPath = process.env.AMPLI_CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'a long and quiet river';
+
+let server;
+let dataDir;
+let base;
+let browser;
+
+function freePort() {
+  return new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolvePort(port)); });
+  });
+}
+
+async function waitFor(check, what, seconds = 60) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await check().catch(() => null);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A WAV file of a few seconds of a sine tone: a song the test composes itself. */
+function wav(seconds, frequency) {
+  const rate = 22050;
+  const samples = rate * seconds;
+  const buffer = Buffer.alloc(44 + samples * 2);
+  buffer.write('RIFF', 0); buffer.writeUInt32LE(36 + samples * 2, 4); buffer.write('WAVE', 8);
+  buffer.write('fmt ', 12); buffer.writeUInt32LE(16, 16); buffer.writeUInt16LE(1, 20); buffer.writeUInt16LE(1, 22);
+  buffer.writeUInt32LE(rate, 24); buffer.writeUInt32LE(rate * 2, 28); buffer.writeUInt16LE(2, 32); buffer.writeUInt16LE(16, 34);
+  buffer.write('data', 36); buffer.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buffer.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * frequency * i) / rate)), 44 + i * 2);
+  return buffer;
+}
+
+/** The link of the newest mail to `address` in the outbox. */
+function mailLink(address, subject) {
+  const outbox = join(dataDir, 'outbox');
+  if (!existsSync(outbox)) return null;
+  const mails = readdirSync(outbox).sort().reverse()
+    .map((name) => readFileSync(join(outbox, name), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+    .filter((mail) => mail.includes(`To: ${address}`) || mail.includes(`<${address}>`))
+    .filter((mail) => mail.split(/\r?\n/).some((line) => line.startsWith('Subject:') && line.includes(subject)));
+  if (!mails.length) return null;
+  const match = mails[0].match(/https?:\/\/[^\s"<>]+\?token=[\w-]+/);
+  return match ? match[0] : null;
+}
+
+before(async () => {
+  assert.ok(existsSync(binary), `build the binary first (cargo build): ${binary}`);
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'ampli-e2e-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, AMPLI_LISTEN: `127.0.0.1:${port}`, AMPLI_DATA_DIR: dataDir, AMPLI_PUBLIC_URL: base, AMPLI_LOG: 'warn' };
+  delete env.DATABASE_URL;
+  server = spawn(binary, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'ampli serve to be ready', 120);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function newPage(width = 1280, height = 860) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
+  });
+  page.problems = problems;
+  return page;
+}
+
+async function signUpAndIn(page, name, email) {
+  await page.goto(`${base}/sign-up`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await page.getByText(`We sent a link to ${email}`).waitFor();
+  const link = await waitFor(async () => mailLink(email, 'Confirm'), 'the confirmation mail');
+  assert.ok(link.startsWith(base), `the mail links into the app: ${link}`);
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Address confirmed' }).waitFor();
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#account').getByRole('link', { name: 'Settings' }).waitFor();
+}
+
+async function upload(page, title, frequency) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Upload' }).click();
+  await page.getByLabel(/^Audio file/).setInputFiles({ name: `${title}.wav`, mimeType: 'audio/wav', buffer: wav(6, frequency) });
+  await page.getByLabel(/^Title/).fill(title);
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  await page.waitForURL(/\/songs\/[\w-]+\/edit$/);
+  return page.url().match(/\/songs\/([\w-]+)\/edit$/)[1];
+}
+
+async function screenshots(page, name) {
+  await page.screenshot({ path: join(shots, `${name}-desktop.png`), fullPage: true });
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(size);
+}
+
+test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a second one follows', async () => {
+  const page = await newPage();
+  await page.goto(base);
+  await page.getByRole('heading', { name: 'Listen to everything' }).waitFor();
+  await screenshots(page, 'home-signed-out');
+
+  await signUpAndIn(page, 'Ada Upload', 'ada@e2e.test');
+  // The refresh token is an HttpOnly cookie: no script on the page can read it.
+  assert.equal(await page.evaluate(() => document.cookie), '');
+
+  const yellow = await upload(page, 'Yellow Submarine', 440);
+  await page.getByLabel('Title').waitFor();
+  await screenshots(page, 'edit-song');
+  const blue = await upload(page, 'Blue Monday', 330);
+
+  // Play: the audio element's time advances.
+  await page.goto(`${base}/songs/${yellow}`);
+  await page.getByRole('heading', { name: 'Yellow Submarine' }).waitFor();
+  await page.getByRole('button', { name: '▶ Play' }).click();
+  await waitFor(() => page.evaluate(() => document.querySelector('audio')?.currentTime > 0.5), 'the song to play', 30);
+  assert.equal(await page.locator('.now-title').textContent(), 'Yellow Submarine');
+
+  // Like it; the like is still there after a reload.
+  await page.getByRole('button', { name: 'Like: Yellow Submarine', exact: true }).click();
+  await page.getByRole('button', { name: 'Unlike: Yellow Submarine', exact: true }).waitFor();
+  await page.reload();
+  await page.getByRole('button', { name: 'Unlike: Yellow Submarine', exact: true }).waitFor();
+  await screenshots(page, 'song');
+
+  // A new playlist with both songs, then reordered from the keyboard's buttons.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
+  await page.getByLabel('New playlist').fill('Road trip');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('link', { name: 'Road trip' }).waitFor();
+  for (const [id, title] of [[yellow, 'Yellow Submarine'], [blue, 'Blue Monday']]) {
+    await page.goto(`${base}/songs/${id}`);
+    const select = page.getByLabel(`Add ${title} to a playlist`);
+    await select.focus();
+    await waitFor(async () => (await select.locator('option').count()) > 1, 'the playlists to load');
+    await select.selectOption({ label: 'Road trip' });
+    await page.getByText('Added.').waitFor();
+  }
+  await page.goto(`${base}/library`);
+  await page.getByRole('link', { name: 'Road trip' }).click();
+  const order = () => page.locator('.playlist-items .song-title').allTextContents();
+  await waitFor(async () => JSON.stringify(await order()) === JSON.stringify(['Yellow Submarine', 'Blue Monday']), 'the playlist');
+  await page.getByRole('button', { name: 'Move Yellow Submarine down' }).click();
+  await waitFor(async () => JSON.stringify(await order()) === JSON.stringify(['Blue Monday', 'Yellow Submarine']), 'the new order');
+  await screenshots(page, 'playlist');
+
+  // Found by a misspelled search, as you type.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+  await page.getByRole('searchbox').fill('yelow submarin');
+  await page.locator('.results').getByRole('link', { name: 'Yellow Submarine' }).waitFor();
+  await screenshots(page, 'search');
+
+  await page.goto(`${base}/library`);
+  await page.getByRole('heading', { name: 'Your library' }).waitFor();
+  await page.getByRole('heading', { name: 'Liked songs' }).waitFor();
+  await screenshots(page, 'library');
+  await page.goto(`${base}/settings`);
+  await page.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+  await screenshots(page, 'settings');
+  await page.goto(`${base}/upload`);
+  await screenshots(page, 'upload');
+
+  const uploader = await (async () => {
+    await page.goto(`${base}/songs/${yellow}`);
+    const href = await page.getByRole('link', { name: 'Ada Upload' }).first().getAttribute('href');
+    return href.split('/').pop();
+  })();
+  await page.locator('#account').getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#account').getByRole('link', { name: 'Sign in' }).waitFor();
+  assert.deepEqual(page.problems, []);
+
+  // A second listener follows the uploader.
+  const second = await newPage(390, 844);
+  await signUpAndIn(second, 'Bo Listener', 'bo@e2e.test');
+  await second.goto(`${base}/users/${uploader}`);
+  await second.getByRole('heading', { name: 'Ada Upload' }).waitFor();
+  await second.getByRole('button', { name: 'Follow', exact: true }).click();
+  await second.getByRole('button', { name: 'Unfollow', exact: true }).waitFor();
+  await second.reload();
+  await second.getByRole('button', { name: 'Unfollow', exact: true }).waitFor();
+  assert.match(await second.locator('.stats').textContent(), /1 followers/);
+  await screenshots(second, 'profile');
+  await second.locator('#account').getByRole('button', { name: 'Sign out' }).click();
+  await second.locator('#account').getByRole('link', { name: 'Sign in' }).waitFor();
+  assert.deepEqual(second.problems, []);
+});
