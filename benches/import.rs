@@ -200,6 +200,12 @@ async fn main() -> anyhow::Result<()> {
     let report = import(&options, &source, &app.state.db).await?;
     assert_eq!(report.verified, Some(true), "{}", report.summary());
     println!("{}\n", report.summary());
+    let stages: Vec<String> = report
+        .stage_seconds
+        .iter()
+        .map(|(stage, seconds)| format!("{stage} {seconds:.1} s"))
+        .collect();
+    println!("writing stages: {}\n", stages.join(", "));
     let rows: u64 = report.rows.values().sum();
 
     let baseline = BenchApp::start("import_baseline", |_| {}).await?;

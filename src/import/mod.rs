@@ -108,6 +108,7 @@ pub async fn import(
     drop(collections);
     if !options.dry_run {
         write::write(pool, &plan, &mut progress).await?;
+        report.stage_seconds = std::mem::take(&mut progress.timings);
         progress.say("verifying");
         let checks = verify::verify(pool, &plan, &report.rows).await?;
         report.verified = Some(checks.values().all(|c| c.expected == c.found));

@@ -11,6 +11,9 @@ pub struct Progress {
     total: usize,
     done: usize,
     last: Instant,
+    started: Instant,
+    /// Seconds each finished stage took, in order.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 impl Progress {
@@ -22,11 +25,15 @@ impl Progress {
             total: 0,
             done: 0,
             last: Instant::now(),
+            started: Instant::now(),
+            timings: Vec::new(),
         }
     }
 
     pub fn stage(&mut self, stage: &'static str, total: usize) {
         self.finish_line();
+        self.time_stage();
+        self.started = Instant::now();
         self.stage = stage;
         self.total = total;
         self.done = 0;
@@ -51,8 +58,16 @@ impl Progress {
         }
     }
 
+    fn time_stage(&mut self) {
+        if !self.stage.is_empty() {
+            self.timings
+                .push((self.stage, self.started.elapsed().as_secs_f64()));
+        }
+    }
+
     pub fn done(&mut self) {
         self.finish_line();
+        self.time_stage();
         self.stage = "";
     }
 

@@ -64,6 +64,8 @@ pub struct Report {
     pub verified: Option<bool>,
     pub seconds: f64,
     pub documents_per_second: f64,
+    /// Seconds each writing stage took, in order.
+    pub stage_seconds: Vec<(&'static str, f64)>,
 }
 
 impl Report {

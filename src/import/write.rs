@@ -22,6 +22,13 @@ async fn begin(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
     Ok(tx)
 }
 
+async fn analyze(pool: &PgPool, tables: &str) -> sqlx::Result<()> {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("analyze {tables}")))
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
 fn column<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
     rows.iter().map(f).collect()
 }
@@ -56,6 +63,7 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         progress.advance(rows.len());
     }
 
+    analyze(pool, "users").await?;
     progress.stage("artists", plan.artists.len());
     for rows in plan.artists.chunks(BATCH) {
         let mut tx = begin(pool).await?;
@@ -76,8 +84,14 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         progress.advance(rows.len());
     }
 
+    analyze(pool, "artists").await?;
     progress.stage("songs", plan.songs.len());
-    for rows in plan.songs.chunks(BATCH) {
+    for (batch, rows) in plan.songs.chunks(BATCH).enumerate() {
+        if batch.is_power_of_two() {
+            // The credits' trigger looks songs up by id: as the tables grow from empty, fresh
+            // statistics keep its plan an index lookup rather than a scan per song.
+            analyze(pool, "songs, artistsongs").await?;
+        }
         let mut tx = begin(pool).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat, searchtext)
@@ -122,6 +136,7 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         progress.advance(rows.len());
     }
 
+    analyze(pool, "songs, artistsongs").await?;
     write_playlists(pool, &plan.playlists, false, progress).await?;
     write_playlists(pool, &plan.auto_playlists, true, progress).await?;
 
@@ -189,6 +204,11 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         progress.advance(rows.len());
     }
 
+    analyze(
+        pool,
+        "playlistitems, favorites, likes, history, userfollowers",
+    )
+    .await?;
     progress.stage("usertokens", plan.sessions.len());
     for rows in plan.sessions.chunks(BATCH) {
         let mut tx = begin(pool).await?;

@@ -189,7 +189,7 @@ export function mount(container) {
   clear(container,
     h('div', { class: 'now' }, ui.title, ui.artist),
     h('div', { class: 'controls' },
-      button('Previous', previous, '⏮'), ui.play, button('Next', next, '⏭'), ui.shuffle, ui.repeat),
+      button('Previous', previous, '|◀'), ui.play, button('Next', next, '▶|'), ui.shuffle, ui.repeat),
     h('div', { class: 'position' }, ui.seek, ui.time),
     h('div', { class: 'extras' }, h('label', {}, 'Volume ', ui.volume), ui.quality,
       h('details', {}, h('summary', {}, 'Queue'), ui.queue)),

@@ -10,7 +10,7 @@ export async function page() {
   const [trending, fresh, lists, categories] = await Promise.all([
     api('GET', '/discover/trending').catch(() => none),
     api('GET', '/discover/new-releases').catch(() => none),
-    api('GET', '/discover/playlists').catch(() => []),
+    api('GET', '/discover/playlists').then((all) => all.filter((l) => l.category)).catch(() => []),
     api('GET', '/categories'),
   ]);
   const feed = user() ? await api('GET', '/me/feed?limit=10') : null;

@@ -9,7 +9,9 @@ export async function songPage({ params }) {
   const song = await api('GET', `/songs/${params[0]}`);
   const mine = user() && song.owner.id === user().id;
   return h('article', { class: 'song-page' },
-    song.posterUrl ? h('img', { class: 'poster', src: song.posterUrl, alt: `Poster of ${song.title}`, width: 240, height: 240 }) : null,
+    song.posterUrl
+      ? h('img', { class: 'poster', src: song.posterUrl, alt: `Poster of ${song.title}`, width: 240, height: 240 })
+      : h('div', { class: 'poster poster-none', role: 'img', 'aria-label': 'No poster' }),
     h('div', {},
       h('h1', {}, song.title),
       h('p', { class: 'song-artists' }, artistsOf(song)),
