@@ -7,9 +7,14 @@ DROP TRIGGER artist_songs_search_text ON ArtistSongs;
 DROP FUNCTION ampli_credits_search_text();
 
 -- Only songs whose text really changes are written: every write of a song re-indexes it in
--- each of its GIN indexes, so a bulk load that already wrote the right text pays nothing here.
+-- each of its GIN indexes. A transaction that wrote the right text itself (the MongoDB import
+-- sets `ampli.search_text_written` locally) skips the check altogether.
 CREATE FUNCTION ampli_credits_search_text_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- A bulk load that writes each song's search text with its credits says so.
+    IF coalesce(current_setting('ampli.search_text_written', true), '') = 'on' THEN
+        RETURN NULL;
+    END IF;
     UPDATE Songs s SET SearchText = fresh.text
       FROM (SELECT c.SongID, ampli_song_search_text(c.SongID, x.Title) AS text
               FROM (SELECT DISTINCT SongID FROM changed_credits) c JOIN Songs x ON x.SongID = c.SongID) fresh

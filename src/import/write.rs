@@ -15,8 +15,9 @@ const BATCH: usize = 5_000;
 
 async fn begin(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
-    // Keep the source's UpdatedAt through the seed's "touch on update" trigger (migration 8).
-    sqlx::query("select set_config('ampli.keep_timestamps', 'on', true)")
+    // Keep the source's UpdatedAt through the seed's "touch on update" trigger (migration 8),
+    // and skip the credits' search-text refresh: the songs' statement writes that text itself.
+    sqlx::query("select set_config('ampli.keep_timestamps', 'on', true), set_config('ampli.search_text_written', 'on', true)")
         .execute(&mut *tx)
         .await?;
     Ok(tx)
