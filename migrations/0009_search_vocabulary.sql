@@ -29,6 +29,9 @@ BEGIN
     INSERT INTO SearchVocabulary (Word, Songs)
     SELECT word, count(*) FROM added_songs, unnest(tsvector_to_array(SearchVector)) AS word
      GROUP BY word
+     -- In word order, so that concurrent loads lock shared words in the same order: they
+     -- may wait for each other, never deadlock.
+     ORDER BY word
     ON CONFLICT (Word) DO UPDATE SET Songs = SearchVocabulary.Songs + excluded.Songs;
     RETURN NULL;
 END;
@@ -64,6 +67,7 @@ BEGIN
          WHERE n.SearchVector IS DISTINCT FROM o.SearchVector
     ) changes
      GROUP BY word HAVING sum(delta) <> 0
+     ORDER BY word
     ON CONFLICT (Word) DO UPDATE SET Songs = greatest(SearchVocabulary.Songs + excluded.Songs, 0);
     RETURN NULL;
 END;

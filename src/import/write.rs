@@ -4,6 +4,7 @@
 //! update only rows the importer made, and only when something differs.
 
 use chrono::{DateTime, Utc};
+use futures_util::stream::{self, StreamExt};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
@@ -12,6 +13,9 @@ use super::plan::{Plan, PlaylistRow};
 use super::progress::Progress;
 
 const BATCH: usize = 5_000;
+/// Batches in flight at once, each on its own connection: PostgreSQL works on each with a core
+/// of its own, so the import is not bound to one.
+const WRITERS: usize = 3;
 
 async fn begin(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
@@ -30,13 +34,31 @@ async fn analyze(pool: &PgPool, tables: &str) -> sqlx::Result<()> {
         .map(|_| ())
 }
 
+/// Writes `rows` in batches of `size`, each in its own transaction, `WRITERS` at a time.
+async fn in_batches<'a, T: Sync, F, Fut>(
+    rows: &'a [T],
+    size: usize,
+    progress: &mut Progress,
+    write: F,
+) -> anyhow::Result<()>
+where
+    F: Fn(&'a [T]) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<usize>> + 'a,
+{
+    let mut written = stream::iter(rows.chunks(size).map(write)).buffer_unordered(WRITERS);
+    while let Some(count) = written.next().await {
+        progress.advance(count?);
+    }
+    Ok(())
+}
+
 fn column<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
     rows.iter().map(f).collect()
 }
 
 pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyhow::Result<()> {
     progress.stage("users", plan.users.len());
-    for rows in plan.users.chunks(BATCH) {
+    in_batches(&plan.users, BATCH, progress, |rows| async move {
         let mut tx = begin(pool).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into users (userid, name, email, password, verified, avatarurl, avatarpublicid, createdat, updatedat)
@@ -61,12 +83,13 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        progress.advance(rows.len());
-    }
+        Ok(rows.len())
+    })
+    .await?;
 
     analyze(pool, "users").await?;
     progress.stage("artists", plan.artists.len());
-    for rows in plan.artists.chunks(BATCH) {
+    in_batches(&plan.artists, BATCH, progress, |rows| async move {
         let mut tx = begin(pool).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into artists (artistid, name, userid, createdby, createdat, updatedat)
@@ -82,17 +105,13 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        progress.advance(rows.len());
-    }
+        Ok(rows.len())
+    })
+    .await?;
 
     analyze(pool, "artists").await?;
     progress.stage("songs", plan.songs.len());
-    for (batch, rows) in plan.songs.chunks(BATCH).enumerate() {
-        if batch.is_power_of_two() {
-            // The credits' trigger looks songs up by id: as the tables grow from empty, fresh
-            // statistics keep its plan an index lookup rather than a scan per song.
-            analyze(pool, "songs, artistsongs").await?;
-        }
+    in_batches(&plan.songs, BATCH, progress, |rows| async move {
         let mut tx = begin(pool).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat, searchtext)
@@ -134,8 +153,9 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        progress.advance(rows.len());
-    }
+        Ok(rows.len())
+    })
+    .await?;
 
     analyze(pool, "songs, artistsongs").await?;
     write_playlists(pool, &plan.playlists, false, progress).await?;
@@ -143,7 +163,7 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
 
     for (table, rows) in [("favorites", &plan.favorites), ("likes", &plan.likes)] {
         progress.stage(table, rows.len());
-        for rows in rows.chunks(BATCH * 4) {
+        in_batches(rows, BATCH * 4, progress, |rows| async move {
             let mut tx = begin(pool).await?;
             // A pair already there (liked again in the new Ampli) stays as it is.
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -163,12 +183,13 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            progress.advance(rows.len());
-        }
+            Ok(rows.len())
+        })
+        .await?;
     }
 
     progress.stage("history", plan.history.len());
-    for rows in plan.history.chunks(BATCH * 4) {
+    in_batches(&plan.history, BATCH * 4, progress, |rows| async move {
         let mut tx = begin(pool).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into history (historyid, userid, songid, progress, lastplayedat)
@@ -185,11 +206,12 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        progress.advance(rows.len());
-    }
+        Ok(rows.len())
+    })
+    .await?;
 
     progress.stage("userfollowers", plan.follows.len());
-    for rows in plan.follows.chunks(BATCH * 4) {
+    in_batches(&plan.follows, BATCH * 4, progress, |rows| async move {
         let mut tx = begin(pool).await?;
         sqlx::query(
             "insert into userfollowers (followerid, followingid, createdat)
@@ -202,8 +224,9 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        progress.advance(rows.len());
-    }
+        Ok(rows.len())
+    })
+    .await?;
 
     analyze(
         pool,
@@ -211,7 +234,7 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
     )
     .await?;
     progress.stage("usertokens", plan.sessions.len());
-    for rows in plan.sessions.chunks(BATCH) {
+    in_batches(&plan.sessions, BATCH, progress, |rows| async move {
         let mut tx = begin(pool).await?;
         sqlx::query(
             "insert into usertokens (tokenid, userid, token, devicename, createdat, lastusedat, expiresat)
@@ -227,8 +250,9 @@ pub async fn write(pool: &PgPool, plan: &Plan, progress: &mut Progress) -> anyho
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        progress.advance(rows.len());
-    }
+        Ok(rows.len())
+    })
+    .await?;
     progress.done();
     Ok(())
 }
@@ -247,7 +271,7 @@ async fn write_playlists(
         ("playlists", "playlistitems")
     };
     progress.stage(table, playlists.len());
-    for rows in playlists.chunks(BATCH) {
+    in_batches(playlists, BATCH, progress, |rows| async move {
         let mut tx = begin(pool).await?;
         if auto {
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -329,7 +353,8 @@ async fn write_playlists(
             .await?;
         }
         tx.commit().await?;
-        progress.advance(rows.len());
-    }
+        Ok(rows.len())
+    })
+    .await?;
     Ok(())
 }
