@@ -107,12 +107,21 @@ pub async fn import(
     let plan = plan::build(&collections, &target, &mut report);
     drop(collections);
     if !options.dry_run {
-        write::write(pool, &plan, &mut progress).await?;
+        // Only a superuser may switch off foreign-key checks for a transaction.
+        let unchecked: bool =
+            sqlx::query_scalar("select rolsuper from pg_roles where rolname = current_user")
+                .fetch_one(pool)
+                .await?;
+        write::write(pool, &plan, &mut progress, unchecked).await?;
         report.stage_seconds = std::mem::take(&mut progress.timings);
         progress.say("verifying");
         let checks = verify::verify(pool, &plan, &report.rows).await?;
-        report.verified = Some(checks.values().all(|c| c.expected == c.found));
+        let orphans = verify::orphans(pool).await?;
+        report.verified = Some(
+            checks.values().all(|c| c.expected == c.found) && orphans.values().all(|n| *n == 0),
+        );
         report.verification = Some(checks);
+        report.orphans = Some(orphans);
     }
     report.seconds = started.elapsed().as_secs_f64();
     report.documents_per_second = report.documents_read() as f64 / report.seconds.max(1e-9);

@@ -61,6 +61,8 @@ pub struct Report {
     pub adjusted: Vec<Adjusted>,
     /// Rows found in PostgreSQL after the import, beside those expected; absent in a dry run.
     pub verification: Option<BTreeMap<&'static str, TableCheck>>,
+    /// Rows whose user or song is missing, by table: always zero after a sound import.
+    pub orphans: Option<BTreeMap<&'static str, u64>>,
     pub verified: Option<bool>,
     pub seconds: f64,
     pub documents_per_second: f64,
@@ -178,6 +180,11 @@ impl Report {
                 } else {
                     format!("  ({})", reasons.join(", "))
                 }
+            ));
+        }
+        for (table, orphans) in self.orphans.iter().flatten().filter(|(_, n)| **n > 0) {
+            lines.push(format!(
+                "  {table}: {orphans} rows point at a missing user or song  MISMATCH"
             ));
         }
         if let Some(checks) = &self.verification {

@@ -189,3 +189,35 @@ pub async fn verify(
         })
         .collect())
 }
+
+/// Rows of the relation tables whose user or song does not exist, by table: the set-based
+/// check that stands in for the per-row foreign-key checks an import may skip.
+pub async fn orphans(pool: &PgPool) -> sqlx::Result<BTreeMap<&'static str, u64>> {
+    let checks: [(&'static str, &str); 4] = [
+        (
+            "likes",
+            "likes t where not exists (select 1 from users u where u.userid = t.userid) or not exists (select 1 from songs s where s.songid = t.songid)",
+        ),
+        (
+            "favorites",
+            "favorites t where not exists (select 1 from users u where u.userid = t.userid) or not exists (select 1 from songs s where s.songid = t.songid)",
+        ),
+        (
+            "history",
+            "history t where not exists (select 1 from users u where u.userid = t.userid) or not exists (select 1 from songs s where s.songid = t.songid)",
+        ),
+        (
+            "userfollowers",
+            "userfollowers t where not exists (select 1 from users u where u.userid = t.followerid) or not exists (select 1 from users u where u.userid = t.followingid)",
+        ),
+    ];
+    let mut found = BTreeMap::new();
+    for (table, rows) in checks {
+        let count: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {rows}")))
+                .fetch_one(pool)
+                .await?;
+        found.insert(table, count as u64);
+    }
+    Ok(found)
+}

@@ -196,6 +196,7 @@ async fn every_mapping_and_every_dirty_case_is_imported_or_reported() {
     let report = run_import(&db.pool, &fixture.path("dump")).await;
     assert!(report.balanced(), "{}", report.summary());
     assert_eq!(report.verified, Some(true), "{}", report.summary());
+    assert!(report.orphans.as_ref().unwrap().values().all(|n| *n == 0));
 
     let users = &report.documents["users"];
     assert_eq!((users.read, users.imported, users.skipped), (5, 3, 2));
@@ -616,4 +617,26 @@ async fn a_dry_run_reads_and_checks_everything_and_writes_nothing() {
             "no password in messages: {stderr}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_row_pointing_at_nothing_fails_the_verification() {
+    let fixture = Fixture::make(0, None);
+    let db = TestDb::migrated().await;
+    run_import(&db.pool, &fixture.path("dump")).await;
+    // A like of a song that does not exist, slipped past the foreign key the way an import
+    // without per-row checks could.
+    let mut tx = db.pool.begin().await.unwrap();
+    sqlx::raw_sql(
+        "set local session_replication_role = replica;
+         insert into likes (userid, songid) select userid, gen_random_uuid() from users limit 1;",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let report = run_import(&db.pool, &fixture.path("dump")).await;
+    assert_eq!(report.verified, Some(false));
+    assert_eq!(report.orphans.as_ref().unwrap()["likes"], 1);
+    assert!(report.summary().contains("MISMATCH"));
 }

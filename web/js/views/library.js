@@ -1,7 +1,7 @@
 // My library: playlists (create), favourites, likes and recently played.
 
 import { api, user } from '../api.js';
-import { h, clear, empty, field, formError, showError, duration } from '../dom.js';
+import { h, clear, field, formError, showError, duration } from '../dom.js';
 import { songList, section, paged } from '../songs.js';
 
 function signInFirst(what) {
@@ -40,4 +40,3 @@ export async function page() {
     section('Recently played', history));
 }
 
-export { empty };

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { h, clear, empty } from '../dom.js';
 import { songList, section } from '../songs.js';
 
-export function page({ query, navigate }) {
+export function page({ query }) {
   const input = h('input', { type: 'search', name: 'q', value: query.get('q') || '', 'aria-label': 'Search songs, artists, people and playlists',
     placeholder: 'Songs, artists, people, playlists', autocomplete: 'off' });
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
@@ -33,6 +33,5 @@ export function page({ query, navigate }) {
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
   run();
   queueMicrotask(() => input.focus());
-  void navigate;
   return h('section', {}, h('h1', {}, 'Search'), h('form', { role: 'search', onsubmit: (e) => { e.preventDefault(); run(); } }, input), results);
 }
