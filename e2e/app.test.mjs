@@ -162,6 +162,12 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await page.getByRole('button', { name: '▶ Play' }).click();
   await waitFor(() => page.evaluate(() => document.querySelector('audio')?.currentTime > 0.5), 'the song to play', 30);
   assert.equal(await page.locator('.now-title').textContent(), 'Yellow Submarine');
+  // The keyboard: space pauses and plays again, outside form fields.
+  await page.locator('h1').click();
+  await page.keyboard.press(' ');
+  await waitFor(() => page.evaluate(() => document.querySelector('audio').paused), 'space to pause');
+  await page.keyboard.press(' ');
+  await waitFor(() => page.evaluate(() => !document.querySelector('audio').paused), 'space to play');
 
   // Like it; the like is still there after a reload.
   await page.getByRole('button', { name: 'Like: Yellow Submarine', exact: true }).click();
@@ -203,7 +209,16 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await screenshots(page, 'library');
   await page.goto(`${base}/settings`);
   await page.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+  await page.getByText('(this browser)').waitFor();
   await screenshots(page, 'settings');
+  // A new name shows in the header at once; a bad password change says why beside the form.
+  await page.getByLabel('Name').fill('Ada Upload');
+  await page.locator('form', { hasText: 'Profile' }).getByRole('button', { name: 'Save' }).click();
+  await page.locator('form', { hasText: 'Profile' }).getByText('Saved.').waitFor();
+  await page.getByLabel('Current password').fill('not my password at all');
+  await page.getByLabel('New password').fill('another long password here');
+  await page.getByRole('button', { name: 'Change the password' }).click();
+  await page.locator('form', { hasText: 'Change the password' }).locator('[role=alert]:not(:empty)').first().waitFor();
   await page.goto(`${base}/upload`);
   await screenshots(page, 'upload');
 
@@ -229,5 +244,20 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await screenshots(second, 'profile');
   await second.locator('#account').getByRole('button', { name: 'Sign out' }).click();
   await second.locator('#account').getByRole('link', { name: 'Sign in' }).waitFor();
+
+  // Forgotten password: the mailed link opens the app's reset page; the new one signs in.
+  await second.goto(`${base}/forgot-password`);
+  await second.getByLabel('Email').fill('bo@e2e.test');
+  await second.getByRole('button', { name: 'Send the link' }).click();
+  await second.getByText('a link is on its way').waitFor();
+  const reset = await waitFor(async () => mailLink('bo@e2e.test', 'Reset'), 'the reset mail');
+  await second.goto(reset);
+  await second.getByLabel('New password').fill('a brand new river of sound');
+  await second.getByRole('button', { name: 'Save the password' }).click();
+  await second.waitForURL(`${base}/sign-in`);
+  await second.getByLabel('Email').fill('bo@e2e.test');
+  await second.getByLabel('Password').fill('a brand new river of sound');
+  await second.locator('form').getByRole('button', { name: 'Sign in' }).click();
+  await second.locator('#account').getByRole('link', { name: 'Settings' }).waitFor();
   assert.deepEqual(second.problems, []);
 });
