@@ -191,8 +191,9 @@ export function mount(container) {
     h('div', { class: 'controls' },
       button('Previous', previous, '|◀'), ui.play, button('Next', next, '▶|'), ui.shuffle, ui.repeat),
     h('div', { class: 'position' }, ui.seek, ui.time),
-    h('div', { class: 'extras' }, h('label', {}, 'Volume ', ui.volume), ui.quality,
-      h('details', {}, h('summary', {}, 'Queue'), ui.queue)),
+    // Volume, quality and the queue fold away, so the bar stays small on a phone.
+    h('details', { class: 'extras' }, h('summary', {}, 'Volume, quality, queue'),
+      h('div', { class: 'extras-body' }, h('label', {}, 'Volume ', ui.volume), ui.quality, ui.queue)),
     ui.status, audio);
   render();
 }

@@ -48,7 +48,10 @@ export async function userPage({ params }) {
     api('GET', `/users/${id}/playlists?limit=50`),
   ]);
   const stats = profile.stats || {};
-  const followers = h('span', {}, String(stats.followersCount ?? 0));
+  let followerCount = stats.followersCount ?? 0;
+  const followers = h('span', {});
+  const paintFollowers = () => { followers.textContent = followerCount === 1 ? '1 follower' : `${followerCount} followers`; };
+  paintFollowers();
   let following = Boolean(profile.isFollowing);
   const follow = h('button', { type: 'button', class: 'primary' });
   const paint = () => {
@@ -59,7 +62,8 @@ export async function userPage({ params }) {
     try {
       await api(following ? 'DELETE' : 'PUT', `/users/${id}/follow`);
       following = !following;
-      followers.textContent = String(Number(followers.textContent) + (following ? 1 : -1));
+      followerCount += following ? 1 : -1;
+      paintFollowers();
       paint();
     } catch (error) { follow.title = error.message; }
   });
@@ -71,7 +75,7 @@ export async function userPage({ params }) {
     profile.avatarUrl ? h('img', { class: 'avatar', src: profile.avatarUrl, alt: '', width: 96, height: 96 }) : null,
     h('h1', {}, profile.name),
     h('ul', { class: 'stats', 'aria-label': 'Profile figures' },
-      h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => show('followers') }, followers, ' followers')),
+      h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => show('followers') }, followers)),
       h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => show('following') }, `${stats.followingCount ?? 0} following`)),
       h('li', {}, `${stats.songsUploaded ?? 0} songs`),
       h('li', {}, `${stats.playlistsCreated ?? 0} playlists`)),
