@@ -429,6 +429,9 @@ fn wait_for_exit(child: &mut Child, timeout: Duration) -> io::Result<bool> {
     Ok(child.try_wait()?.is_some())
 }
 
+/// Tries for the data directory's lock, 100 ms apart.
+const LOCK_TRIES: u32 = 30;
+
 fn lock_data_dir(data_dir: &Path) -> anyhow::Result<File> {
     let path = data_dir.join(".ampli.lock");
     let file = OpenOptions::new()
@@ -437,14 +440,21 @@ fn lock_data_dir(data_dir: &Path) -> anyhow::Result<File> {
         .write(true)
         .open(&path)
         .with_context(|| format!("opening {}", path.display()))?;
-    // SAFETY: flock on a descriptor this function owns.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        bail!(
-            "another Ampli process is using the data directory {}",
-            data_dir.display()
-        );
+    // A few tries: the lock of an owner that just stopped can outlive it for a moment, in a
+    // process forked (by any thread) before the owner let go and not yet exec'd.
+    for attempt in 0..LOCK_TRIES {
+        // SAFETY: flock on a descriptor this function owns.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(file);
+        }
+        if attempt + 1 < LOCK_TRIES {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
     }
-    Ok(file)
+    bail!(
+        "another Ampli process is using the data directory {}",
+        data_dir.display()
+    )
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
