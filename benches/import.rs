@@ -44,7 +44,9 @@ fn write_collection(
 /// A dump shaped like the earlier Ampli's: every user follows a few others, favourites a few
 /// songs and has a history; every song has about five likes; a playlist for every other user.
 fn generate(dir: &Path, users: u64, songs: u64) -> anyhow::Result<u64> {
-    let at = DateTime::from_millis(1_700_000_000_000);
+    // Three years of activity: each document has its own moment, as real ones do.
+    let at =
+        |n: u64| DateTime::from_millis(1_600_000_000_000 + (n as i64 * 7_919_000) % 94_000_000_000);
     let hash = "$2b$10$CwTycUXWue0Thq9StjUM0uJ8.Xo5Cz6hbX8bPVVZ7gE0h9r9j5Y6e";
     let mut total = write_collection(
         dir,
@@ -56,7 +58,7 @@ fn generate(dir: &Path, users: u64, songs: u64) -> anyhow::Result<u64> {
                 "followers": (1..4).map(|k| Bson::ObjectId(oid(1, (n * 7 + k * 13) % users))).collect::<Vec<_>>(),
                 "followings": (1..4).map(|k| Bson::ObjectId(oid(1, (n * 11 + k * 17) % users))).collect::<Vec<_>>(),
                 "favorites": (0..3).map(|k| Bson::ObjectId(oid(2, (n * 31 + k * 101) % songs))).collect::<Vec<_>>(),
-                "tokens": [], "createdAt": at, "updatedAt": at,
+                "tokens": [], "createdAt": at(n), "updatedAt": at(n + 1),
             }
         }),
     )?;
@@ -69,7 +71,7 @@ fn generate(dir: &Path, users: u64, songs: u64) -> anyhow::Result<u64> {
                 "owner": oid(1, n % users),
                 "file": { "url": format!("https://res.example/{n}.mp3"), "publicId": format!("audio/{n}") },
                 "likes": (0..5).map(|k| Bson::ObjectId(oid(1, (n * 13 + k * 7919) % users))).collect::<Vec<_>>(),
-                "category": "Music", "createdAt": at, "updatedAt": at,
+                "category": "Music", "createdAt": at(n * 3), "updatedAt": at(n * 3 + 1),
             }
         }),
     )?;
@@ -80,7 +82,7 @@ fn generate(dir: &Path, users: u64, songs: u64) -> anyhow::Result<u64> {
             doc! {
                 "_id": oid(3, n), "title": format!("Mix {n}"), "owner": oid(1, n * 2), "visibility": "public",
                 "items": (0..10).map(|k| Bson::ObjectId(oid(2, (n * 97 + k * 1009) % songs))).collect::<Vec<_>>(),
-                "createdAt": at, "updatedAt": at,
+                "createdAt": at(n * 11), "updatedAt": at(n * 11 + 1),
             }
         }),
     )?;
@@ -91,9 +93,9 @@ fn generate(dir: &Path, users: u64, songs: u64) -> anyhow::Result<u64> {
             doc! {
                 "_id": oid(6, n), "owner": oid(1, n),
                 "all": (0..5).map(|k| Bson::Document(doc! {
-                    "audio": oid(2, (n * 53 + k * 3001) % songs), "progress": (k * 17) as i32, "date": at,
+                    "audio": oid(2, (n * 53 + k * 3001) % songs), "progress": (k * 17) as i32, "date": at(n * 5 + k),
                 })).collect::<Vec<_>>(),
-                "createdAt": at, "updatedAt": at,
+                "createdAt": at(n * 11), "updatedAt": at(n * 11 + 1),
             }
         }),
     )?;

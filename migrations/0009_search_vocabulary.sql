@@ -10,6 +10,12 @@ ALTER TABLE Songs ADD COLUMN SearchVector tsvector
     GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(SearchText, ''))) STORED;
 CREATE INDEX idx_songs_search_vector ON Songs USING gin (SearchVector);
 
+-- Migration 7's trigram indexes over songs' text served the search this replaces and nothing
+-- else; each was one more GIN index to update for every song written. (The seed's own
+-- idx_songs_title_trgm stays.)
+DROP INDEX idx_songs_search_trgm;
+DROP INDEX idx_songs_title_norm_trgm;
+
 -- Every word of the catalog with the number of songs holding it: typo candidates come from
 -- here, and the counts tell the search how many songs a query will match before it runs.
 -- COLLATE "C" so that the primary key's B-tree serves prefix ranges.

@@ -15,7 +15,7 @@ use super::progress::Progress;
 const BATCH: usize = 5_000;
 /// Batches in flight at once, each on its own connection: PostgreSQL works on each with a core
 /// of its own, so the import is not bound to one.
-const WRITERS: usize = 3;
+const WRITERS: usize = 2;
 
 async fn begin(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
