@@ -267,7 +267,7 @@ async fn main() -> anyhow::Result<()> {
         .iter()
         .map(|(stage, seconds)| format!("{stage} {seconds:.1} s"))
         .collect();
-    println!("writing stages: {}\n", stages.join(", "));
+    println!("stages: {}\n", stages.join(", "));
     let rows: u64 = report.rows.values().sum();
 
     // The baseline takes hours at full size: it runs on the same kind of dump at a hundredth

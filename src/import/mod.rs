@@ -104,8 +104,11 @@ pub async fn import(
         dry_run: options.dry_run,
         ..Report::default()
     };
+    let read_seconds = started.elapsed().as_secs_f64();
+    let planning = Instant::now();
     let plan = plan::build(&collections, &target, &mut report);
     drop(collections);
+    let plan_seconds = planning.elapsed().as_secs_f64();
     if !options.dry_run {
         // Only a superuser may switch off foreign-key checks for a transaction.
         let unchecked: bool =
@@ -113,8 +116,10 @@ pub async fn import(
                 .fetch_one(pool)
                 .await?;
         write::write(pool, &plan, &mut progress, unchecked).await?;
-        report.stage_seconds = std::mem::take(&mut progress.timings);
+        report.stage_seconds = vec![("read", read_seconds), ("plan", plan_seconds)];
+        report.stage_seconds.append(&mut progress.timings);
         progress.say("verifying");
+        let verifying = Instant::now();
         let checks = verify::verify(pool, &plan, &report.rows).await?;
         let orphans = verify::orphans(pool).await?;
         report.verified = Some(
@@ -122,6 +127,9 @@ pub async fn import(
         );
         report.verification = Some(checks);
         report.orphans = Some(orphans);
+        report
+            .stage_seconds
+            .push(("verify", verifying.elapsed().as_secs_f64()));
     }
     report.seconds = started.elapsed().as_secs_f64();
     report.documents_per_second = report.documents_read() as f64 / report.seconds.max(1e-9);

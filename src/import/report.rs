@@ -66,7 +66,7 @@ pub struct Report {
     pub verified: Option<bool>,
     pub seconds: f64,
     pub documents_per_second: f64,
-    /// Seconds each writing stage took, in order.
+    /// Seconds each stage took, in order: reading, planning, each table written, verifying.
     pub stage_seconds: Vec<(&'static str, f64)>,
 }
 
