@@ -196,8 +196,9 @@ async fn generate(app: &BenchApp, songs: i64, artists: i64, users: i64) -> anyho
          -- what gives the catalog tens of thousands of distinct trigrams.
          create function pg_temp.pseudo(n bigint) returns text language sql immutable as $$
            select case when abs(hashint8extended(n, 5)) % 4 = 0
-             then initcap(substr(translate(md5(n::text), '0123456789abcdef',
-                  (array['wxyzghijklmnopqr', 'stuvabcdefghij09', 'kqzxjvwy5ebtaoiu'])[1 + (n % 3)::int]), 1, 4 + (n % 6)::int))
+             then initcap((select string_agg(substr('abcdefghijklmnopqrstuvwxyz0123456789',
+                                  1 + get_byte(decode(md5(n::text), 'hex'), i) % 36, 1), '' order by i)
+                             from generate_series(0, 3 + (n % 6)::int) i))
              else initcap(pg_temp.syllable(abs(hashint8extended(n, 1))) || pg_temp.syllable(abs(hashint8extended(n, 2)))
                   || case when abs(hashint8extended(n, 3)) % 3 = 0 then pg_temp.syllable(abs(hashint8extended(n, 4))) else '' end)
              end

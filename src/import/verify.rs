@@ -3,25 +3,32 @@
 
 use std::collections::BTreeMap;
 
+use futures_util::future::BoxFuture;
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::plan::{Plan, PlaylistRow};
 use super::report::TableCheck;
 
-async fn by_ids(pool: &PgPool, table: &str, key: &str, ids: Vec<Uuid>) -> sqlx::Result<i64> {
+async fn by_ids(
+    pool: PgPool,
+    table: &'static str,
+    key: &'static str,
+    ids: Vec<Uuid>,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "select count(*) from unnest($1::uuid[]) k(id) join {table} t on t.{key} = k.id"
     )))
     .bind(ids)
-    .fetch_one(pool)
+    .fetch_one(&pool)
     .await
 }
 
 async fn by_pairs(
-    pool: &PgPool,
-    table: &str,
-    keys: (&str, &str),
+    pool: PgPool,
+    table: &'static str,
+    keys: (&'static str, &'static str),
     pairs: (Vec<Uuid>, Vec<Uuid>),
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -31,12 +38,14 @@ async fn by_pairs(
     )))
     .bind(pairs.0)
     .bind(pairs.1)
-    .fetch_one(pool)
+    .fetch_one(&pool)
     .await
 }
 
-/// Items whose playlist, song and position are all as planned.
-async fn items(pool: &PgPool, table: &str, playlists: &[PlaylistRow]) -> sqlx::Result<i64> {
+type ItemKeys = (Vec<Uuid>, Vec<Uuid>, Vec<i32>);
+
+/// (playlist, song, position) of every planned item.
+fn item_keys(playlists: &[PlaylistRow]) -> ItemKeys {
     let (mut playlist, mut song, mut position) = (Vec::new(), Vec::new(), Vec::new());
     for row in playlists {
         for (index, id) in row.songs.iter().enumerate() {
@@ -45,14 +54,19 @@ async fn items(pool: &PgPool, table: &str, playlists: &[PlaylistRow]) -> sqlx::R
             position.push(index as i32);
         }
     }
+    (playlist, song, position)
+}
+
+/// Items whose playlist, song and position are all as planned.
+async fn items(pool: PgPool, table: &'static str, keys: ItemKeys) -> sqlx::Result<i64> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "select count(*) from unnest($1::uuid[], $2::uuid[], $3::int[]) k(p, s, n)
            join {table} t on t.playlistid = k.p and t.songid = k.s and t.position = k.n"
     )))
-    .bind(playlist)
-    .bind(song)
-    .bind(position)
-    .fetch_one(pool)
+    .bind(keys.0)
+    .bind(keys.1)
+    .bind(keys.2)
+    .fetch_one(&pool)
     .await
 }
 
@@ -61,121 +75,115 @@ pub async fn verify(
     plan: &Plan,
     expected: &BTreeMap<&'static str, u64>,
 ) -> anyhow::Result<BTreeMap<&'static str, TableCheck>> {
+    type Check<'a> = BoxFuture<'a, sqlx::Result<(&'static str, i64)>>;
+    let named = |table: &'static str,
+                 count: BoxFuture<'static, sqlx::Result<i64>>|
+     -> Check<'static> { Box::pin(async move { Ok((table, count.await?)) }) };
+    let pairs = |rows: Vec<(Uuid, Uuid)>| -> (Vec<Uuid>, Vec<Uuid>) { rows.into_iter().unzip() };
+    let p = pool.clone();
     let ids = |rows: Vec<Uuid>| rows;
-    let mut found: BTreeMap<&'static str, i64> = BTreeMap::new();
-    found.insert(
-        "users",
-        by_ids(
-            pool,
+    let users = ids(plan.users.iter().map(|r| r.id).collect());
+    let artists = ids(plan.artists.iter().map(|r| r.id).collect());
+    let songs = ids(plan.songs.iter().map(|r| r.id).collect());
+    let credits = pairs(plan.songs.iter().map(|r| (r.artist, r.id)).collect());
+    let playlists = ids(plan.playlists.iter().map(|r| r.id).collect());
+    let autos = ids(plan.auto_playlists.iter().map(|r| r.id).collect());
+    let favorites = pairs(plan.favorites.iter().map(|r| (r.user, r.song)).collect());
+    let likes = pairs(plan.likes.iter().map(|r| (r.user, r.song)).collect());
+    let history = pairs(plan.history.iter().map(|r| (r.user, r.song)).collect());
+    let follows = pairs(
+        plan.follows
+            .iter()
+            .map(|r| (r.follower, r.following))
+            .collect(),
+    );
+    let sessions = ids(plan.sessions.iter().map(|r| r.id).collect());
+    let playlist_items = item_keys(&plan.playlists);
+    let auto_items = item_keys(&plan.auto_playlists);
+    let checks: Vec<Check<'static>> = vec![
+        named(
             "users",
-            "userid",
-            ids(plan.users.iter().map(|r| r.id).collect()),
-        )
-        .await?,
-    );
-    found.insert(
-        "artists",
-        by_ids(
-            pool,
+            Box::pin(by_ids(p.clone(), "users", "userid", users)),
+        ),
+        named(
             "artists",
-            "artistid",
-            plan.artists.iter().map(|r| r.id).collect(),
-        )
-        .await?,
-    );
-    found.insert(
-        "songs",
-        by_ids(
-            pool,
+            Box::pin(by_ids(p.clone(), "artists", "artistid", artists)),
+        ),
+        named(
             "songs",
-            "songid",
-            plan.songs.iter().map(|r| r.id).collect(),
-        )
-        .await?,
-    );
-    found.insert(
-        "artistsongs",
-        by_pairs(
-            pool,
+            Box::pin(by_ids(p.clone(), "songs", "songid", songs)),
+        ),
+        named(
             "artistsongs",
-            ("artistid", "songid"),
-            plan.songs.iter().map(|r| (r.artist, r.id)).unzip(),
-        )
-        .await?,
-    );
-    found.insert(
-        "playlists",
-        by_ids(
-            pool,
+            Box::pin(by_pairs(
+                p.clone(),
+                "artistsongs",
+                ("artistid", "songid"),
+                credits,
+            )),
+        ),
+        named(
             "playlists",
-            "playlistid",
-            plan.playlists.iter().map(|r| r.id).collect(),
-        )
-        .await?,
-    );
-    found.insert(
-        "playlistitems",
-        items(pool, "playlistitems", &plan.playlists).await?,
-    );
-    found.insert(
-        "autogeneratedplaylists",
-        by_ids(
-            pool,
+            Box::pin(by_ids(p.clone(), "playlists", "playlistid", playlists)),
+        ),
+        named(
+            "playlistitems",
+            Box::pin(items(p.clone(), "playlistitems", playlist_items)),
+        ),
+        named(
             "autogeneratedplaylists",
-            "playlistid",
-            plan.auto_playlists.iter().map(|r| r.id).collect(),
-        )
-        .await?,
-    );
-    found.insert(
-        "autogeneratedplaylistitems",
-        items(pool, "autogeneratedplaylistitems", &plan.auto_playlists).await?,
-    );
-    for (table, rows) in [("favorites", &plan.favorites), ("likes", &plan.likes)] {
-        found.insert(
-            table,
-            by_pairs(
-                pool,
-                table,
+            Box::pin(by_ids(
+                p.clone(),
+                "autogeneratedplaylists",
+                "playlistid",
+                autos,
+            )),
+        ),
+        named(
+            "autogeneratedplaylistitems",
+            Box::pin(items(p.clone(), "autogeneratedplaylistitems", auto_items)),
+        ),
+        named(
+            "favorites",
+            Box::pin(by_pairs(
+                p.clone(),
+                "favorites",
                 ("userid", "songid"),
-                rows.iter().map(|r| (r.user, r.song)).unzip(),
-            )
-            .await?,
-        );
-    }
-    found.insert(
-        "history",
-        by_pairs(
-            pool,
+                favorites,
+            )),
+        ),
+        named(
+            "likes",
+            Box::pin(by_pairs(p.clone(), "likes", ("userid", "songid"), likes)),
+        ),
+        named(
             "history",
-            ("userid", "songid"),
-            plan.history.iter().map(|r| (r.user, r.song)).unzip(),
-        )
-        .await?,
-    );
-    found.insert(
-        "userfollowers",
-        by_pairs(
-            pool,
+            Box::pin(by_pairs(
+                p.clone(),
+                "history",
+                ("userid", "songid"),
+                history,
+            )),
+        ),
+        named(
             "userfollowers",
-            ("followerid", "followingid"),
-            plan.follows
-                .iter()
-                .map(|r| (r.follower, r.following))
-                .unzip(),
-        )
-        .await?,
-    );
-    found.insert(
-        "usertokens",
-        by_ids(
-            pool,
+            Box::pin(by_pairs(
+                p.clone(),
+                "userfollowers",
+                ("followerid", "followingid"),
+                follows,
+            )),
+        ),
+        named(
             "usertokens",
-            "tokenid",
-            plan.sessions.iter().map(|r| r.id).collect(),
-        )
-        .await?,
-    );
+            Box::pin(by_ids(p, "usertokens", "tokenid", sessions)),
+        ),
+    ];
+    // Two at a time: each is one PostgreSQL backend's work, and there are two cores.
+    let found: Vec<(&'static str, i64)> = stream::iter(checks)
+        .buffer_unordered(2)
+        .try_collect()
+        .await?;
     Ok(found
         .into_iter()
         .map(|(table, found)| {
@@ -211,13 +219,12 @@ pub async fn orphans(pool: &PgPool) -> sqlx::Result<BTreeMap<&'static str, u64>>
             "userfollowers t where not exists (select 1 from users u where u.userid = t.followerid) or not exists (select 1 from users u where u.userid = t.followingid)",
         ),
     ];
-    let mut found = BTreeMap::new();
-    for (table, rows) in checks {
+    let counts = checks.into_iter().map(|(table, rows)| async move {
         let count: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {rows}")))
                 .fetch_one(pool)
                 .await?;
-        found.insert(table, count as u64);
-    }
-    Ok(found)
+        Ok::<_, sqlx::Error>((table, count as u64))
+    });
+    stream::iter(counts).buffer_unordered(2).try_collect().await
 }
