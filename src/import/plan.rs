@@ -668,6 +668,26 @@ fn owner(document: &Document, users: &Known) -> Result<Uuid, (&'static str, Stri
     }
 }
 
+/// A document's id and its owner's user, or `None` after reporting why it is skipped (no id,
+/// a repeated id, an owner that is not an imported user).
+fn owned_document(
+    report: &mut Report,
+    collection: &'static str,
+    index: usize,
+    document: &Document,
+    seen: &mut HashSet<ObjectId>,
+    users: &Known,
+) -> Option<(ObjectId, Uuid)> {
+    let id = document_id(report, collection, index, document, seen)?;
+    match owner(document, users) {
+        Ok(owner) => Some((id, owner)),
+        Err((reason, detail)) => {
+            report.skip(collection, id.to_hex(), reason, detail);
+            None
+        }
+    }
+}
+
 /// Why a document whose owner did not become a user is skipped.
 fn owner_reason(reason: &'static str) -> &'static str {
     match reason {
@@ -687,15 +707,8 @@ fn playlists(
     const C: &str = "playlists";
     let mut seen = HashSet::new();
     for (index, document) in collection.documents.iter().enumerate() {
-        let Some(id) = document_id(report, C, index, document, &mut seen) else {
+        let Some((id, owner)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
-        };
-        let owner = match owner(document, users) {
-            Ok(owner) => owner,
-            Err((reason, detail)) => {
-                report.skip(C, id.to_hex(), reason, detail);
-                continue;
-            }
         };
         let Some(title) = fields::text(document, "title") else {
             report.skip(C, id.to_hex(), "invalid_title", "no title");
@@ -785,15 +798,8 @@ fn favorites(
     let mut pairs: HashSet<(Uuid, Uuid)> =
         plan.favorites.iter().map(|f| (f.user, f.song)).collect();
     for (index, document) in collection.documents.iter().enumerate() {
-        let Some(id) = document_id(report, C, index, document, &mut seen) else {
+        let Some((id, user)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
-        };
-        let user = match owner(document, users) {
-            Ok(owner) => owner,
-            Err((reason, detail)) => {
-                report.skip(C, id.to_hex(), reason, detail);
-                continue;
-            }
         };
         report.imported(C);
         let at = fields::created_at(document);
@@ -837,15 +843,8 @@ fn histories(
     // (user, song) → index in plan.history, so the newest entry wins.
     let mut rows: HashMap<(Uuid, Uuid), usize> = HashMap::new();
     for (index, document) in collection.documents.iter().enumerate() {
-        let Some(id) = document_id(report, C, index, document, &mut seen) else {
+        let Some((id, user)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
-        };
-        let user = match owner(document, users) {
-            Ok(owner) => owner,
-            Err((reason, detail)) => {
-                report.skip(C, id.to_hex(), reason, detail);
-                continue;
-            }
         };
         report.imported(C);
         let fallback = fields::updated_at(document);
