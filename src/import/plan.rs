@@ -557,14 +557,8 @@ fn user_links(
         let updated = fields::updated_at(document);
         for value in fields::array(document, "favorites") {
             match songs.resolve(value) {
-                Ok((_, song)) if favorites.insert((me, song)) => {
+                Ok((_, song)) if add_favorite(plan, &mut favorites, me, song, updated) => {
                     report.reference_kept("users.favorites");
-                    plan.favorites.push(PairRow {
-                        id: ids::derived("favorites", &[me, song], 0),
-                        user: me,
-                        song,
-                        at: updated,
-                    });
                 }
                 Ok(_) => report.reference_dropped(
                     "users.favorites",
@@ -805,14 +799,8 @@ fn favorites(
         let at = fields::created_at(document);
         for value in fields::array(document, "items") {
             match songs.resolve(value) {
-                Ok((_, song)) if pairs.insert((user, song)) => {
+                Ok((_, song)) if add_favorite(plan, &mut pairs, user, song, at) => {
                     report.reference_kept("favorites.items");
-                    plan.favorites.push(PairRow {
-                        id: ids::derived("favorites", &[user, song], 0),
-                        user,
-                        song,
-                        at,
-                    });
                 }
                 Ok(_) => report.reference_dropped(
                     "favorites.items",
@@ -829,6 +817,27 @@ fn favorites(
             }
         }
     }
+}
+
+/// Adds a favourite unless the pair is already one (favourites live both on users and in
+/// their own collection); answers whether it was new.
+fn add_favorite(
+    plan: &mut Plan,
+    pairs: &mut HashSet<(Uuid, Uuid)>,
+    user: Uuid,
+    song: Uuid,
+    at: DateTime<Utc>,
+) -> bool {
+    if !pairs.insert((user, song)) {
+        return false;
+    }
+    plan.favorites.push(PairRow {
+        id: ids::derived("favorites", &[user, song], 0),
+        user,
+        song,
+        at,
+    });
+    true
 }
 
 fn histories(

@@ -16,6 +16,26 @@ pub struct Counts {
     pub reasons: BTreeMap<&'static str, u64>,
 }
 
+impl Counts {
+    fn skip(&mut self, reason: &'static str) {
+        self.skipped += 1;
+        *self.reasons.entry(reason).or_default() += 1;
+    }
+
+    /// `  (reason n, reason n)`, or nothing when none was skipped.
+    fn reasons_text(&self) -> String {
+        if self.reasons.is_empty() {
+            return String::new();
+        }
+        let reasons: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
+        format!("  ({})", reasons.join(", "))
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct Skipped {
     pub collection: &'static str,
@@ -86,9 +106,7 @@ impl Report {
         reason: &'static str,
         detail: impl Into<String>,
     ) {
-        let counts = self.documents.entry(collection).or_default();
-        counts.skipped += 1;
-        *counts.reasons.entry(reason).or_default() += 1;
+        self.documents.entry(collection).or_default().skip(reason);
         self.skipped.push(Skipped {
             collection,
             id: id.to_string(),
@@ -112,8 +130,7 @@ impl Report {
     ) {
         let counts = self.references.entry(reference).or_default();
         counts.read += 1;
-        counts.skipped += 1;
-        *counts.reasons.entry(reason).or_default() += 1;
+        counts.skip(reason);
         self.dropped.push(Dropped {
             reference,
             id: id.to_string(),
@@ -155,31 +172,21 @@ impl Report {
     pub fn summary(&self) -> String {
         let mut lines = Vec::new();
         for (name, c) in &self.documents {
-            let reasons: Vec<String> = c.reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
             lines.push(format!(
                 "  {name:<24} read {:>9}  imported {:>9}  skipped {:>7}{}",
                 c.read,
                 c.imported,
                 c.skipped,
-                if reasons.is_empty() {
-                    String::new()
-                } else {
-                    format!("  ({})", reasons.join(", "))
-                }
+                c.reasons_text()
             ));
         }
         for (name, c) in &self.references {
-            let reasons: Vec<String> = c.reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
             lines.push(format!(
                 "  {name:<24} refs {:>9}  kept     {:>9}  dropped {:>7}{}",
                 c.read,
                 c.imported,
                 c.skipped,
-                if reasons.is_empty() {
-                    String::new()
-                } else {
-                    format!("  ({})", reasons.join(", "))
-                }
+                c.reasons_text()
             ));
         }
         for (table, orphans) in self.orphans.iter().flatten().filter(|(_, n)| **n > 0) {

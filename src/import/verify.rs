@@ -200,25 +200,41 @@ pub async fn verify(
 
 /// Rows of the relation tables whose user or song does not exist, by table: the set-based
 /// check that stands in for the per-row foreign-key checks an import may skip.
+/// (column, table it points at, key there).
+type Reference = (&'static str, &'static str, &'static str);
+
 pub async fn orphans(pool: &PgPool) -> sqlx::Result<BTreeMap<&'static str, u64>> {
-    let checks: [(&'static str, &str); 4] = [
+    // Per table, each column with the table and key it points at.
+    let references: [(&'static str, [Reference; 2]); 4] = [
         (
             "likes",
-            "likes t where not exists (select 1 from users u where u.userid = t.userid) or not exists (select 1 from songs s where s.songid = t.songid)",
+            [("userid", "users", "userid"), ("songid", "songs", "songid")],
         ),
         (
             "favorites",
-            "favorites t where not exists (select 1 from users u where u.userid = t.userid) or not exists (select 1 from songs s where s.songid = t.songid)",
+            [("userid", "users", "userid"), ("songid", "songs", "songid")],
         ),
         (
             "history",
-            "history t where not exists (select 1 from users u where u.userid = t.userid) or not exists (select 1 from songs s where s.songid = t.songid)",
+            [("userid", "users", "userid"), ("songid", "songs", "songid")],
         ),
         (
             "userfollowers",
-            "userfollowers t where not exists (select 1 from users u where u.userid = t.followerid) or not exists (select 1 from users u where u.userid = t.followingid)",
+            [
+                ("followerid", "users", "userid"),
+                ("followingid", "users", "userid"),
+            ],
         ),
     ];
+    let checks = references.map(|(table, columns)| {
+        let missing: Vec<String> = columns
+            .iter()
+            .map(|(column, target, key)| {
+                format!("not exists (select 1 from {target} r where r.{key} = t.{column})")
+            })
+            .collect();
+        (table, format!("{table} t where {}", missing.join(" or ")))
+    });
     let counts = checks.into_iter().map(|(table, rows)| async move {
         let count: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {rows}")))
