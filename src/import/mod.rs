@@ -4,6 +4,7 @@
 //! does not become one (`plan`, `report`), write the rows in batches that are safe to repeat
 //! (`write`), and check PostgreSQL against the plan (`verify`).
 
+mod bulk;
 mod fields;
 pub mod ids;
 mod plan;
@@ -115,13 +116,13 @@ pub async fn import(
             sqlx::query_scalar("select rolsuper from pg_roles where rolname = current_user")
                 .fetch_one(pool)
                 .await?;
-        write::write(pool, &plan, &mut progress, unchecked).await?;
+        let counted = write::write(pool, &plan, &mut progress, unchecked).await?;
         report.stage_seconds = vec![("read", read_seconds), ("plan", plan_seconds)];
         report.stage_seconds.append(&mut progress.timings);
         progress.say("verifying");
         let verifying = Instant::now();
-        let checks = verify::verify(pool, &plan, &report.rows).await?;
-        let orphans = verify::orphans(pool).await?;
+        let checks = verify::verify(pool, &plan, &report.rows, &counted).await?;
+        let orphans = verify::orphans(pool, &counted).await?;
         report.verified = Some(
             checks.values().all(|c| c.expected == c.found) && orphans.values().all(|n| *n == 0),
         );

@@ -66,6 +66,18 @@ pub struct Adjusted {
 pub struct TableCheck {
     pub expected: u64,
     pub found: u64,
+    pub how: CheckMethod,
+}
+
+/// How a table's rows were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckMethod {
+    /// Every planned row looked up by its key after the import.
+    ByKey,
+    /// The table was empty and loaded whole in one transaction, which counted its rows under
+    /// its exclusive lock before committing (its keys and foreign keys rebuilt and checked).
+    CountedOnLoad,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -197,9 +209,13 @@ impl Report {
         if let Some(checks) = &self.verification {
             for (table, check) in checks {
                 lines.push(format!(
-                    "  verify {table:<17} expected {:>9}  found {:>9}{}",
+                    "  verify {table:<17} expected {:>9}  found {:>9}{}{}",
                     check.expected,
                     check.found,
+                    match check.how {
+                        CheckMethod::ByKey => "",
+                        CheckMethod::CountedOnLoad => "  (counted on load)",
+                    },
                     if check.expected == check.found {
                         ""
                     } else {

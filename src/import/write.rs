@@ -1,13 +1,18 @@
-//! Rows into PostgreSQL: multi-row `INSERT … SELECT FROM unnest(…)` statements of a few
-//! thousand rows, each batch in its own transaction. Every id is derived from the source, so a
-//! batch written twice (an import stopped and run again) converges on the same rows: conflicts
-//! update only rows the importer made, and only when something differs.
+//! Rows into PostgreSQL. A table that holds no rows yet is loaded in one transaction with its
+//! indexes set aside and built afterwards ([`BulkLoad`]). Otherwise rows go in as multi-row
+//! `INSERT … SELECT FROM unnest(…)` statements of a few thousand rows, each batch in its own
+//! transaction. Either way every id is derived from the source, so work repeated after an
+//! import was stopped converges on the same rows: conflicts update only rows the importer
+//! made, and only when something differs.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+use super::bulk::{BulkLoad, InsertTriggers};
 use super::ids::sql_is_imported;
 use super::plan::{Plan, PlaylistRow};
 use super::progress::Progress;
@@ -17,7 +22,25 @@ const BATCH: usize = 5_000;
 /// of its own, so the import is not bound to one.
 const WRITERS: usize = 2;
 
-async fn begin(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
+/// How a batch meets the rows already in its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Into tables that were empty, inside a [`BulkLoad`]: plain inserts (the keys that
+    /// conflicts would be found by are being rebuilt afterwards).
+    Fresh,
+    /// Beside rows that are there already: an importer's row is updated, anyone else's kept.
+    Merge,
+}
+
+/// `insert`, followed in [`Mode::Merge`] by its conflict clause.
+fn statement(mode: Mode, insert: &str, on_conflict: &str) -> String {
+    match mode {
+        Mode::Fresh => insert.to_owned(),
+        Mode::Merge => format!("{insert}\n{on_conflict}"),
+    }
+}
+
+pub(super) async fn begin(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
     // Keep the source's UpdatedAt through the seed's "touch on update" trigger (migration 8),
     // and skip the credits' search-text refresh: the songs' statement writes that text itself.
@@ -32,24 +55,6 @@ async fn analyze(pool: &PgPool, tables: &str) -> sqlx::Result<()> {
         .execute(pool)
         .await
         .map(|_| ())
-}
-
-/// Writes `rows` in batches of `size`, each in its own transaction, `WRITERS` at a time.
-async fn in_batches<'a, T: Sync, F, Fut>(
-    rows: &'a [T],
-    size: usize,
-    progress: &mut Progress,
-    write: F,
-) -> anyhow::Result<()>
-where
-    F: Fn(&'a [T]) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<usize>> + 'a,
-{
-    let mut written = stream::iter(rows.chunks(size).map(write)).buffer_unordered(WRITERS);
-    while let Some(count) = written.next().await {
-        progress.advance(count?);
-    }
-    Ok(())
 }
 
 /// A transaction for rows that only join users and songs the import wrote before them (likes,
@@ -70,275 +75,378 @@ async fn begin_relations(
     Ok(tx)
 }
 
+/// Where rows go: the tables a batch writes (the first names the progress stage), how many rows
+/// a batch holds, and what may be skipped or replaced on the way.
+struct Destination<'a> {
+    tables: &'a [&'static str],
+    batch: usize,
+    /// Beside existing rows, without per-row foreign-key checks (see [`begin_relations`]).
+    unchecked: bool,
+    /// Insert triggers a bulk load replaces (see [`InsertTriggers`]).
+    triggers: Option<&'static InsertTriggers>,
+}
+
+fn into<'a>(tables: &'a [&'static str], batch: usize) -> Destination<'a> {
+    Destination {
+        tables,
+        batch,
+        unchecked: false,
+        triggers: None,
+    }
+}
+
+impl Destination<'_> {
+    fn unchecked(self, unchecked: bool) -> Self {
+        Self { unchecked, ..self }
+    }
+
+    fn replacing(self, triggers: &'static InsertTriggers) -> Self {
+        Self {
+            triggers: Some(triggers),
+            ..self
+        }
+    }
+}
+
+/// Row counts of tables loaded whole by a [`BulkLoad`], taken in its transaction.
+pub type CountedOnLoad = BTreeMap<&'static str, u64>;
+
+/// Writes `rows` with `write`, a batch at a time: all in one [`BulkLoad`] when every table of
+/// `to` is empty (adding their counts to `counted`), otherwise each batch in its own
+/// transaction, `WRITERS` at a time.
+async fn load<T: Sync>(
+    pool: &PgPool,
+    to: Destination<'_>,
+    rows: &[T],
+    (progress, counted): (&mut Progress, &mut CountedOnLoad),
+    write: impl AsyncFn(&mut PgConnection, &[T], Mode) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    progress.stage(to.tables[0], rows.len());
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if let Some(mut bulk) = BulkLoad::begin(pool, to.tables, to.triggers).await? {
+        for batch in rows.chunks(to.batch) {
+            write(bulk.connection(), batch, Mode::Fresh).await?;
+            progress.advance(batch.len());
+        }
+        counted.extend(bulk.finish().await?);
+    } else {
+        let write = &write;
+        let unchecked = to.unchecked;
+        let mut written = stream::iter(rows.chunks(to.batch).map(|batch| async move {
+            let mut tx = begin_relations(pool, unchecked).await?;
+            write(&mut *tx, batch, Mode::Merge).await?;
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(batch.len())
+        }))
+        .buffer_unordered(WRITERS);
+        while let Some(count) = written.next().await {
+            progress.advance(count?);
+        }
+    }
+    analyze(pool, &to.tables.join(", ")).await?;
+    Ok(())
+}
+
 fn column<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
     rows.iter().map(f).collect()
 }
 
+/// Songs' insert triggers, off in a bulk load: the row trigger would only keep the search text
+/// each insert provides, and the vocabulary is counted once over all the songs instead of once
+/// per batch. (Migrations 7 and 9 define them.)
+static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
+    table: "songs",
+    triggers: &["songs_search_text", "songs_search_vocabulary_insert"],
+    // The table was empty: every song in it now is one this load wrote. Sorted in the
+    // vocabulary's own collation, which is also the cheapest to sort in.
+    statement: "insert into searchvocabulary (word, songs)
+                select word collate \"C\", count(*) from songs, unnest(tsvector_to_array(searchvector)) as word
+                 group by 1 order by 1
+                on conflict (word) do update set songs = searchvocabulary.songs + excluded.songs",
+    reindexed: &["searchvocabulary"],
+};
+
 /// Writes the plan. `unchecked`: the role may (superuser) and does skip per-row foreign-key
-/// checks on relation rows (see [`begin_relations`]).
+/// checks on relation rows written beside existing ones (see [`begin_relations`]).
 pub async fn write(
     pool: &PgPool,
     plan: &Plan,
     progress: &mut Progress,
     unchecked: bool,
-) -> anyhow::Result<()> {
-    progress.stage("users", plan.users.len());
-    in_batches(&plan.users, BATCH, progress, |rows| async move {
-        let mut tx = begin(pool).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+) -> anyhow::Result<CountedOnLoad> {
+    let mut counted = CountedOnLoad::new();
+    load(pool, into(&["users"], BATCH), &plan.users, (progress, &mut counted), async |db, rows, mode| {
+        let sql = statement(
+            mode,
             "insert into users (userid, name, email, password, verified, avatarurl, avatarpublicid, createdat, updatedat)
-             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])
-             on conflict (userid) do update set
-                 name = excluded.name, email = excluded.email, password = excluded.password, verified = excluded.verified,
-                 avatarurl = excluded.avatarurl, avatarpublicid = excluded.avatarpublicid,
-                 createdat = excluded.createdat, updatedat = excluded.updatedat
-             where {} and (users.name, users.email, users.password, users.verified, users.avatarurl, users.avatarpublicid, users.createdat, users.updatedat)
-                   is distinct from (excluded.name, excluded.email, excluded.password, excluded.verified, excluded.avatarurl, excluded.avatarpublicid, excluded.createdat, excluded.updatedat)",
-            sql_is_imported("users.userid")
-        )))
-        .bind(column(rows, |r| r.id))
-        .bind(column(rows, |r| r.name.clone()))
-        .bind(column(rows, |r| r.email.clone()))
-        .bind(column(rows, |r| r.password.clone()))
-        .bind(column(rows, |r| r.verified))
-        .bind(column(rows, |r| r.avatar_url.clone()))
-        .bind(column(rows, |r| r.avatar_public_id.clone()))
-        .bind(column(rows, |r| r.created))
-        .bind(column(rows, |r| r.updated))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(rows.len())
+             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])",
+            &format!(
+                "on conflict (userid) do update set
+                     name = excluded.name, email = excluded.email, password = excluded.password, verified = excluded.verified,
+                     avatarurl = excluded.avatarurl, avatarpublicid = excluded.avatarpublicid,
+                     createdat = excluded.createdat, updatedat = excluded.updatedat
+                 where {} and (users.name, users.email, users.password, users.verified, users.avatarurl, users.avatarpublicid, users.createdat, users.updatedat)
+                       is distinct from (excluded.name, excluded.email, excluded.password, excluded.verified, excluded.avatarurl, excluded.avatarpublicid, excluded.createdat, excluded.updatedat)",
+                sql_is_imported("users.userid")
+            ),
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.name.clone()))
+            .bind(column(rows, |r| r.email.clone()))
+            .bind(column(rows, |r| r.password.clone()))
+            .bind(column(rows, |r| r.verified))
+            .bind(column(rows, |r| r.avatar_url.clone()))
+            .bind(column(rows, |r| r.avatar_public_id.clone()))
+            .bind(column(rows, |r| r.created))
+            .bind(column(rows, |r| r.updated))
+            .execute(db)
+            .await?;
+        Ok(())
     })
     .await?;
 
-    analyze(pool, "users").await?;
-    progress.stage("artists", plan.artists.len());
-    in_batches(&plan.artists, BATCH, progress, |rows| async move {
-        let mut tx = begin(pool).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+    load(pool, into(&["artists"], BATCH), &plan.artists, (progress, &mut counted), async |db, rows, mode| {
+        let sql = statement(
+            mode,
             "insert into artists (artistid, name, userid, createdby, createdat, updatedat)
-             select a, n, u, u, c, c from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[]) as x(a, n, u, c)
-             on conflict (artistid) do update set name = excluded.name
-             where {} and artists.name is distinct from excluded.name",
-            sql_is_imported("artists.artistid")
-        )))
-        .bind(column(rows, |r| r.id))
-        .bind(column(rows, |r| r.name.clone()))
-        .bind(column(rows, |r| r.user))
-        .bind(column(rows, |r| r.created))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(rows.len())
+             select a, n, u, u, c, c from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[]) as x(a, n, u, c)",
+            &format!(
+                "on conflict (artistid) do update set name = excluded.name
+                 where {} and artists.name is distinct from excluded.name",
+                sql_is_imported("artists.artistid")
+            ),
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.name.clone()))
+            .bind(column(rows, |r| r.user))
+            .bind(column(rows, |r| r.created))
+            .execute(db)
+            .await?;
+        Ok(())
     })
     .await?;
 
-    analyze(pool, "artists").await?;
-    progress.stage("songs", plan.songs.len());
-    in_batches(&plan.songs, BATCH, progress, |rows| async move {
-        let mut tx = begin(pool).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+    // Each song with its owner's credit. The songs' search text is written with the song (it
+    // names the owner's artist), so the credits' statement trigger finds nothing to rewrite.
+    load(pool, into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS), &plan.songs, (progress, &mut counted), async |db, rows, mode| {
+        let sql = statement(
+            mode,
             "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat, searchtext)
              select i, t, b, c, f, fp, p, pp, o, ca, ua, ampli_normalize(t || ' ' || a) from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::timestamptz[], $11::timestamptz[], $12::text[])
-                 as x(i, t, b, c, f, fp, p, pp, o, ca, ua, a)
-             on conflict (songid) do update set
-                 title = excluded.title, about = excluded.about, category = excluded.category,
-                 fileurl = excluded.fileurl, filepublicid = excluded.filepublicid,
-                 posterurl = excluded.posterurl, posterpublicid = excluded.posterpublicid,
-                 createdat = excluded.createdat, updatedat = excluded.updatedat
-             where {} and (songs.title, songs.about, songs.category, songs.fileurl, songs.filepublicid, songs.posterurl, songs.posterpublicid, songs.createdat, songs.updatedat)
-                   is distinct from (excluded.title, excluded.about, excluded.category, excluded.fileurl, excluded.filepublicid, excluded.posterurl, excluded.posterpublicid, excluded.createdat, excluded.updatedat)",
-            sql_is_imported("songs.songid")
-        )))
-        .bind(column(rows, |r| r.id))
-        .bind(column(rows, |r| r.title.clone()))
-        .bind(column(rows, |r| r.about.clone()))
-        .bind(column(rows, |r| r.category.to_owned()))
-        .bind(column(rows, |r| r.file_url.clone()))
-        .bind(column(rows, |r| r.file_public_id.clone()))
-        .bind(column(rows, |r| r.poster_url.clone()))
-        .bind(column(rows, |r| r.poster_public_id.clone()))
-        .bind(column(rows, |r| r.owner))
-        .bind(column(rows, |r| r.created))
-        .bind(column(rows, |r| r.updated))
-        .bind(column(rows, |r| r.artist_name.clone()))
-        .execute(&mut *tx)
-        .await?;
-        // The owner's credit. The songs' search text above already names the owner's artist,
-        // so the credits' statement trigger finds nothing to rewrite.
-        sqlx::query(
+                 as x(i, t, b, c, f, fp, p, pp, o, ca, ua, a)",
+            &format!(
+                "on conflict (songid) do update set
+                     title = excluded.title, about = excluded.about, category = excluded.category,
+                     fileurl = excluded.fileurl, filepublicid = excluded.filepublicid,
+                     posterurl = excluded.posterurl, posterpublicid = excluded.posterpublicid,
+                     createdat = excluded.createdat, updatedat = excluded.updatedat
+                 where {} and (songs.title, songs.about, songs.category, songs.fileurl, songs.filepublicid, songs.posterurl, songs.posterpublicid, songs.createdat, songs.updatedat)
+                       is distinct from (excluded.title, excluded.about, excluded.category, excluded.fileurl, excluded.filepublicid, excluded.posterurl, excluded.posterpublicid, excluded.createdat, excluded.updatedat)",
+                sql_is_imported("songs.songid")
+            ),
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.title.clone()))
+            .bind(column(rows, |r| r.about.clone()))
+            .bind(column(rows, |r| r.category.to_owned()))
+            .bind(column(rows, |r| r.file_url.clone()))
+            .bind(column(rows, |r| r.file_public_id.clone()))
+            .bind(column(rows, |r| r.poster_url.clone()))
+            .bind(column(rows, |r| r.poster_public_id.clone()))
+            .bind(column(rows, |r| r.owner))
+            .bind(column(rows, |r| r.created))
+            .bind(column(rows, |r| r.updated))
+            .bind(column(rows, |r| r.artist_name.clone()))
+            .execute(&mut *db)
+            .await?;
+        let sql = statement(
+            mode,
             "insert into artistsongs (artistid, songid, role, createdat)
-             select a, s, 'Primary', c from unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) as x(a, s, c)
-             on conflict (artistid, songid) do nothing",
-        )
-        .bind(column(rows, |r| r.artist))
-        .bind(column(rows, |r| r.id))
-        .bind(column(rows, |r| r.created))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(rows.len())
+             select a, s, 'Primary', c from unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) as x(a, s, c)",
+            "on conflict (artistid, songid) do nothing",
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(column(rows, |r| r.artist))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.created))
+            .execute(db)
+            .await?;
+        Ok(())
     })
     .await?;
 
-    analyze(pool, "songs, artistsongs").await?;
-    write_playlists(pool, &plan.playlists, false, progress).await?;
-    write_playlists(pool, &plan.auto_playlists, true, progress).await?;
+    write_playlists(pool, &plan.playlists, false, (progress, &mut counted)).await?;
+    write_playlists(pool, &plan.auto_playlists, true, (progress, &mut counted)).await?;
 
-    for (table, rows) in [("favorites", &plan.favorites), ("likes", &plan.likes)] {
-        progress.stage(table, rows.len());
-        in_batches(rows, BATCH * 4, progress, |rows| async move {
-            let mut tx = begin_relations(pool, unchecked).await?;
-            // A pair already there (liked again in the new Ampli) stays as it is.
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "insert into {table} ({id}, userid, songid, createdat)
-                 select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])
-                 on conflict do nothing",
-                id = if table == "likes" {
-                    "likeid"
-                } else {
-                    "favoriteid"
-                }
-            )))
-            .bind(column(rows, |r| r.id))
-            .bind(column(rows, |r| r.user))
-            .bind(column(rows, |r| r.song))
-            .bind(column(rows, |r| r.at))
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(rows.len())
-        })
+    for (table, id, rows) in [
+        ("favorites", "favoriteid", &plan.favorites),
+        ("likes", "likeid", &plan.likes),
+    ] {
+        load(
+            pool,
+            into(&[table], BATCH * 4).unchecked(unchecked),
+            rows,
+            (progress, &mut counted),
+            async |db, rows, mode| {
+                // A pair already there (liked again in the new Ampli) stays as it is.
+                let sql = statement(
+                    mode,
+                    &format!(
+                        "insert into {table} ({id}, userid, songid, createdat)
+                     select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])"
+                    ),
+                    "on conflict do nothing",
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(column(rows, |r| r.id))
+                    .bind(column(rows, |r| r.user))
+                    .bind(column(rows, |r| r.song))
+                    .bind(column(rows, |r| r.at))
+                    .execute(db)
+                    .await?;
+                Ok(())
+            },
+        )
         .await?;
     }
 
-    progress.stage("history", plan.history.len());
-    in_batches(&plan.history, BATCH * 4, progress, |rows| async move {
-        let mut tx = begin_relations(pool, unchecked).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+    load(pool, into(&["history"], BATCH * 4).unchecked(unchecked), &plan.history, (progress, &mut counted), async |db, rows, mode| {
+        let sql = statement(
+            mode,
             "insert into history (historyid, userid, songid, progress, lastplayedat)
-             select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[])
-             on conflict (userid, songid) do update set progress = excluded.progress, lastplayedat = excluded.lastplayedat
-             where {} and (history.progress, history.lastplayedat) is distinct from (excluded.progress, excluded.lastplayedat)",
-            sql_is_imported("history.historyid")
-        )))
-        .bind(column(rows, |r| r.id))
-        .bind(column(rows, |r| r.user))
-        .bind(column(rows, |r| r.song))
-        .bind(column(rows, |r| r.progress))
-        .bind(column(rows, |r| r.at))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(rows.len())
+             select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[])",
+            &format!(
+                "on conflict (userid, songid) do update set progress = excluded.progress, lastplayedat = excluded.lastplayedat
+                 where {} and (history.progress, history.lastplayedat) is distinct from (excluded.progress, excluded.lastplayedat)",
+                sql_is_imported("history.historyid")
+            ),
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.user))
+            .bind(column(rows, |r| r.song))
+            .bind(column(rows, |r| r.progress))
+            .bind(column(rows, |r| r.at))
+            .execute(db)
+            .await?;
+        Ok(())
     })
     .await?;
 
-    progress.stage("userfollowers", plan.follows.len());
-    in_batches(&plan.follows, BATCH * 4, progress, |rows| async move {
-        let mut tx = begin_relations(pool, unchecked).await?;
-        sqlx::query(
-            "insert into userfollowers (followerid, followingid, createdat)
-             select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[])
-             on conflict do nothing",
-        )
-        .bind(column(rows, |r| r.follower))
-        .bind(column(rows, |r| r.following))
-        .bind(column(rows, |r| r.at))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(rows.len())
-    })
-    .await?;
-
-    analyze(
+    load(
         pool,
-        "playlistitems, favorites, likes, history, userfollowers",
+        into(&["userfollowers"], BATCH * 4).unchecked(unchecked),
+        &plan.follows,
+        (progress, &mut counted),
+        async |db, rows, mode| {
+            let sql = statement(
+                mode,
+                "insert into userfollowers (followerid, followingid, createdat)
+             select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[])",
+                "on conflict do nothing",
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(column(rows, |r| r.follower))
+                .bind(column(rows, |r| r.following))
+                .bind(column(rows, |r| r.at))
+                .execute(db)
+                .await?;
+            Ok(())
+        },
     )
     .await?;
-    progress.stage("usertokens", plan.sessions.len());
-    in_batches(&plan.sessions, BATCH, progress, |rows| async move {
-        let mut tx = begin(pool).await?;
-        sqlx::query(
+
+    load(pool, into(&["usertokens"], BATCH), &plan.sessions, (progress, &mut counted), async |db, rows, mode| {
+        let sql = statement(
+            mode,
             "insert into usertokens (tokenid, userid, token, devicename, createdat, lastusedat, expiresat)
              select t, u, h, 'Signed in on the earlier Ampli', c, c, e
-               from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[]) as x(t, u, h, c, e)
-             on conflict (tokenid) do nothing",
-        )
-        .bind(column(rows, |r| r.id))
-        .bind(column(rows, |r| r.user))
-        .bind(column(rows, |r| r.token_hash.clone()))
-        .bind(column(rows, |r| r.created))
-        .bind(column(rows, |r| r.expires))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(rows.len())
+               from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[]) as x(t, u, h, c, e)",
+            "on conflict (tokenid) do nothing",
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.user))
+            .bind(column(rows, |r| r.token_hash.clone()))
+            .bind(column(rows, |r| r.created))
+            .bind(column(rows, |r| r.expires))
+            .execute(db)
+            .await?;
+        Ok(())
     })
     .await?;
     progress.done();
-    Ok(())
+    Ok(counted)
 }
 
-/// Playlists and their items. The items of a playlist are replaced whole in the batch that
-/// writes it, so a re-run puts them back in the source's order whatever happened between.
+/// Playlists and their items. Beside existing rows, the items of a playlist are replaced whole
+/// in the batch that writes it, so a re-run puts them back in the source's order whatever
+/// happened between.
 async fn write_playlists(
     pool: &PgPool,
     playlists: &[PlaylistRow],
     auto: bool,
-    progress: &mut Progress,
+    (progress, counted): (&mut Progress, &mut CountedOnLoad),
 ) -> anyhow::Result<()> {
     let (table, items) = if auto {
         ("autogeneratedplaylists", "autogeneratedplaylistitems")
     } else {
         ("playlists", "playlistitems")
     };
-    progress.stage(table, playlists.len());
-    in_batches(playlists, BATCH, progress, |rows| async move {
-        let mut tx = begin(pool).await?;
-        if auto {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+    load(pool, into(&[table, items], BATCH), playlists, (progress, counted), async |db, rows, mode| {
+        let sql = if auto {
+            statement(
+                mode,
                 "insert into autogeneratedplaylists (playlistid, title, category, createdat, updatedat)
-                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
-                 on conflict (playlistid) do update set title = excluded.title, category = excluded.category,
-                     createdat = excluded.createdat, updatedat = excluded.updatedat
-                 where {}",
-                sql_is_imported("autogeneratedplaylists.playlistid")
-            )))
-            .bind(column(rows, |r| r.id))
-            .bind(column(rows, |r| r.title.clone()))
-            .bind(column(rows, |r| r.category.map(str::to_owned)))
-            .bind(column(rows, |r| r.created))
-            .bind(column(rows, |r| r.updated))
-            .execute(&mut *tx)
-            .await?;
+                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])",
+                &format!(
+                    "on conflict (playlistid) do update set title = excluded.title, category = excluded.category,
+                         createdat = excluded.createdat, updatedat = excluded.updatedat
+                     where {}",
+                    sql_is_imported("autogeneratedplaylists.playlistid")
+                ),
+            )
         } else {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+            statement(
+                mode,
                 "insert into playlists (playlistid, title, visibility, ownerid, createdat, updatedat)
-                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[], $6::timestamptz[])
-                 on conflict (playlistid) do update set title = excluded.title, visibility = excluded.visibility,
-                     createdat = excluded.createdat, updatedat = excluded.updatedat
-                 where {}",
-                sql_is_imported("playlists.playlistid")
-            )))
+                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[], $6::timestamptz[])",
+                &format!(
+                    "on conflict (playlistid) do update set title = excluded.title, visibility = excluded.visibility,
+                         createdat = excluded.createdat, updatedat = excluded.updatedat
+                     where {}",
+                    sql_is_imported("playlists.playlistid")
+                ),
+            )
+        };
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(column(rows, |r| r.id))
-            .bind(column(rows, |r| r.title.clone()))
-            .bind(column(rows, |r| r.visibility.map(str::to_owned)))
-            .bind(column(rows, |r| r.owner))
+            .bind(column(rows, |r| r.title.clone()));
+        let query = if auto {
+            query.bind(column(rows, |r| r.category.map(str::to_owned)))
+        } else {
+            query
+                .bind(column(rows, |r| r.visibility.map(str::to_owned)))
+                .bind(column(rows, |r| r.owner))
+        };
+        query
             .bind(column(rows, |r| r.created))
             .bind(column(rows, |r| r.updated))
-            .execute(&mut *tx)
+            .execute(&mut *db)
+            .await?;
+        if mode == Mode::Merge {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "delete from {items} where playlistid = any($1)"
+            )))
+            .bind(column(rows, |r| r.id))
+            .execute(&mut *db)
             .await?;
         }
-        let ids = column(rows, |r| r.id);
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "delete from {items} where playlistid = any($1)"
-        )))
-        .bind(&ids)
-        .execute(&mut *tx)
-        .await?;
         let mut playlist: Vec<Uuid> = Vec::new();
         let mut song: Vec<Uuid> = Vec::new();
         let mut position: Vec<i32> = Vec::new();
@@ -362,7 +470,7 @@ async fn write_playlists(
             .bind(&playlist)
             .bind(&song)
             .bind(&position)
-            .execute(&mut *tx)
+            .execute(db)
             .await?;
         } else {
             sqlx::query(
@@ -374,12 +482,10 @@ async fn write_playlists(
             .bind(&song)
             .bind(&position)
             .bind(&added)
-            .execute(&mut *tx)
+            .execute(db)
             .await?;
         }
-        tx.commit().await?;
-        Ok(rows.len())
+        Ok(())
     })
-    .await?;
-    Ok(())
+    .await
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ampli::import::report::Report;
+use ampli::import::report::{CheckMethod, Report};
 use ampli::import::{ImportOptions, Source, import};
 use axum::http::Method;
 use serde_json::Value;
@@ -462,9 +462,20 @@ async fn an_import_run_twice_or_killed_half_way_and_rerun_ends_as_one_run() {
     let first = run_import(&whole.pool, &fixture.path("dump")).await;
     assert_eq!(first.verified, Some(true), "{}", first.summary());
     let expected = snapshot(&whole.pool).await;
+    // Tables that were empty are loaded with their indexes and keys set aside: every one is
+    // back, triggers on again, exactly as the migrations made them.
+    let fresh = TestDb::migrated().await;
+    let schema = crate::schema::catalog(&fresh.pool).await;
+    assert_eq!(crate::schema::catalog(&whole.pool).await, schema);
     // Again: nothing changes, nothing doubles.
     let second = run_import(&whole.pool, &fixture.path("dump")).await;
     assert_eq!(second.rows, first.rows);
+    // The first run found every table empty and counted each as it loaded it; the second
+    // wrote beside existing rows and looked every row up by its key.
+    let how = |report: &Report, table: &str| report.verification.as_ref().unwrap()[table].how;
+    assert_eq!(how(&first, "likes"), CheckMethod::CountedOnLoad);
+    assert_eq!(how(&second, "likes"), CheckMethod::ByKey);
+    assert_eq!(second.verified, Some(true), "{}", second.summary());
     assert_eq!(snapshot(&whole.pool).await, expected);
 
     // Killed while writing songs (the binary, as an operator runs it), then run again.
@@ -490,6 +501,9 @@ async fn an_import_run_twice_or_killed_half_way_and_rerun_ends_as_one_run() {
         "the kill came before the likes were written"
     );
     assert_ne!(snapshot(&killed.pool).await, expected);
+    // The songs' load was one transaction: none of it, its indexes all there.
+    assert_eq!(count(&killed.pool, "select count(*) from songs").await, 0);
+    assert_eq!(crate::schema::catalog(&killed.pool).await, schema);
     let output = ampli()
         .args([
             "import-mongo",

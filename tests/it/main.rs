@@ -13,7 +13,7 @@ mod import;
 mod library;
 mod migrations;
 mod operations;
-mod schema;
+pub mod schema;
 mod search;
 mod social;
 mod support;

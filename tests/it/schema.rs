@@ -26,7 +26,7 @@ fn seed_sql() -> String {
 
 /// One line per schema object and property: columns (type, length, nullability, default),
 /// constraints, indexes, view definitions, functions, triggers and extensions.
-async fn catalog(pool: &PgPool) -> Vec<String> {
+pub async fn catalog(pool: &PgPool) -> Vec<String> {
     sqlx::query_scalar(
         r#"
         select 'column ' || c.table_name || '.' || c.column_name || ' ' || c.data_type
@@ -49,7 +49,8 @@ async fn catalog(pool: &PgPool) -> Vec<String> {
          where p.pronamespace = 'public'::regnamespace
            and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
         union all
-        select 'trigger ' || pg_get_triggerdef(t.oid) from pg_trigger t where not t.tgisinternal
+        select 'trigger ' || pg_get_triggerdef(t.oid) || ' enabled=' || t.tgenabled::text
+          from pg_trigger t where not t.tgisinternal
         union all
         select 'extension ' || extname from pg_extension
         order by 1

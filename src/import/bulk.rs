@@ -1,0 +1,160 @@
+//! Loading tables that hold no rows yet the way `pg_restore` does: rows first, indexes and keys
+//! after. Keeping a B-tree in order row by row costs a random page visit per row and index;
+//! building it once from sorted rows costs a sequential pass. At five million likes with six
+//! indexes that is 94 s against 24 s (measured in psql on this machine).
+//!
+//! Everything happens in one transaction that holds the tables locked: the indexes dropped at
+//! its start come back at its end, so an import stopped anywhere in between leaves the tables as
+//! they were (empty, indexed) and a second run starts the same load again.
+
+use std::collections::BTreeMap;
+
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+/// A transaction in which empty tables are being loaded without their indexes.
+pub struct BulkLoad {
+    tx: Transaction<'static, Postgres>,
+    tables: Vec<&'static str>,
+    /// Statements that put back what was dropped, in the order to run them.
+    restore: Vec<String>,
+    triggers: Option<&'static InsertTriggers>,
+}
+
+/// Insert triggers a bulk load switches off, with the one statement that then does their work
+/// for every row at once (per-statement triggers would run once per batch), and the tables
+/// that statement writes, whose plain indexes are rebuilt after it rather than kept up to date.
+pub struct InsertTriggers {
+    pub table: &'static str,
+    pub triggers: &'static [&'static str],
+    pub statement: &'static str,
+    pub reindexed: &'static [&'static str],
+}
+
+/// What one table loses for the load: its foreign keys (checked again, set-based, when they
+/// are added back), the unique and primary keys no foreign key points at, and every other
+/// index. Keys that other tables' foreign keys rely on stay.
+const SET_ASIDE: &str = "
+    select 1 as step, format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname),
+           format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
+      from pg_constraint c
+     where c.conrelid = $1::regclass and c.contype = 'f' and $2
+    union all
+    select 2, format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname),
+           format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
+      from pg_constraint c
+     where c.conrelid = $1::regclass and c.contype in ('p', 'u') and $2
+       and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = c.conindid)
+    union all
+    select 3, format('drop index %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+      from pg_index i
+     where i.indrelid = $1::regclass
+       and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)";
+
+impl BulkLoad {
+    /// Starts a bulk load of `tables` if every one of them is empty (checked under an exclusive
+    /// lock, so nothing slips in between); `None` when any holds rows, and nothing is changed.
+    pub async fn begin(
+        pool: &PgPool,
+        tables: &[&'static str],
+        triggers: Option<&'static InsertTriggers>,
+    ) -> anyhow::Result<Option<Self>> {
+        let mut tx = super::write::begin(pool).await?;
+        let reindexed = triggers.map_or(&[][..], |t| t.reindexed);
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "lock table {} in access exclusive mode",
+            [tables, reindexed].concat().join(", ")
+        )))
+        .execute(&mut *tx)
+        .await?;
+        for table in tables {
+            let empty: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select not exists (select 1 from {table})"
+            )))
+            .fetch_one(&mut *tx)
+            .await?;
+            if !empty {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
+        // Gathered for all tables before any is dropped: a key one of these tables' foreign
+        // keys points at is kept, whichever table comes first.
+        let mut steps: Vec<(i32, String, String)> = Vec::new();
+        let loaded = tables.iter().map(|table| (table, true));
+        for (table, keys_too) in loaded.chain(reindexed.iter().map(|table| (table, false))) {
+            steps.extend(
+                sqlx::query_as::<_, (i32, String, String)>(SET_ASIDE)
+                    .bind(*table)
+                    .bind(keys_too)
+                    .fetch_all(&mut *tx)
+                    .await?,
+            );
+        }
+        if let Some(replaced) = triggers {
+            for trigger in replaced.triggers {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "alter table {} disable trigger {trigger}",
+                    replaced.table
+                )))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        // Foreign keys go first (a key they point at could not be dropped under them) and come
+        // back last (they need the keys they point at).
+        steps.sort_by_key(|(step, _, _)| *step);
+        for (_, drop, _) in &steps {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(drop.clone()))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut restore: Vec<String> = steps.into_iter().map(|(_, _, add)| add).collect();
+        restore.reverse();
+        Ok(Some(Self {
+            tx,
+            tables: tables.to_vec(),
+            restore,
+            triggers,
+        }))
+    }
+
+    pub fn connection(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    /// Does the switched-off triggers' work, builds the indexes and keys back (foreign keys
+    /// checked against the rows loaded), counts each table's rows and commits. Memory for the
+    /// sorts is raised for this transaction only. Answers the counts: the tables were empty
+    /// and are still locked, so they are exactly the rows this load wrote.
+    pub async fn finish(mut self) -> anyhow::Result<BTreeMap<&'static str, u64>> {
+        sqlx::query("set local maintenance_work_mem = '512MB'")
+            .execute(&mut *self.tx)
+            .await?;
+        if let Some(replaced) = self.triggers {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(replaced.statement))
+                .execute(&mut *self.tx)
+                .await?;
+            for trigger in replaced.triggers {
+                self.restore.push(format!(
+                    "alter table {} enable trigger {trigger}",
+                    replaced.table
+                ));
+            }
+        }
+        for statement in &self.restore {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let mut counts = BTreeMap::new();
+        for table in &self.tables {
+            let count: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+            counts.insert(*table, count as u64);
+        }
+        self.tx.commit().await?;
+        Ok(counts)
+    }
+}
