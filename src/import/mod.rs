@@ -5,6 +5,7 @@
 //! (`write`), and check PostgreSQL against the plan (`verify`).
 
 mod bulk;
+mod copy;
 mod fields;
 pub mod ids;
 mod plan;

@@ -13,11 +13,15 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::bulk::{BulkLoad, InsertTriggers};
+use super::copy;
 use super::ids::sql_is_imported;
-use super::plan::{Plan, PlaylistRow};
+use super::plan::{Plan, PlaylistRow, SongRow};
 use super::progress::Progress;
 
 const BATCH: usize = 5_000;
+/// Rows a statement writes in a bulk load, where no other transaction waits on the rows'
+/// locks and each statement's fixed cost is better spread.
+const FRESH_BATCH: usize = 100_000;
 /// Batches in flight at once, each on its own connection: PostgreSQL works on each with a core
 /// of its own, so the import is not bound to one.
 const WRITERS: usize = 2;
@@ -126,7 +130,7 @@ async fn load<T: Sync>(
         return Ok(());
     }
     if let Some(mut bulk) = BulkLoad::begin(pool, to.tables, to.triggers).await? {
-        for batch in rows.chunks(to.batch) {
+        for batch in rows.chunks(FRESH_BATCH) {
             write(bulk.connection(), batch, Mode::Fresh).await?;
             progress.advance(batch.len());
         }
@@ -233,6 +237,9 @@ pub async fn write(
     // Each song with its owner's credit. The songs' search text is written with the song (it
     // names the owner's artist), so the credits' statement trigger finds nothing to rewrite.
     load(pool, into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS), &plan.songs, (progress, &mut counted), async |db, rows, mode| {
+        if mode == Mode::Fresh {
+            return copy_songs(db, rows).await;
+        }
         let sql = statement(
             mode,
             "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat, searchtext)
@@ -293,6 +300,19 @@ pub async fn write(
             rows,
             (progress, &mut counted),
             async |db, rows, mode| {
+                if mode == Mode::Fresh {
+                    let copy = format!(
+                        "copy {table} ({id}, userid, songid, createdat) from stdin (format binary)"
+                    );
+                    copy::copy_in(db, &copy, rows, 4, |r, row| {
+                        row.uuid(r.id);
+                        row.uuid(r.user);
+                        row.uuid(r.song);
+                        row.timestamp(r.at);
+                    })
+                    .await?;
+                    return Ok(());
+                }
                 // A pair already there (liked again in the new Ampli) stays as it is.
                 let sql = statement(
                     mode,
@@ -316,6 +336,18 @@ pub async fn write(
     }
 
     load(pool, into(&["history"], BATCH * 4).unchecked(unchecked), &plan.history, (progress, &mut counted), async |db, rows, mode| {
+        if mode == Mode::Fresh {
+            let copy = "copy history (historyid, userid, songid, progress, lastplayedat) from stdin (format binary)";
+            copy::copy_in(db, copy, rows, 5, |r, row| {
+                row.uuid(r.id);
+                row.uuid(r.user);
+                row.uuid(r.song);
+                row.int(r.progress);
+                row.timestamp(r.at);
+            })
+            .await?;
+            return Ok(());
+        }
         let sql = statement(
             mode,
             "insert into history (historyid, userid, songid, progress, lastplayedat)
@@ -344,6 +376,16 @@ pub async fn write(
         &plan.follows,
         (progress, &mut counted),
         async |db, rows, mode| {
+            if mode == Mode::Fresh {
+                let copy = "copy userfollowers (followerid, followingid, createdat) from stdin (format binary)";
+                copy::copy_in(db, copy, rows, 3, |r, row| {
+                    row.uuid(r.follower);
+                    row.uuid(r.following);
+                    row.timestamp(r.at);
+                })
+                .await?;
+                return Ok(());
+            }
             let sql = statement(
                 mode,
                 "insert into userfollowers (followerid, followingid, createdat)
@@ -382,6 +424,54 @@ pub async fn write(
     .await?;
     progress.done();
     Ok(counted)
+}
+
+/// Songs and their owners' credits into empty tables: by COPY into a scratch table, then one
+/// statement each, because the search text is computed by SQL (`ampli_normalize`).
+async fn copy_songs(db: &mut PgConnection, rows: &[SongRow]) -> anyhow::Result<()> {
+    sqlx::raw_sql(
+        "create temporary table if not exists import_songs (
+             songid uuid, title text, about text, category text, fileurl text, filepublicid text,
+             posterurl text, posterpublicid text, ownerid uuid, artistid uuid, artistname text,
+             createdat timestamptz, updatedat timestamptz
+         ) on commit drop;
+         truncate import_songs",
+    )
+    .execute(&mut *db)
+    .await?;
+    copy::copy_in(
+        db,
+        "copy import_songs from stdin (format binary)",
+        rows,
+        13,
+        |r, row| {
+            row.uuid(r.id);
+            row.text(&r.title);
+            row.optional_text(r.about.as_deref());
+            row.text(r.category);
+            row.text(&r.file_url);
+            row.text(&r.file_public_id);
+            row.optional_text(r.poster_url.as_deref());
+            row.optional_text(r.poster_public_id.as_deref());
+            row.uuid(r.owner);
+            row.uuid(r.artist);
+            row.text(&r.artist_name);
+            row.timestamp(r.created);
+            row.timestamp(r.updated);
+        },
+    )
+    .await?;
+    sqlx::raw_sql(
+        "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat, searchtext)
+         select songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat,
+                ampli_normalize(title || ' ' || artistname)
+           from import_songs;
+         insert into artistsongs (artistid, songid, role, createdat)
+         select artistid, songid, 'Primary', createdat from import_songs",
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Playlists and their items. Beside existing rows, the items of a playlist are replaced whole

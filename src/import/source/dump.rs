@@ -1,8 +1,8 @@
 //! `mongodump` output: `<collection>.bson` files, each a plain concatenation of BSON
 //! documents, usually in a directory named after the database.
 
-use std::fs::File;
-use std::io::{BufReader, ErrorKind, Read};
+use std::io::ErrorKind;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
@@ -50,23 +50,26 @@ pub fn find(dir: &Path) -> anyhow::Result<Option<PathBuf>> {
     }
 }
 
+/// Every document of one `.bson` file. The file is framed first (each document starts with its
+/// length), then the documents are parsed on every core: parsing is most of the reading.
 pub fn read(path: &Path) -> anyhow::Result<Collection> {
     let mut collection = Collection::default();
-    let file = match File::open(path) {
-        Ok(file) => file,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(error) if error.kind() == ErrorKind::NotFound => return Ok(collection),
         Err(error) => return Err(error.into()),
     };
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut offset = 0u64;
-    loop {
-        let mut length = [0u8; 4];
-        match reader.read_exact(&mut length) {
-            Ok(()) => {}
-            Err(error) if error.kind() == ErrorKind::UnexpectedEof => break,
-            Err(error) => return Err(error.into()),
-        }
-        let size = i32::from_le_bytes(length);
+    let mut frames: Vec<Range<usize>> = Vec::new();
+    let mut offset = 0usize;
+    while offset < bytes.len() {
+        let Some(length) = bytes.get(offset..offset + 4) else {
+            collection.unreadable.push((
+                format!("byte {offset}"),
+                "truncated document length".to_owned(),
+            ));
+            break;
+        };
+        let size = i32::from_le_bytes(length.try_into().expect("four bytes"));
         if !(5..=16 * 1024 * 1024 + 16 * 1024).contains(&size) {
             // The length prefix is the only framing: past a bad one nothing can be trusted.
             collection.unreadable.push((
@@ -75,22 +78,92 @@ pub fn read(path: &Path) -> anyhow::Result<Collection> {
             ));
             break;
         }
-        let mut bytes = vec![0u8; size as usize];
-        bytes[..4].copy_from_slice(&length);
-        if let Err(error) = reader.read_exact(&mut bytes[4..]) {
+        let end = offset + size as usize;
+        if end > bytes.len() {
             collection.unreadable.push((
                 format!("byte {offset}"),
-                format!("truncated document: {error}"),
+                format!(
+                    "truncated document: {} of its {size} bytes",
+                    bytes.len() - offset
+                ),
             ));
             break;
         }
-        match Document::from_reader(&mut bytes.as_slice()) {
-            Ok(document) => collection.documents.push(document),
-            Err(error) => collection
-                .unreadable
-                .push((format!("byte {offset}"), error.to_string())),
-        }
-        offset += size as u64;
+        frames.push(offset..end);
+        offset = end;
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let share = frames.len().div_ceil(cores).max(1);
+    let parsed: Vec<Vec<Result<Document, (String, String)>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = frames
+            .chunks(share)
+            .map(|frames| {
+                let bytes = &bytes;
+                scope.spawn(move || {
+                    frames
+                        .iter()
+                        .map(|frame| {
+                            Document::from_reader(&mut &bytes[frame.clone()]).map_err(|error| {
+                                (format!("byte {}", frame.start), error.to_string())
+                            })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("a parsing thread panicked"))
+            .collect()
+    });
+    let framing_errors = std::mem::take(&mut collection.unreadable);
+    collection.documents.reserve(frames.len());
+    for result in parsed.into_iter().flatten() {
+        match result {
+            Ok(document) => collection.documents.push(document),
+            Err(unreadable) => collection.unreadable.push(unreadable),
+        }
+    }
+    collection.unreadable.extend(framing_errors);
     Ok(collection)
+}
+
+#[cfg(test)]
+mod tests {
+    use bson::doc;
+
+    use super::*;
+
+    #[test]
+    fn documents_keep_their_order_and_bad_bytes_are_named_not_dropped() {
+        let mut bytes = Vec::new();
+        for n in 0..1_000 {
+            doc! { "n": n }.to_writer(&mut bytes).unwrap();
+        }
+        // A document whose length is right but whose element type is not a BSON type.
+        let bad_at = bytes.len();
+        bytes.extend_from_slice(&[12, 0, 0, 0, 0x7e, b'x', 0, 1, 2, 3, 4, 0]);
+        doc! { "n": 1_000 }.to_writer(&mut bytes).unwrap();
+        // A last document cut short.
+        let cut_at = bytes.len();
+        bytes.extend_from_slice(&[40, 0, 0, 0, 2]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("things.bson");
+        std::fs::write(&path, &bytes).unwrap();
+
+        let collection = read(&path).unwrap();
+        let numbers: Vec<i32> = collection
+            .documents
+            .iter()
+            .map(|d| d.get_i32("n").unwrap())
+            .collect();
+        assert_eq!(numbers, (0..=1_000).collect::<Vec<_>>());
+        let places: Vec<&str> = collection
+            .unreadable
+            .iter()
+            .map(|(place, _)| place.as_str())
+            .collect();
+        assert_eq!(places, [format!("byte {bad_at}"), format!("byte {cut_at}")]);
+        assert!(collection.unreadable[1].1.contains("truncated"));
+    }
 }
