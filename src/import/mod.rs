@@ -109,7 +109,8 @@ pub async fn import(
     let read_seconds = started.elapsed().as_secs_f64();
     let planning = Instant::now();
     let plan = plan::build(&collections, &target, &mut report);
-    drop(collections);
+    // Millions of documents take seconds to free; the writing need not wait for that.
+    std::thread::spawn(move || drop(collections));
     let plan_seconds = planning.elapsed().as_secs_f64();
     if !options.dry_run {
         // Only a superuser may switch off foreign-key checks for a transaction.
