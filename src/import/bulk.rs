@@ -6,9 +6,17 @@
 //! Everything happens in one transaction that holds the tables locked: the indexes dropped at
 //! its start come back at its end, so an import stopped anywhere in between leaves the tables as
 //! they were (empty, indexed) and a second run starts the same load again.
+//!
+//! Foreign keys: dropping one locks the table it points at exclusively until the transaction
+//! ends (users, for a whole load of likes). So when the role may (a superuser), they stay, the
+//! per-row checks are skipped for the transaction (`session_replication_role = replica`, as
+//! `pg_restore --disable-triggers` does) and one query per key checks every loaded row before
+//! the commit. Otherwise they are set aside with the indexes and PostgreSQL checks them when
+//! they are added back.
 
 use std::collections::BTreeMap;
 
+use anyhow::bail;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 /// A transaction in which empty tables are being loaded without their indexes.
@@ -18,6 +26,8 @@ pub struct BulkLoad {
     /// Statements that put back what was dropped, in the order to run them.
     restore: Vec<String>,
     triggers: Option<&'static InsertTriggers>,
+    /// Foreign keys stayed: their rows are checked before the commit.
+    keys_kept: bool,
 }
 
 /// Insert triggers a bulk load switches off, with the one statement that then does their work
@@ -30,14 +40,14 @@ pub struct InsertTriggers {
     pub reindexed: &'static [&'static str],
 }
 
-/// What one table loses for the load: its foreign keys (checked again, set-based, when they
-/// are added back), the unique and primary keys no foreign key points at, and every other
-/// index. Keys that other tables' foreign keys rely on stay.
+/// What one table loses for the load: its foreign keys unless `$3` (checked again, set-based,
+/// when they are added back), the unique and primary keys no foreign key points at, and every
+/// other index. Keys that other tables' foreign keys rely on stay.
 const SET_ASIDE: &str = "
     select 1 as step, format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname),
            format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
       from pg_constraint c
-     where c.conrelid = $1::regclass and c.contype = 'f' and $2
+     where c.conrelid = $1::regclass and c.contype = 'f' and $2 and not $3
     union all
     select 2, format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname),
            format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
@@ -53,12 +63,20 @@ const SET_ASIDE: &str = "
 impl BulkLoad {
     /// Starts a bulk load of `tables` if every one of them is empty (checked under an exclusive
     /// lock, so nothing slips in between); `None` when any holds rows, and nothing is changed.
+    /// `superuser`: the role may skip per-row foreign-key checks (see the module's comment).
     pub async fn begin(
         pool: &PgPool,
         tables: &[&'static str],
         triggers: Option<&'static InsertTriggers>,
+        superuser: bool,
     ) -> anyhow::Result<Option<Self>> {
         let mut tx = super::write::begin(pool).await?;
+        let keys_kept = superuser;
+        if keys_kept {
+            sqlx::query("set local session_replication_role = replica")
+                .execute(&mut *tx)
+                .await?;
+        }
         let reindexed = triggers.map_or(&[][..], |t| t.reindexed);
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "lock table {} in access exclusive mode",
@@ -86,6 +104,7 @@ impl BulkLoad {
                 sqlx::query_as::<_, (i32, String, String)>(SET_ASIDE)
                     .bind(*table)
                     .bind(keys_too)
+                    .bind(keys_kept)
                     .fetch_all(&mut *tx)
                     .await?,
             );
@@ -115,6 +134,7 @@ impl BulkLoad {
             tables: tables.to_vec(),
             restore,
             triggers,
+            keys_kept,
         }))
     }
 
@@ -122,8 +142,8 @@ impl BulkLoad {
         &mut self.tx
     }
 
-    /// Does the switched-off triggers' work, builds the indexes and keys back (foreign keys
-    /// checked against the rows loaded), counts each table's rows and commits. Memory for the
+    /// Does the switched-off triggers' work, builds the indexes and keys back, checks every
+    /// loaded row against its foreign keys, counts each table's rows and commits. Memory for the
     /// sorts is raised for this transaction only. Answers the counts: the tables were empty
     /// and are still locked, so they are exactly the rows this load wrote.
     pub async fn finish(mut self) -> anyhow::Result<BTreeMap<&'static str, u64>> {
@@ -145,6 +165,17 @@ impl BulkLoad {
             sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
                 .execute(&mut *self.tx)
                 .await?;
+        }
+        if self.keys_kept {
+            for table in &self.tables {
+                let dangling = super::verify::dangling_rows(&mut self.tx, table).await?;
+                if let Some((key, rows)) = dangling.into_iter().find(|(_, rows)| *rows > 0) {
+                    // Dropping the transaction rolls the whole load back.
+                    bail!(
+                        "{rows} rows of {table} point at nothing ({key}); nothing of {table} was written"
+                    );
+                }
+            }
         }
         let mut counts = BTreeMap::new();
         for table in &self.tables {

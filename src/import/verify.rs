@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::plan::{Plan, PlaylistRow};
@@ -230,56 +230,62 @@ pub async fn verify(
         .collect())
 }
 
-/// Rows of the relation tables whose user or song does not exist, by table: the set-based
-/// check that stands in for the per-row foreign-key checks an import may skip. Tables in
-/// `counted` got their foreign keys back, checked, in the transaction that loaded them.
-/// (column, table it points at, key there).
-type Reference = (&'static str, &'static str, &'static str);
+/// Per foreign key of `table` (by name), how many of its rows point at no row: the check
+/// PostgreSQL makes when a foreign key is added, made without adding one. The keys come from
+/// the catalog, so every reference the schema declares is covered.
+pub async fn dangling_rows(db: &mut PgConnection, table: &str) -> sqlx::Result<Vec<(String, u64)>> {
+    let keys: Vec<(String, String, Vec<String>, Vec<String>)> = sqlx::query_as(
+        "select c.conname::text, c.confrelid::regclass::text,
+                array(select quote_ident(a.attname) from unnest(c.conkey) with ordinality k(n, i)
+                        join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i),
+                array(select quote_ident(a.attname) from unnest(c.confkey) with ordinality k(n, i)
+                        join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i)
+           from pg_constraint c
+          where c.contype = 'f' and c.conrelid = $1::regclass
+          order by 1",
+    )
+    .bind(table)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut counts = Vec::new();
+    for (name, target, columns, targets) in keys {
+        // A row with a NULL in its key points at nothing by design (MATCH SIMPLE).
+        let present: Vec<String> = columns
+            .iter()
+            .map(|c| format!("t.{c} is not null"))
+            .collect();
+        let joined: Vec<String> = columns
+            .iter()
+            .zip(&targets)
+            .map(|(column, key)| format!("r.{key} = t.{column}"))
+            .collect();
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select count(*) from {table} t where {} and not exists (select 1 from {target} r where {})",
+            present.join(" and "),
+            joined.join(" and ")
+        )))
+        .fetch_one(&mut *db)
+        .await?;
+        counts.push((name, count as u64));
+    }
+    Ok(counts)
+}
 
+/// Rows of the relation tables written without per-row foreign-key checks (beside existing
+/// rows, as a superuser) that point at nothing, by table. Tables in `counted` were checked in
+/// the transaction that loaded them.
 pub async fn orphans(
     pool: &PgPool,
     counted: &CountedOnLoad,
 ) -> sqlx::Result<BTreeMap<&'static str, u64>> {
-    // Per table, each column with the table and key it points at.
-    let references: [(&'static str, [Reference; 2]); 4] = [
-        (
-            "likes",
-            [("userid", "users", "userid"), ("songid", "songs", "songid")],
-        ),
-        (
-            "favorites",
-            [("userid", "users", "userid"), ("songid", "songs", "songid")],
-        ),
-        (
-            "history",
-            [("userid", "users", "userid"), ("songid", "songs", "songid")],
-        ),
-        (
-            "userfollowers",
-            [
-                ("followerid", "users", "userid"),
-                ("followingid", "users", "userid"),
-            ],
-        ),
-    ];
-    let checks = references.map(|(table, columns)| {
-        let missing: Vec<String> = columns
-            .iter()
-            .map(|(column, target, key)| {
-                format!("not exists (select 1 from {target} r where r.{key} = t.{column})")
-            })
-            .collect();
-        (table, format!("{table} t where {}", missing.join(" or ")))
-    });
-    let unchecked = checks
+    let tables = ["likes", "favorites", "history", "userfollowers"];
+    let counts = tables
         .into_iter()
-        .filter(|(table, _)| !counted.contains_key(table));
-    let counts = unchecked.map(|(table, rows)| async move {
-        let count: i64 =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {rows}")))
-                .fetch_one(pool)
-                .await?;
-        Ok::<_, sqlx::Error>((table, count as u64))
-    });
+        .filter(|table| !counted.contains_key(table))
+        .map(|table| async move {
+            let mut db = pool.acquire().await?;
+            let dangling = dangling_rows(&mut db, table).await?;
+            Ok::<_, sqlx::Error>((table, dangling.iter().map(|(_, rows)| rows).sum()))
+        });
     stream::iter(counts).buffer_unordered(2).try_collect().await
 }

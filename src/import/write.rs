@@ -84,8 +84,9 @@ async fn begin_relations(
 struct Destination<'a> {
     tables: &'a [&'static str],
     batch: usize,
-    /// Beside existing rows, without per-row foreign-key checks (see [`begin_relations`]).
-    unchecked: bool,
+    /// Rows that only join users and songs written before them: beside existing rows, a
+    /// superuser writes them without per-row foreign-key checks (see [`begin_relations`]).
+    relations: bool,
     /// Insert triggers a bulk load replaces (see [`InsertTriggers`]).
     triggers: Option<&'static InsertTriggers>,
 }
@@ -94,14 +95,17 @@ fn into<'a>(tables: &'a [&'static str], batch: usize) -> Destination<'a> {
     Destination {
         tables,
         batch,
-        unchecked: false,
+        relations: false,
         triggers: None,
     }
 }
 
 impl Destination<'_> {
-    fn unchecked(self, unchecked: bool) -> Self {
-        Self { unchecked, ..self }
+    fn relations(self) -> Self {
+        Self {
+            relations: true,
+            ..self
+        }
     }
 
     fn replacing(self, triggers: &'static InsertTriggers) -> Self {
@@ -118,8 +122,15 @@ pub type CountedOnLoad = BTreeMap<&'static str, u64>;
 /// Writes `rows` with `write`, a batch at a time: all in one [`BulkLoad`] when every table of
 /// `to` is empty (adding their counts to `counted`), otherwise each batch in its own
 /// transaction, `WRITERS` at a time.
+/// The database being written, and whether its role may skip per-row foreign-key checks.
+#[derive(Clone, Copy)]
+struct Db<'a> {
+    pool: &'a PgPool,
+    superuser: bool,
+}
+
 async fn load<T: Sync>(
-    pool: &PgPool,
+    db: Db<'_>,
     to: Destination<'_>,
     rows: &[T],
     (progress, counted): (&mut Progress, &mut CountedOnLoad),
@@ -129,7 +140,8 @@ async fn load<T: Sync>(
     if rows.is_empty() {
         return Ok(());
     }
-    if let Some(mut bulk) = BulkLoad::begin(pool, to.tables, to.triggers).await? {
+    let pool = db.pool;
+    if let Some(mut bulk) = BulkLoad::begin(pool, to.tables, to.triggers, db.superuser).await? {
         for batch in rows.chunks(FRESH_BATCH) {
             write(bulk.connection(), batch, Mode::Fresh).await?;
             progress.advance(batch.len());
@@ -137,7 +149,7 @@ async fn load<T: Sync>(
         counted.extend(bulk.finish().await?);
     } else {
         let write = &write;
-        let unchecked = to.unchecked;
+        let unchecked = db.superuser && to.relations;
         let mut written = stream::iter(rows.chunks(to.batch).map(|batch| async move {
             let mut tx = begin_relations(pool, unchecked).await?;
             write(&mut *tx, batch, Mode::Merge).await?;
@@ -172,16 +184,17 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
     reindexed: &["searchvocabulary"],
 };
 
-/// Writes the plan. `unchecked`: the role may (superuser) and does skip per-row foreign-key
-/// checks on relation rows written beside existing ones (see [`begin_relations`]).
+/// Writes the plan. `superuser`: the role may skip per-row foreign-key checks (and then
+/// checks the rows set-based instead; see [`BulkLoad`] and [`begin_relations`]).
 pub async fn write(
     pool: &PgPool,
     plan: &Plan,
     progress: &mut Progress,
-    unchecked: bool,
+    superuser: bool,
 ) -> anyhow::Result<CountedOnLoad> {
     let mut counted = CountedOnLoad::new();
-    load(pool, into(&["users"], BATCH), &plan.users, (progress, &mut counted), async |db, rows, mode| {
+    let db = Db { pool, superuser };
+    load(db, into(&["users"], BATCH), &plan.users, (progress, &mut counted), async |db, rows, mode| {
         let sql = statement(
             mode,
             "insert into users (userid, name, email, password, verified, avatarurl, avatarpublicid, createdat, updatedat)
@@ -212,7 +225,7 @@ pub async fn write(
     })
     .await?;
 
-    load(pool, into(&["artists"], BATCH), &plan.artists, (progress, &mut counted), async |db, rows, mode| {
+    load(db, into(&["artists"], BATCH), &plan.artists, (progress, &mut counted), async |db, rows, mode| {
         let sql = statement(
             mode,
             "insert into artists (artistid, name, userid, createdby, createdat, updatedat)
@@ -236,7 +249,7 @@ pub async fn write(
 
     // Each song with its owner's credit. The songs' search text is written with the song (it
     // names the owner's artist), so the credits' statement trigger finds nothing to rewrite.
-    load(pool, into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS), &plan.songs, (progress, &mut counted), async |db, rows, mode| {
+    load(db, into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS), &plan.songs, (progress, &mut counted), async |db, rows, mode| {
         if mode == Mode::Fresh {
             return copy_songs(db, rows).await;
         }
@@ -287,16 +300,16 @@ pub async fn write(
     })
     .await?;
 
-    write_playlists(pool, &plan.playlists, false, (progress, &mut counted)).await?;
-    write_playlists(pool, &plan.auto_playlists, true, (progress, &mut counted)).await?;
+    write_playlists(db, &plan.playlists, false, (progress, &mut counted)).await?;
+    write_playlists(db, &plan.auto_playlists, true, (progress, &mut counted)).await?;
 
     for (table, id, rows) in [
         ("favorites", "favoriteid", &plan.favorites),
         ("likes", "likeid", &plan.likes),
     ] {
         load(
-            pool,
-            into(&[table], BATCH * 4).unchecked(unchecked),
+            db,
+            into(&[table], BATCH * 4).relations(),
             rows,
             (progress, &mut counted),
             async |db, rows, mode| {
@@ -335,7 +348,7 @@ pub async fn write(
         .await?;
     }
 
-    load(pool, into(&["history"], BATCH * 4).unchecked(unchecked), &plan.history, (progress, &mut counted), async |db, rows, mode| {
+    load(db, into(&["history"], BATCH * 4).relations(), &plan.history, (progress, &mut counted), async |db, rows, mode| {
         if mode == Mode::Fresh {
             let copy = "copy history (historyid, userid, songid, progress, lastplayedat) from stdin (format binary)";
             copy::copy_in(db, copy, rows, 5, |r, row| {
@@ -371,8 +384,8 @@ pub async fn write(
     .await?;
 
     load(
-        pool,
-        into(&["userfollowers"], BATCH * 4).unchecked(unchecked),
+        db,
+        into(&["userfollowers"], BATCH * 4).relations(),
         &plan.follows,
         (progress, &mut counted),
         async |db, rows, mode| {
@@ -403,7 +416,7 @@ pub async fn write(
     )
     .await?;
 
-    load(pool, into(&["usertokens"], BATCH), &plan.sessions, (progress, &mut counted), async |db, rows, mode| {
+    load(db, into(&["usertokens"], BATCH), &plan.sessions, (progress, &mut counted), async |db, rows, mode| {
         let sql = statement(
             mode,
             "insert into usertokens (tokenid, userid, token, devicename, createdat, lastusedat, expiresat)
@@ -478,7 +491,7 @@ async fn copy_songs(db: &mut PgConnection, rows: &[SongRow]) -> anyhow::Result<(
 /// in the batch that writes it, so a re-run puts them back in the source's order whatever
 /// happened between.
 async fn write_playlists(
-    pool: &PgPool,
+    db: Db<'_>,
     playlists: &[PlaylistRow],
     auto: bool,
     (progress, counted): (&mut Progress, &mut CountedOnLoad),
@@ -488,7 +501,7 @@ async fn write_playlists(
     } else {
         ("playlists", "playlistitems")
     };
-    load(pool, into(&[table, items], BATCH), playlists, (progress, counted), async |db, rows, mode| {
+    load(db, into(&[table, items], BATCH), playlists, (progress, counted), async |db, rows, mode| {
         let sql = if auto {
             statement(
                 mode,
