@@ -44,18 +44,19 @@ pub struct InsertTriggers {
 /// when they are added back), the unique and primary keys no foreign key points at, and every
 /// other index. Keys that other tables' foreign keys rely on stay.
 const SET_ASIDE: &str = "
-    select 1 as step, format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname),
+    select 1 as step, c.confrelid::regclass::text as target,
+           format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname),
            format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
       from pg_constraint c
      where c.conrelid = $1::regclass and c.contype = 'f' and $2 and not $3
     union all
-    select 2, format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname),
+    select 2, '', format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname),
            format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
       from pg_constraint c
      where c.conrelid = $1::regclass and c.contype in ('p', 'u') and $2
        and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = c.conindid)
     union all
-    select 3, format('drop index %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+    select 3, '', format('drop index %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
       from pg_index i
      where i.indrelid = $1::regclass
        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)";
@@ -97,11 +98,11 @@ impl BulkLoad {
         }
         // Gathered for all tables before any is dropped: a key one of these tables' foreign
         // keys points at is kept, whichever table comes first.
-        let mut steps: Vec<(i32, String, String)> = Vec::new();
+        let mut steps: Vec<(i32, String, String, String)> = Vec::new();
         let loaded = tables.iter().map(|table| (table, true));
         for (table, keys_too) in loaded.chain(reindexed.iter().map(|table| (table, false))) {
             steps.extend(
-                sqlx::query_as::<_, (i32, String, String)>(SET_ASIDE)
+                sqlx::query_as::<_, (i32, String, String, String)>(SET_ASIDE)
                     .bind(*table)
                     .bind(keys_too)
                     .bind(keys_kept)
@@ -120,15 +121,19 @@ impl BulkLoad {
             }
         }
         // Foreign keys go first (a key they point at could not be dropped under them) and come
-        // back last (they need the keys they point at).
-        steps.sort_by_key(|(step, _, _)| *step);
-        for (_, drop, _) in &steps {
+        // back last (they need the keys they point at). Dropping one locks the table it points
+        // at: always in the order of those tables' names, so that two loads side by side may
+        // wait for each other but never deadlock.
+        steps.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (_, _, drop, _) in &steps {
             sqlx::raw_sql(sqlx::AssertSqlSafe(drop.clone()))
                 .execute(&mut *tx)
                 .await?;
         }
-        let mut restore: Vec<String> = steps.into_iter().map(|(_, _, add)| add).collect();
-        restore.reverse();
+        // Back in the opposite order: indexes, then keys, then foreign keys (these last, again
+        // in the order of the tables they point at).
+        steps.sort_by(|a, b| (std::cmp::Reverse(a.0), &a.1).cmp(&(std::cmp::Reverse(b.0), &b.1)));
+        let restore: Vec<String> = steps.into_iter().map(|(_, _, _, add)| add).collect();
         Ok(Some(Self {
             tx,
             tables: tables.to_vec(),

@@ -16,6 +16,7 @@ pub use source::Source;
 mod verify;
 mod write;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -114,11 +115,13 @@ pub async fn import(
     let plan_seconds = planning.elapsed().as_secs_f64();
     if !options.dry_run {
         // Only a superuser may switch off foreign-key checks for a transaction.
-        let unchecked: bool =
+        let superuser: bool =
             sqlx::query_scalar("select rolsuper from pg_roles where rolname = current_user")
                 .fetch_one(pool)
                 .await?;
-        let counted = write::write(pool, &plan, &mut progress, unchecked).await?;
+        let shared = RefCell::new(progress);
+        let counted = write::write(pool, &plan, &shared, superuser).await?;
+        progress = shared.into_inner();
         report.stage_seconds = vec![("read", read_seconds), ("plan", plan_seconds)];
         report.stage_seconds.append(&mut progress.timings);
         progress.say("verifying");

@@ -1,18 +1,23 @@
 //! Progress on standard error: a bar redrawn in place on a terminal, a plain line per stage
-//! and every few seconds otherwise (logs, CI).
+//! and every few seconds otherwise (logs, CI). Two stages may run at once (small tables are
+//! written beside a big one); the bar shows every stage still running.
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
+struct Stage {
+    name: &'static str,
+    total: usize,
+    done: usize,
+    started: Instant,
+}
+
 pub struct Progress {
     terminal: bool,
     quiet: bool,
-    stage: &'static str,
-    total: usize,
-    done: usize,
+    running: Vec<Stage>,
     last: Instant,
-    started: Instant,
-    /// Seconds each finished stage took, in order.
+    /// Seconds each finished stage took, in the order they finished.
     pub timings: Vec<(&'static str, f64)>,
 }
 
@@ -21,35 +26,48 @@ impl Progress {
         Self {
             terminal: std::io::stderr().is_terminal(),
             quiet,
-            stage: "",
-            total: 0,
-            done: 0,
+            running: Vec::new(),
             last: Instant::now(),
-            started: Instant::now(),
             timings: Vec::new(),
         }
     }
 
-    pub fn stage(&mut self, stage: &'static str, total: usize) {
-        self.finish_line();
-        self.time_stage();
-        self.started = Instant::now();
-        self.stage = stage;
-        self.total = total;
-        self.done = 0;
-        self.last = Instant::now();
+    /// A stage of `total` rows starts.
+    pub fn stage(&mut self, name: &'static str, total: usize) {
         if !self.terminal {
-            self.say(format!("{stage}: {total} rows"));
+            self.say(format!("{name}: {total} rows"));
         }
+        self.running.push(Stage {
+            name,
+            total,
+            done: 0,
+            started: Instant::now(),
+        });
         self.draw();
     }
 
-    pub fn advance(&mut self, rows: usize) {
-        self.done += rows;
+    pub fn advance(&mut self, name: &'static str, rows: usize) {
+        if let Some(stage) = self.running.iter_mut().find(|s| s.name == name) {
+            stage.done += rows;
+        }
         if self.terminal || self.last.elapsed() >= Duration::from_secs(5) {
             self.last = Instant::now();
             self.draw();
         }
+    }
+
+    /// The stage is over: its time is kept for the report.
+    pub fn finish(&mut self, name: &'static str) {
+        if let Some(at) = self.running.iter().position(|s| s.name == name) {
+            let stage = self.running.remove(at);
+            self.timings
+                .push((name, stage.started.elapsed().as_secs_f64()));
+        }
+        if self.terminal && !self.quiet {
+            // The finished stage's last state stays on its own line.
+            eprintln!();
+        }
+        self.draw();
     }
 
     pub fn say(&self, line: impl AsRef<str>) {
@@ -58,53 +76,47 @@ impl Progress {
         }
     }
 
-    fn time_stage(&mut self) {
-        if !self.stage.is_empty() {
-            self.timings
-                .push((self.stage, self.started.elapsed().as_secs_f64()));
-        }
-    }
-
-    pub fn done(&mut self) {
-        self.finish_line();
-        self.time_stage();
-        self.stage = "";
-    }
-
     fn draw(&self) {
-        if self.quiet || self.stage.is_empty() {
+        if self.quiet || self.running.is_empty() {
             return;
         }
-        let fraction = if self.total == 0 {
-            1.0
-        } else {
-            self.done as f64 / self.total as f64
-        };
         if self.terminal {
-            let filled = (fraction * 30.0).round() as usize;
-            eprint!(
-                "\r{:<26} [{}{}] {:>9}/{:<9}",
-                self.stage,
-                "#".repeat(filled),
-                " ".repeat(30 - filled.min(30)),
-                self.done,
-                self.total
-            );
+            let bars: Vec<String> = self
+                .running
+                .iter()
+                .map(|stage| {
+                    let filled = (fraction(stage) * 20.0).round() as usize;
+                    format!(
+                        "{} [{}{}] {}/{}",
+                        stage.name,
+                        "#".repeat(filled),
+                        " ".repeat(20 - filled.min(20)),
+                        stage.done,
+                        stage.total
+                    )
+                })
+                .collect();
+            // Cleared to the end of the line: the line before may have been longer.
+            eprint!("\r{}\x1b[K", bars.join("   "));
             std::io::stderr().flush().ok();
-        } else if self.done > 0 {
-            self.say(format!(
-                "{}: {}/{} ({:.0}%)",
-                self.stage,
-                self.done,
-                self.total,
-                fraction * 100.0
-            ));
+        } else {
+            for stage in self.running.iter().filter(|s| s.done > 0) {
+                self.say(format!(
+                    "{}: {}/{} ({:.0}%)",
+                    stage.name,
+                    stage.done,
+                    stage.total,
+                    fraction(stage) * 100.0
+                ));
+            }
         }
     }
+}
 
-    fn finish_line(&self) {
-        if self.terminal && !self.quiet && !self.stage.is_empty() {
-            eprintln!();
-        }
+fn fraction(stage: &Stage) -> f64 {
+    if stage.total == 0 {
+        1.0
+    } else {
+        stage.done as f64 / stage.total as f64
     }
 }

@@ -5,9 +5,11 @@
 //! import was stopped converges on the same rows: conflicts update only rows the importer
 //! made, and only when something differs.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use futures_util::future::try_join;
 use futures_util::stream::{self, StreamExt};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
@@ -15,7 +17,9 @@ use uuid::Uuid;
 use super::bulk::{BulkLoad, InsertTriggers};
 use super::copy;
 use super::ids::sql_is_imported;
-use super::plan::{Plan, PlaylistRow, SongRow};
+use super::plan::{
+    ArtistRow, FollowRow, HistoryRow, PairRow, Plan, PlaylistRow, SessionRow, SongRow, UserRow,
+};
 use super::progress::Progress;
 
 const BATCH: usize = 5_000;
@@ -119,9 +123,6 @@ impl Destination<'_> {
 /// Row counts of tables loaded whole by a [`BulkLoad`], taken in its transaction.
 pub type CountedOnLoad = BTreeMap<&'static str, u64>;
 
-/// Writes `rows` with `write`, a batch at a time: all in one [`BulkLoad`] when every table of
-/// `to` is empty (adding their counts to `counted`), otherwise each batch in its own
-/// transaction, `WRITERS` at a time.
 /// The database being written, and whether its role may skip per-row foreign-key checks.
 #[derive(Clone, Copy)]
 struct Db<'a> {
@@ -129,24 +130,43 @@ struct Db<'a> {
     superuser: bool,
 }
 
+/// Writes `rows` with `write`, a batch at a time: all in one [`BulkLoad`] when every table of
+/// `to` is empty (answering their counts), otherwise each batch in its own transaction,
+/// `WRITERS` at a time (answering no counts).
 async fn load<T: Sync>(
     db: Db<'_>,
     to: Destination<'_>,
     rows: &[T],
-    (progress, counted): (&mut Progress, &mut CountedOnLoad),
+    progress: &RefCell<Progress>,
     write: impl AsyncFn(&mut PgConnection, &[T], Mode) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    progress.stage(to.tables[0], rows.len());
-    if rows.is_empty() {
-        return Ok(());
-    }
+) -> anyhow::Result<CountedOnLoad> {
+    let stage = to.tables[0];
+    progress.borrow_mut().stage(stage, rows.len());
+    let counted = if rows.is_empty() {
+        CountedOnLoad::new()
+    } else {
+        write_rows(db, &to, rows, progress, write).await?
+    };
+    progress.borrow_mut().finish(stage);
+    Ok(counted)
+}
+
+async fn write_rows<T: Sync>(
+    db: Db<'_>,
+    to: &Destination<'_>,
+    rows: &[T],
+    progress: &RefCell<Progress>,
+    write: impl AsyncFn(&mut PgConnection, &[T], Mode) -> anyhow::Result<()>,
+) -> anyhow::Result<CountedOnLoad> {
+    let stage = to.tables[0];
     let pool = db.pool;
+    let mut counted = CountedOnLoad::new();
     if let Some(mut bulk) = BulkLoad::begin(pool, to.tables, to.triggers, db.superuser).await? {
         for batch in rows.chunks(FRESH_BATCH) {
             write(bulk.connection(), batch, Mode::Fresh).await?;
-            progress.advance(batch.len());
+            progress.borrow_mut().advance(stage, batch.len());
         }
-        counted.extend(bulk.finish().await?);
+        counted = bulk.finish().await?;
     } else {
         let write = &write;
         let unchecked = db.superuser && to.relations;
@@ -158,11 +178,11 @@ async fn load<T: Sync>(
         }))
         .buffer_unordered(WRITERS);
         while let Some(count) = written.next().await {
-            progress.advance(count?);
+            progress.borrow_mut().advance(stage, count?);
         }
     }
     analyze(pool, &to.tables.join(", ")).await?;
-    Ok(())
+    Ok(counted)
 }
 
 fn column<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
@@ -186,15 +206,49 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
 
 /// Writes the plan. `superuser`: the role may skip per-row foreign-key checks (and then
 /// checks the rows set-based instead; see [`BulkLoad`] and [`begin_relations`]).
+///
+/// Two lanes: the songs and the likes take most of the time, much of it PostgreSQL building
+/// indexes on one core, so the tables that need only what is already committed are written
+/// beside them on a connection of their own.
 pub async fn write(
     pool: &PgPool,
     plan: &Plan,
-    progress: &mut Progress,
+    progress: &RefCell<Progress>,
     superuser: bool,
 ) -> anyhow::Result<CountedOnLoad> {
-    let mut counted = CountedOnLoad::new();
     let db = Db { pool, superuser };
-    load(db, into(&["users"], BATCH), &plan.users, (progress, &mut counted), async |db, rows, mode| {
+    let mut counted = write_users(db, &plan.users, progress).await?;
+    counted.extend(write_artists(db, &plan.artists, progress).await?);
+    let (songs, beside_songs) = try_join(write_songs(db, &plan.songs, progress), async {
+        let mut counted = write_follows(db, &plan.follows, progress).await?;
+        counted.extend(write_sessions(db, &plan.sessions, progress).await?);
+        Ok(counted)
+    })
+    .await?;
+    let (likes, beside_likes) = try_join(
+        write_pairs(db, "likes", "likeid", &plan.likes, progress),
+        async {
+            let mut counted = write_playlists(db, &plan.playlists, false, progress).await?;
+            counted.extend(write_playlists(db, &plan.auto_playlists, true, progress).await?);
+            counted.extend(
+                write_pairs(db, "favorites", "favoriteid", &plan.favorites, progress).await?,
+            );
+            counted.extend(write_history(db, &plan.history, progress).await?);
+            Ok(counted)
+        },
+    )
+    .await?;
+    counted.extend(songs.into_iter().chain(beside_songs));
+    counted.extend(likes.into_iter().chain(beside_likes));
+    Ok(counted)
+}
+
+async fn write_users(
+    db: Db<'_>,
+    rows: &[UserRow],
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
+    load(db, into(&["users"], BATCH), rows, progress, async |db, rows, mode| {
         let sql = statement(
             mode,
             "insert into users (userid, name, email, password, verified, avatarurl, avatarpublicid, createdat, updatedat)
@@ -223,9 +277,15 @@ pub async fn write(
             .await?;
         Ok(())
     })
-    .await?;
+    .await
+}
 
-    load(db, into(&["artists"], BATCH), &plan.artists, (progress, &mut counted), async |db, rows, mode| {
+async fn write_artists(
+    db: Db<'_>,
+    rows: &[ArtistRow],
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
+    load(db, into(&["artists"], BATCH), rows, progress, async |db, rows, mode| {
         let sql = statement(
             mode,
             "insert into artists (artistid, name, userid, createdby, createdat, updatedat)
@@ -245,11 +305,17 @@ pub async fn write(
             .await?;
         Ok(())
     })
-    .await?;
+    .await
+}
 
+async fn write_songs(
+    db: Db<'_>,
+    rows: &[SongRow],
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
     // Each song with its owner's credit. The songs' search text is written with the song (it
     // names the owner's artist), so the credits' statement trigger finds nothing to rewrite.
-    load(db, into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS), &plan.songs, (progress, &mut counted), async |db, rows, mode| {
+    load(db, into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS), rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
             return copy_songs(db, rows).await;
         }
@@ -298,57 +364,64 @@ pub async fn write(
             .await?;
         Ok(())
     })
-    .await?;
+    .await
+}
 
-    write_playlists(db, &plan.playlists, false, (progress, &mut counted)).await?;
-    write_playlists(db, &plan.auto_playlists, true, (progress, &mut counted)).await?;
-
-    for (table, id, rows) in [
-        ("favorites", "favoriteid", &plan.favorites),
-        ("likes", "likeid", &plan.likes),
-    ] {
-        load(
-            db,
-            into(&[table], BATCH * 4).relations(),
-            rows,
-            (progress, &mut counted),
-            async |db, rows, mode| {
-                if mode == Mode::Fresh {
-                    let copy = format!(
-                        "copy {table} ({id}, userid, songid, createdat) from stdin (format binary)"
-                    );
-                    copy::copy_in(db, &copy, rows, 4, |r, row| {
-                        row.uuid(r.id);
-                        row.uuid(r.user);
-                        row.uuid(r.song);
-                        row.timestamp(r.at);
-                    })
-                    .await?;
-                    return Ok(());
-                }
-                // A pair already there (liked again in the new Ampli) stays as it is.
-                let sql = statement(
-                    mode,
-                    &format!(
-                        "insert into {table} ({id}, userid, songid, createdat)
-                     select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])"
-                    ),
-                    "on conflict do nothing",
+/// Likes or favourites.
+async fn write_pairs(
+    db: Db<'_>,
+    table: &'static str,
+    id: &'static str,
+    rows: &[PairRow],
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
+    load(
+        db,
+        into(&[table], BATCH * 4).relations(),
+        rows,
+        progress,
+        async |db, rows, mode| {
+            if mode == Mode::Fresh {
+                let copy = format!(
+                    "copy {table} ({id}, userid, songid, createdat) from stdin (format binary)"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(column(rows, |r| r.id))
-                    .bind(column(rows, |r| r.user))
-                    .bind(column(rows, |r| r.song))
-                    .bind(column(rows, |r| r.at))
-                    .execute(db)
-                    .await?;
-                Ok(())
-            },
-        )
-        .await?;
-    }
+                copy::copy_in(db, &copy, rows, 4, |r, row| {
+                    row.uuid(r.id);
+                    row.uuid(r.user);
+                    row.uuid(r.song);
+                    row.timestamp(r.at);
+                })
+                .await?;
+                return Ok(());
+            }
+            // A pair already there (liked again in the new Ampli) stays as it is.
+            let sql = statement(
+                mode,
+                &format!(
+                    "insert into {table} ({id}, userid, songid, createdat)
+                 select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])"
+                ),
+                "on conflict do nothing",
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(column(rows, |r| r.id))
+                .bind(column(rows, |r| r.user))
+                .bind(column(rows, |r| r.song))
+                .bind(column(rows, |r| r.at))
+                .execute(db)
+                .await?;
+            Ok(())
+        },
+    )
+    .await
+}
 
-    load(db, into(&["history"], BATCH * 4).relations(), &plan.history, (progress, &mut counted), async |db, rows, mode| {
+async fn write_history(
+    db: Db<'_>,
+    rows: &[HistoryRow],
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
+    load(db, into(&["history"], BATCH * 4).relations(), rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
             let copy = "copy history (historyid, userid, songid, progress, lastplayedat) from stdin (format binary)";
             copy::copy_in(db, copy, rows, 5, |r, row| {
@@ -381,13 +454,19 @@ pub async fn write(
             .await?;
         Ok(())
     })
-    .await?;
+    .await
+}
 
+async fn write_follows(
+    db: Db<'_>,
+    rows: &[FollowRow],
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
     load(
         db,
         into(&["userfollowers"], BATCH * 4).relations(),
-        &plan.follows,
-        (progress, &mut counted),
+        rows,
+        progress,
         async |db, rows, mode| {
             if mode == Mode::Fresh {
                 let copy = "copy userfollowers (followerid, followingid, createdat) from stdin (format binary)";
@@ -414,9 +493,15 @@ pub async fn write(
             Ok(())
         },
     )
-    .await?;
+    .await
+}
 
-    load(db, into(&["usertokens"], BATCH), &plan.sessions, (progress, &mut counted), async |db, rows, mode| {
+async fn write_sessions(
+    db: Db<'_>,
+    rows: &[SessionRow],
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
+    load(db, into(&["usertokens"], BATCH), rows, progress, async |db, rows, mode| {
         let sql = statement(
             mode,
             "insert into usertokens (tokenid, userid, token, devicename, createdat, lastusedat, expiresat)
@@ -434,9 +519,7 @@ pub async fn write(
             .await?;
         Ok(())
     })
-    .await?;
-    progress.done();
-    Ok(counted)
+    .await
 }
 
 /// Songs and their owners' credits into empty tables: by COPY into a scratch table, then one
@@ -494,14 +577,14 @@ async fn write_playlists(
     db: Db<'_>,
     playlists: &[PlaylistRow],
     auto: bool,
-    (progress, counted): (&mut Progress, &mut CountedOnLoad),
-) -> anyhow::Result<()> {
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
     let (table, items) = if auto {
         ("autogeneratedplaylists", "autogeneratedplaylistitems")
     } else {
         ("playlists", "playlistitems")
     };
-    load(db, into(&[table, items], BATCH), playlists, (progress, counted), async |db, rows, mode| {
+    load(db, into(&[table, items], BATCH), playlists, progress, async |db, rows, mode| {
         let sql = if auto {
             statement(
                 mode,

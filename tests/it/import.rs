@@ -701,3 +701,40 @@ async fn a_table_loaded_whole_with_a_row_pointing_at_nothing_is_undone_whole() {
     assert!(count(&db.pool, "select count(*) from songs").await > 0);
     assert_eq!(count(&db.pool, indexes).await, likes_indexes);
 }
+
+#[tokio::test]
+async fn a_role_that_is_not_a_superuser_imports_the_same_rows_and_schema() {
+    // Without the right to skip per-row foreign-key checks, a load sets the foreign keys aside
+    // with the indexes and PostgreSQL checks them as they are added back.
+    let fixture = Fixture::make(0, None);
+    let db = TestDb::empty().await;
+    let role = "ampli_test_importer";
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "do $$ begin create role {role} login;
+         exception when duplicate_object or unique_violation then null; end $$;
+         alter database {} owner to {role};",
+        db.name
+    )))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let pool = db.pool_as(role).await;
+    let superuser: bool =
+        sqlx::query_scalar("select rolsuper from pg_roles where rolname = current_user")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!superuser);
+    let report = run_import(&pool, &fixture.path("dump")).await;
+    assert_eq!(report.verified, Some(true), "{}", report.summary());
+
+    let reference = TestDb::migrated().await;
+    let expected = run_import(&reference.pool, &fixture.path("dump")).await;
+    assert_eq!(report.rows, expected.rows);
+    assert_eq!(snapshot(&pool).await, snapshot(&reference.pool).await);
+    assert_eq!(
+        crate::schema::catalog(&pool).await,
+        crate::schema::catalog(&reference.pool).await
+    );
+    pool.close().await;
+}

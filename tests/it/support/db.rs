@@ -62,6 +62,15 @@ impl TestDb {
         db
     }
 
+    /// A pool on this database signed in as `role` (the test servers trust local sign-ins).
+    pub async fn pool_as(&self, role: &str) -> PgPool {
+        PgPoolOptions::new()
+            .max_connections(5)
+            .connect_with(server().clone().database(&self.name).username(role))
+            .await
+            .expect("connecting to the test database as another role")
+    }
+
     /// A DATABASE_URL for this database, for running the binary against it.
     pub fn url(&self) -> String {
         let server = server();
