@@ -23,8 +23,10 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 pub struct BulkLoad {
     tx: Transaction<'static, Postgres>,
     tables: Vec<&'static str>,
-    /// Statements that put back what was dropped, in the order to run them.
-    restore: Vec<String>,
+    /// Statements that build the indexes and keys back, in the order to run them.
+    rebuild: Vec<String>,
+    /// Statements that add the foreign keys back (when they were set aside).
+    foreign_keys: Vec<String>,
     triggers: Option<&'static InsertTriggers>,
     /// Foreign keys stayed: their rows are checked before the commit.
     keys_kept: bool,
@@ -132,12 +134,16 @@ impl BulkLoad {
         }
         // Back in the opposite order: indexes, then keys, then foreign keys (these last, again
         // in the order of the tables they point at).
-        steps.sort_by(|a, b| (std::cmp::Reverse(a.0), &a.1).cmp(&(std::cmp::Reverse(b.0), &b.1)));
-        let restore: Vec<String> = steps.into_iter().map(|(_, _, _, add)| add).collect();
+        let (foreign_keys, mut rebuild): (Vec<_>, Vec<_>) =
+            steps.into_iter().partition(|(step, ..)| *step == 1);
+        rebuild.sort_by_key(|(step, ..)| std::cmp::Reverse(*step));
+        let rebuild = rebuild.into_iter().map(|(_, _, _, add)| add).collect();
+        let foreign_keys = foreign_keys.into_iter().map(|(_, _, _, add)| add).collect();
         Ok(Some(Self {
             tx,
             tables: tables.to_vec(),
-            restore,
+            rebuild,
+            foreign_keys,
             triggers,
             keys_kept,
         }))
@@ -147,11 +153,16 @@ impl BulkLoad {
         &mut self.tx
     }
 
-    /// Does the switched-off triggers' work, builds the indexes and keys back, checks every
-    /// loaded row against its foreign keys, counts each table's rows and commits. Memory for the
-    /// sorts is raised for this transaction only. Answers the counts: the tables were empty
-    /// and are still locked, so they are exactly the rows this load wrote.
-    pub async fn finish(mut self) -> anyhow::Result<BTreeMap<&'static str, u64>> {
+    /// Does the switched-off triggers' work, builds the indexes and keys back, waits for
+    /// `referenced` (the rows the foreign keys point at being committed, when another load
+    /// writes them beside this one), checks every loaded row against its foreign keys, counts
+    /// each table's rows and commits. Memory for the sorts is raised for this transaction only.
+    /// Answers the counts: the tables were empty and are still locked, so they are exactly the
+    /// rows this load wrote.
+    pub async fn finish(
+        mut self,
+        referenced: impl Future<Output = ()>,
+    ) -> anyhow::Result<BTreeMap<&'static str, u64>> {
         sqlx::query("set local maintenance_work_mem = '512MB'")
             .execute(&mut *self.tx)
             .await?;
@@ -160,13 +171,19 @@ impl BulkLoad {
                 .execute(&mut *self.tx)
                 .await?;
             for trigger in replaced.triggers {
-                self.restore.push(format!(
+                self.rebuild.push(format!(
                     "alter table {} enable trigger {trigger}",
                     replaced.table
                 ));
             }
         }
-        for statement in &self.restore {
+        for statement in &self.rebuild {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        referenced.await;
+        for statement in &self.foreign_keys {
             sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
                 .execute(&mut *self.tx)
                 .await?;

@@ -9,9 +9,10 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use futures_util::future::try_join;
+use futures_util::future::try_join3;
 use futures_util::stream::{self, StreamExt};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::bulk::{BulkLoad, InsertTriggers};
@@ -93,6 +94,9 @@ struct Destination<'a> {
     relations: bool,
     /// Insert triggers a bulk load replaces (see [`InsertTriggers`]).
     triggers: Option<&'static InsertTriggers>,
+    /// Rows these point at that another load, running beside this one, is still writing:
+    /// turns true once they are committed. Foreign keys are checked only after that.
+    waits_for: Option<&'a watch::Receiver<bool>>,
 }
 
 fn into<'a>(tables: &'a [&'static str], batch: usize) -> Destination<'a> {
@@ -101,13 +105,21 @@ fn into<'a>(tables: &'a [&'static str], batch: usize) -> Destination<'a> {
         batch,
         relations: false,
         triggers: None,
+        waits_for: None,
     }
 }
 
-impl Destination<'_> {
+impl<'a> Destination<'a> {
     fn relations(self) -> Self {
         Self {
             relations: true,
+            ..self
+        }
+    }
+
+    fn waiting_for(self, committed: &'a watch::Receiver<bool>) -> Self {
+        Self {
+            waits_for: Some(committed),
             ..self
         }
     }
@@ -166,8 +178,10 @@ async fn write_rows<T: Sync>(
             write(bulk.connection(), batch, Mode::Fresh).await?;
             progress.borrow_mut().advance(stage, batch.len());
         }
-        counted = bulk.finish().await?;
+        counted = bulk.finish(committed(to.waits_for)).await?;
     } else {
+        // Beside existing rows, each batch's foreign keys may be checked as it is written.
+        committed(to.waits_for).await;
         let write = &write;
         let unchecked = db.superuser && to.relations;
         let mut written = stream::iter(rows.chunks(to.batch).map(|batch| async move {
@@ -183,6 +197,15 @@ async fn write_rows<T: Sync>(
     }
     analyze(pool, &to.tables.join(", ")).await?;
     Ok(counted)
+}
+
+/// Resolves once the rows behind `waits_for` are committed (at once when there are none). A
+/// load that failed before committing drops its sender, which ends the wait too: the foreign
+/// keys then find the rows missing.
+async fn committed(waits_for: Option<&watch::Receiver<bool>>) {
+    if let Some(receiver) = waits_for {
+        let _ = receiver.clone().wait_for(|done| *done).await;
+    }
 }
 
 fn column<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
@@ -207,9 +230,10 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
 /// Writes the plan. `superuser`: the role may skip per-row foreign-key checks (and then
 /// checks the rows set-based instead; see [`BulkLoad`] and [`begin_relations`]).
 ///
-/// Two lanes: the songs and the likes take most of the time, much of it PostgreSQL building
-/// indexes on one core, so the tables that need only what is already committed are written
-/// beside them on a connection of their own.
+/// Three lanes: the songs and the likes take most of the time, much of it PostgreSQL building
+/// indexes on one core, so they load side by side (the likes' foreign keys are checked once
+/// the songs are committed), and the small tables are written beside them on a connection of
+/// their own, each once what it points at is committed.
 pub async fn write(
     pool: &PgPool,
     plan: &Plan,
@@ -219,27 +243,35 @@ pub async fn write(
     let db = Db { pool, superuser };
     let mut counted = write_users(db, &plan.users, progress).await?;
     counted.extend(write_artists(db, &plan.artists, progress).await?);
-    let (songs, beside_songs) = try_join(write_songs(db, &plan.songs, progress), async {
-        let mut counted = write_follows(db, &plan.follows, progress).await?;
-        counted.extend(write_sessions(db, &plan.sessions, progress).await?);
-        Ok(counted)
-    })
-    .await?;
-    let (likes, beside_likes) = try_join(
-        write_pairs(db, "likes", "likeid", &plan.likes, progress),
+    let (songs_committed, songs) = watch::channel(false);
+    let (from_songs, from_likes, from_the_rest) = try_join3(
         async {
-            let mut counted = write_playlists(db, &plan.playlists, false, progress).await?;
+            let counted = write_songs(db, &plan.songs, progress).await?;
+            songs_committed.send_replace(true);
+            Ok(counted)
+        },
+        write_pairs(db, "likes", "likeid", &plan.likes, Some(&songs), progress),
+        async {
+            let mut counted = write_follows(db, &plan.follows, progress).await?;
+            counted.extend(write_sessions(db, &plan.sessions, progress).await?);
+            committed(Some(&songs)).await;
+            counted.extend(write_playlists(db, &plan.playlists, false, progress).await?);
             counted.extend(write_playlists(db, &plan.auto_playlists, true, progress).await?);
+            let favorites = &plan.favorites;
             counted.extend(
-                write_pairs(db, "favorites", "favoriteid", &plan.favorites, progress).await?,
+                write_pairs(db, "favorites", "favoriteid", favorites, None, progress).await?,
             );
             counted.extend(write_history(db, &plan.history, progress).await?);
             Ok(counted)
         },
     )
     .await?;
-    counted.extend(songs.into_iter().chain(beside_songs));
-    counted.extend(likes.into_iter().chain(beside_likes));
+    counted.extend(
+        from_songs
+            .into_iter()
+            .chain(from_likes)
+            .chain(from_the_rest),
+    );
     Ok(counted)
 }
 
@@ -373,46 +405,46 @@ async fn write_pairs(
     table: &'static str,
     id: &'static str,
     rows: &[PairRow],
+    waits_for: Option<&watch::Receiver<bool>>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
-    load(
-        db,
-        into(&[table], BATCH * 4).relations(),
-        rows,
-        progress,
-        async |db, rows, mode| {
-            if mode == Mode::Fresh {
-                let copy = format!(
-                    "copy {table} ({id}, userid, songid, createdat) from stdin (format binary)"
-                );
-                copy::copy_in(db, &copy, rows, 4, |r, row| {
-                    row.uuid(r.id);
-                    row.uuid(r.user);
-                    row.uuid(r.song);
-                    row.timestamp(r.at);
-                })
-                .await?;
-                return Ok(());
-            }
-            // A pair already there (liked again in the new Ampli) stays as it is.
-            let sql = statement(
-                mode,
-                &format!(
-                    "insert into {table} ({id}, userid, songid, createdat)
-                 select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])"
-                ),
-                "on conflict do nothing",
+    let tables = [table];
+    let mut to = into(&tables, BATCH * 4).relations();
+    if let Some(committed) = waits_for {
+        to = to.waiting_for(committed);
+    }
+    load(db, to, rows, progress, async |db, rows, mode| {
+        if mode == Mode::Fresh {
+            let copy = format!(
+                "copy {table} ({id}, userid, songid, createdat) from stdin (format binary)"
             );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(column(rows, |r| r.id))
-                .bind(column(rows, |r| r.user))
-                .bind(column(rows, |r| r.song))
-                .bind(column(rows, |r| r.at))
-                .execute(db)
-                .await?;
-            Ok(())
-        },
-    )
+            copy::copy_in(db, &copy, rows, 4, |r, row| {
+                row.uuid(r.id);
+                row.uuid(r.user);
+                row.uuid(r.song);
+                row.timestamp(r.at);
+            })
+            .await?;
+            return Ok(());
+        }
+        // A pair already there (liked again in the new Ampli) stays as it is.
+        let sql = statement(
+            mode,
+            &format!(
+                "insert into {table} ({id}, userid, songid, createdat)
+                 select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])"
+            ),
+            "on conflict do nothing",
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(column(rows, |r| r.id))
+            .bind(column(rows, |r| r.user))
+            .bind(column(rows, |r| r.song))
+            .bind(column(rows, |r| r.at))
+            .execute(db)
+            .await?;
+        Ok(())
+    })
     .await
 }
 

@@ -659,24 +659,25 @@ async fn a_row_pointing_at_nothing_fails_the_verification() {
 async fn a_table_loaded_whole_with_a_row_pointing_at_nothing_is_undone_whole() {
     let fixture = Fixture::make(0, None);
     let db = TestDb::migrated().await;
-    // Once the likes are in, a song some of them point at is removed behind the foreign key's
-    // back (the load's per-row checks are off; this trigger fires regardless).
+    // Once the favourites are in (they are written after the songs are committed), a song one
+    // of them points at is removed behind the foreign key's back (the load's per-row checks
+    // are off; this trigger fires regardless).
     sqlx::raw_sql(
-        "create function test_remove_a_liked_song() returns trigger language plpgsql as $$
+        "create function test_remove_a_favorite_song() returns trigger language plpgsql as $$
          begin
-             delete from songs where songid = (select songid from added_likes limit 1);
+             delete from songs where songid = (select songid from added_favorites limit 1);
              return null;
          end $$;
-         create trigger test_remove_a_liked_song after insert on likes
-             referencing new table as added_likes
-             for each statement execute function test_remove_a_liked_song();
-         alter table likes enable always trigger test_remove_a_liked_song;",
+         create trigger test_remove_a_favorite_song after insert on favorites
+             referencing new table as added_favorites
+             for each statement execute function test_remove_a_favorite_song();
+         alter table favorites enable always trigger test_remove_a_favorite_song;",
     )
     .execute(&db.pool)
     .await
     .unwrap();
-    let indexes = "select count(*) from pg_indexes where tablename = 'likes'";
-    let likes_indexes = count(&db.pool, indexes).await;
+    let indexes = "select count(*) from pg_indexes where tablename = 'favorites'";
+    let favorites_indexes = count(&db.pool, indexes).await;
     let options = ImportOptions {
         from: fixture.path("dump"),
         dry_run: false,
@@ -692,14 +693,14 @@ async fn a_table_loaded_whole_with_a_row_pointing_at_nothing_is_undone_whole() {
         message.contains("point at nothing") || message.contains("foreign key"),
         "{message}"
     );
-    // None of the likes, the removed song back (no credit without its song), every index of
-    // the likes there.
-    assert_eq!(count(&db.pool, "select count(*) from likes").await, 0);
+    // None of the favourites, the removed song back (no credit without its song), every
+    // index of the favourites there.
+    assert_eq!(count(&db.pool, "select count(*) from favorites").await, 0);
     let credits_without_song = "select count(*) from artistsongs a
                                  where not exists (select 1 from songs s where s.songid = a.songid)";
     assert_eq!(count(&db.pool, credits_without_song).await, 0);
     assert!(count(&db.pool, "select count(*) from songs").await > 0);
-    assert_eq!(count(&db.pool, indexes).await, likes_indexes);
+    assert_eq!(count(&db.pool, indexes).await, favorites_indexes);
 }
 
 #[tokio::test]
