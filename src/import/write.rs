@@ -173,6 +173,12 @@ async fn write_rows<T: Sync>(
     let stage = to.tables[0];
     let pool = db.pool;
     let mut counted = CountedOnLoad::new();
+    if !db.superuser {
+        // This load will set its foreign keys aside, which locks the tables they point at: it
+        // must not take those locks before the load writing them has committed, or each would
+        // wait for the other.
+        committed(to.waits_for).await;
+    }
     if let Some(mut bulk) = BulkLoad::begin(pool, to.tables, to.triggers, db.superuser).await? {
         for batch in rows.chunks(FRESH_BATCH) {
             write(bulk.connection(), batch, Mode::Fresh).await?;
