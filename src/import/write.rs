@@ -30,6 +30,10 @@ const FRESH_BATCH: usize = 100_000;
 /// Batches in flight at once, each on its own connection: PostgreSQL works on each with a core
 /// of its own, so the import is not bound to one.
 const WRITERS: usize = 2;
+/// Connections the three lanes of [`write`] need so that the songs always progress: the likes'
+/// load may hold one while it waits for them, the small tables up to `WRITERS`, and the songs
+/// at least one more.
+const LANE_CONNECTIONS: u32 = 1 + WRITERS as u32 + 1;
 
 /// How a batch meets the rows already in its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,28 +254,32 @@ pub async fn write(
     let mut counted = write_users(db, &plan.users, progress).await?;
     counted.extend(write_artists(db, &plan.artists, progress).await?);
     let (songs_committed, songs) = watch::channel(false);
-    let (from_songs, from_likes, from_the_rest) = try_join3(
-        async {
-            let counted = write_songs(db, &plan.songs, progress).await?;
-            songs_committed.send_replace(true);
-            Ok(counted)
-        },
-        write_pairs(db, "likes", "likeid", &plan.likes, Some(&songs), progress),
-        async {
-            let mut counted = write_follows(db, &plan.follows, progress).await?;
-            counted.extend(write_sessions(db, &plan.sessions, progress).await?);
-            committed(Some(&songs)).await;
-            counted.extend(write_playlists(db, &plan.playlists, false, progress).await?);
-            counted.extend(write_playlists(db, &plan.auto_playlists, true, progress).await?);
-            let favorites = &plan.favorites;
-            counted.extend(
-                write_pairs(db, "favorites", "favoriteid", favorites, None, progress).await?,
-            );
-            counted.extend(write_history(db, &plan.history, progress).await?);
-            Ok(counted)
-        },
-    )
-    .await?;
+    let songs_lane = async {
+        let counted = write_songs(db, &plan.songs, progress).await?;
+        songs_committed.send_replace(true);
+        Ok(counted)
+    };
+    let likes_lane = write_pairs(db, "likes", "likeid", &plan.likes, Some(&songs), progress);
+    let other_lane = async {
+        let mut counted = write_follows(db, &plan.follows, progress).await?;
+        counted.extend(write_sessions(db, &plan.sessions, progress).await?);
+        committed(Some(&songs)).await;
+        counted.extend(write_playlists(db, &plan.playlists, false, progress).await?);
+        counted.extend(write_playlists(db, &plan.auto_playlists, true, progress).await?);
+        let favorites = &plan.favorites;
+        counted
+            .extend(write_pairs(db, "favorites", "favoriteid", favorites, None, progress).await?);
+        counted.extend(write_history(db, &plan.history, progress).await?);
+        Ok(counted)
+    };
+    // The likes' lane may hold a connection while it waits for the songs: side by side only
+    // when the pool leaves the songs one (`db_pool_max` is the operator's to set).
+    let (from_songs, from_likes, from_the_rest) =
+        if pool.options().get_max_connections() >= LANE_CONNECTIONS {
+            try_join3(songs_lane, likes_lane, other_lane).await?
+        } else {
+            (songs_lane.await?, likes_lane.await?, other_lane.await?)
+        };
     counted.extend(
         from_songs
             .into_iter()

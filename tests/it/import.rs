@@ -739,3 +739,24 @@ async fn a_role_that_is_not_a_superuser_imports_the_same_rows_and_schema() {
     );
     pool.close().await;
 }
+
+#[tokio::test]
+async fn a_pool_of_one_connection_imports_one_table_after_another() {
+    // The likes' load holds its connection while it waits for the songs; with no other
+    // connection for the songs, the loads must take turns rather than wait for ever.
+    let fixture = Fixture::make(0, None);
+    let db = TestDb::migrated().await;
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&db.url())
+        .await
+        .unwrap();
+    let report = tokio::time::timeout(
+        Duration::from_secs(120),
+        run_import(&pool, &fixture.path("dump")),
+    )
+    .await
+    .expect("the import finishes");
+    assert_eq!(report.verified, Some(true), "{}", report.summary());
+    pool.close().await;
+}
