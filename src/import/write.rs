@@ -1,5 +1,6 @@
 //! Rows into PostgreSQL. A table that holds no rows yet is loaded in one transaction with its
-//! indexes set aside and built afterwards ([`BulkLoad`]). Otherwise rows go in as multi-row
+//! indexes set aside and built afterwards, by `COPY` for the big tables ([`BulkLoad`]); songs,
+//! likes and the small tables load side by side ([`write`]). Otherwise rows go in as multi-row
 //! `INSERT … SELECT FROM unnest(…)` statements of a few thousand rows, each batch in its own
 //! transaction. Either way every id is derived from the source, so work repeated after an
 //! import was stopped converges on the same rows: conflicts update only rows the importer
@@ -92,6 +93,7 @@ async fn begin_relations(
 /// a batch holds, and what may be skipped or replaced on the way.
 struct Destination<'a> {
     tables: &'a [&'static str],
+    /// Rows a batch holds beside existing rows (a bulk load sends `FRESH_BATCH`).
     batch: usize,
     /// Rows that only join users and songs written before them: beside existing rows, a
     /// superuser writes them without per-row foreign-key checks (see [`begin_relations`]).
