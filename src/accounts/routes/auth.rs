@@ -143,20 +143,31 @@ async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<ApiJson<TokensView>, ApiError> {
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    let device = Device {
-        name: body.device_name.as_deref(),
-        user_agent,
-        client_ip: &ip,
-    };
-    let signed_in = state
-        .accounts
-        .sign_in(&body.email, &body.password, device)
-        .await?;
+    let signed_in = sign_in_device(&state, &ip, &headers, &body, None).await?;
     let ttl = state.accounts.access_tokens.ttl.as_secs();
     Ok(ApiJson(TokensView::new(signed_in, ttl)))
+}
+
+/// Signs `body`'s account in on the device the request comes from, named by the body or else
+/// `default_name`. Shared by the API's and the web app's sign-in.
+pub(super) async fn sign_in_device(
+    state: &AppState,
+    ip: &str,
+    headers: &HeaderMap,
+    body: &LoginRequest,
+    default_name: Option<&str>,
+) -> Result<SignedIn, ApiError> {
+    let device = Device {
+        name: body.device_name.as_deref().or(default_name),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+        client_ip: ip,
+    };
+    Ok(state
+        .accounts
+        .sign_in(&body.email, &body.password, device)
+        .await?)
 }
 
 #[derive(Deserialize, ToSchema)]

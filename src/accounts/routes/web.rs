@@ -13,8 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AccountView;
-use super::auth::LoginRequest;
-use crate::accounts::sign_in::Device;
+use super::auth::{LoginRequest, sign_in_device};
 use crate::accounts::{AuthUser, SignedIn};
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
@@ -103,18 +102,7 @@ async fn web_login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     require_web_header(&headers)?;
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    let device = Device {
-        name: body.device_name.as_deref().or(Some("Web browser")),
-        user_agent,
-        client_ip: &ip,
-    };
-    let signed_in = state
-        .accounts
-        .sign_in(&body.email, &body.password, device)
-        .await?;
+    let signed_in = sign_in_device(&state, &ip, &headers, &body, Some("Web browser")).await?;
     Ok(answer(&state, signed_in))
 }
 
