@@ -128,10 +128,10 @@ fn refs(document: &Document, key: &str) -> Vec<ObjectId> {
 async fn row_by_row(pool: &sqlx::PgPool, dir: &Path) -> anyhow::Result<(u64, Duration)> {
     let source = Source::open(&dir.to_string_lossy())?;
     let started = Instant::now();
-    let users = source.read("users").await?.documents;
-    let songs = source.read("audios").await?.documents;
-    let playlists = source.read("playlists").await?.documents;
-    let histories = source.read("histories").await?.documents;
+    let users = source.read("users").await?.into_documents();
+    let songs = source.read("audios").await?.into_documents();
+    let playlists = source.read("playlists").await?.into_documents();
+    let histories = source.read("histories").await?.into_documents();
     let one = |sql: &'static str| sqlx::query(sql);
     for user in &users {
         let id = uid(user, "_id", Kind::User)?;

@@ -4,6 +4,13 @@
 //! connection, the migrations and the private cluster; `http` holds what all routes share;
 //! each capability (so far `operations`) owns its routes, SQL and types.
 
+/// mimalloc rather than the system's allocator: the MongoDB import parses a dump's documents on
+/// one thread and drops them on another, millions of small allocations, which glibc's
+/// allocator made 2.3 times slower (planning the import benchmark's dump: 23.7 s against
+/// 10.1 s).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod accounts;
 pub mod catalog;
 pub mod cli;

@@ -86,7 +86,7 @@ pub async fn import(
         let collection = source.read(name).await?;
         progress.say(format!(
             "  {name}: {} documents{}",
-            collection.documents.len(),
+            collection.len(),
             if collection.unreadable.is_empty() {
                 String::new()
             } else {

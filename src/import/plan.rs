@@ -15,7 +15,10 @@
 //!   unverified account stays unverified and asks for a new mail.
 //! - Visibility `auto` becomes `private`: those were per-user system lists.
 
-use std::collections::{HashMap, HashSet};
+/// Maps keyed by ids with foldhash rather than std's SipHash: the plan makes tens of millions
+/// of lookups, and the keys come from the operator's own dump, not from strangers.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 use bson::oid::ObjectId;
 use bson::{Bson, Document};
@@ -147,7 +150,7 @@ impl Plan {
 /// What the plan knows of the target database before it starts.
 pub struct Target {
     /// Lower-cased addresses of accounts the import did not create.
-    pub foreign_emails: HashSet<String>,
+    pub foreign_emails: std::collections::HashSet<String>,
     pub now: DateTime<Utc>,
 }
 
@@ -212,17 +215,14 @@ fn document_id(
 }
 
 pub fn build(
-    sources: &HashMap<&'static str, Collection>,
+    sources: &std::collections::HashMap<&'static str, Collection>,
     target: &Target,
     report: &mut Report,
 ) -> Plan {
     let empty = Collection::default();
     let get = |name: &str| sources.get(name).unwrap_or(&empty);
     for (name, collection) in sources {
-        report.read(
-            name,
-            collection.documents.len() + collection.unreadable.len(),
-        );
+        report.read(name, collection.len() + collection.unreadable.len());
         for (location, reason) in &collection.unreadable {
             report.skip(name, location, "unreadable", reason.clone());
         }
@@ -236,8 +236,9 @@ pub fn build(
     favorites(get("favorites"), &users, &songs, report, &mut plan);
     histories(get("histories"), &users, &songs, report, &mut plan);
     for name in ["emailverificationtokens", "passwordresettokens"] {
-        let mut seen = HashSet::new();
-        for (index, document) in get(name).documents.iter().enumerate() {
+        let mut seen = HashSet::default();
+        for (index, document) in get(name).iter().enumerate() {
+            let document = &*document;
             let Some(id) = document_id(report, name_static(name), index, document, &mut seen)
             else {
                 continue;
@@ -283,25 +284,26 @@ fn name_static(name: &str) -> &'static str {
 fn users(collection: &Collection, target: &Target, report: &mut Report, plan: &mut Plan) -> Known {
     const C: &str = "users";
     let mut known = Known::default();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut candidates = Vec::new();
-    for (index, document) in collection.documents.iter().enumerate() {
-        let Some(id) = document_id(report, C, index, document, &mut seen) else {
+    for (index, document) in collection.iter().enumerate() {
+        let Some(id) = document_id(report, C, index, &document, &mut seen) else {
             continue;
         };
-        let email =
-            fields::text(document, "email").filter(|e| e.contains('@') && e.chars().count() <= 255);
+        let email = fields::text(&document, "email")
+            .filter(|e| e.contains('@') && e.chars().count() <= 255);
         let Some(email) = email else {
             report.skip(C, id.to_hex(), "invalid_email", "no usable email address");
             known.skipped.insert(id);
             continue;
         };
-        candidates.push((fields::created_at(document), id, email, document));
+        candidates.push((fields::created_at(&document), id, email, document));
     }
     // The earliest registered account keeps a shared address.
     candidates.sort_by_key(|(created, id, ..)| (*created, *id));
-    let mut owners: HashMap<String, ObjectId> = HashMap::new();
+    let mut owners: HashMap<String, ObjectId> = HashMap::default();
     for (created, id, email, document) in candidates {
+        let document = &*document;
         let key = email.to_lowercase();
         if let Some(first) = owners.get(&key) {
             report.skip(
@@ -371,15 +373,19 @@ fn users(collection: &Collection, target: &Target, report: &mut Report, plan: &m
 fn songs(collection: &Collection, users: &Known, report: &mut Report, plan: &mut Plan) -> Known {
     const C: &str = "audios";
     let mut known = Known::default();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let user_rows: HashMap<Uuid, usize> = plan
         .users
         .iter()
         .enumerate()
         .map(|(i, u)| (u.id, i))
         .collect();
-    let mut artists: HashSet<Uuid> = HashSet::new();
-    for (index, document) in collection.documents.iter().enumerate() {
+    let mut artists: HashSet<Uuid> = HashSet::default();
+    // Sized once: growing a vector of a million songs copies it each time.
+    plan.songs.reserve(collection.len());
+    let mut likers = HashSet::default();
+    for (index, document) in collection.iter().enumerate() {
+        let document = &*document;
         let Some(id) = document_id(report, C, index, document, &mut seen) else {
             continue;
         };
@@ -467,7 +473,7 @@ fn songs(collection: &Collection, users: &Known, report: &mut Report, plan: &mut
             created: fields::created_at(document),
             updated,
         });
-        let mut likers = HashSet::new();
+        likers.clear();
         for value in fields::array(document, "likes") {
             match users.resolve(value) {
                 Ok((_, user)) if likers.insert(user) => {
@@ -502,11 +508,12 @@ fn user_links(
 ) {
     let created: HashMap<Uuid, DateTime<Utc>> =
         plan.users.iter().map(|u| (u.id, u.created)).collect();
-    let mut follows = HashSet::new();
+    let mut follows = HashSet::default();
     let mut favorites: HashSet<(Uuid, Uuid)> =
         plan.favorites.iter().map(|f| (f.user, f.song)).collect();
-    let mut seen = HashSet::new();
-    for document in &collection.documents {
+    let mut seen = HashSet::default();
+    for document in collection.iter() {
+        let document = &*document;
         let Some(id) = fields::id(document) else {
             continue;
         };
@@ -574,7 +581,7 @@ fn user_links(
                 ),
             }
         }
-        let mut tokens = HashSet::new();
+        let mut tokens = HashSet::default();
         for value in fields::array(document, "tokens") {
             let Bson::String(token) = value else {
                 report.reference_dropped(
@@ -631,7 +638,7 @@ fn items(
     songs: &Known,
     report: &mut Report,
 ) -> Vec<Uuid> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut items = Vec::new();
     for value in fields::array(document, "items") {
         match songs.resolve(value) {
@@ -699,8 +706,9 @@ fn playlists(
     plan: &mut Plan,
 ) {
     const C: &str = "playlists";
-    let mut seen = HashSet::new();
-    for (index, document) in collection.documents.iter().enumerate() {
+    let mut seen = HashSet::default();
+    for (index, document) in collection.iter().enumerate() {
+        let document = &*document;
         let Some((id, owner)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
         };
@@ -747,8 +755,9 @@ fn playlists(
 
 fn auto_playlists(collection: &Collection, songs: &Known, report: &mut Report, plan: &mut Plan) {
     const C: &str = "autogeneratedplaylists";
-    let mut seen = HashSet::new();
-    for (index, document) in collection.documents.iter().enumerate() {
+    let mut seen = HashSet::default();
+    for (index, document) in collection.iter().enumerate() {
+        let document = &*document;
         let Some(id) = document_id(report, C, index, document, &mut seen) else {
             continue;
         };
@@ -788,10 +797,11 @@ fn favorites(
     plan: &mut Plan,
 ) {
     const C: &str = "favorites";
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut pairs: HashSet<(Uuid, Uuid)> =
         plan.favorites.iter().map(|f| (f.user, f.song)).collect();
-    for (index, document) in collection.documents.iter().enumerate() {
+    for (index, document) in collection.iter().enumerate() {
+        let document = &*document;
         let Some((id, user)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
         };
@@ -848,10 +858,11 @@ fn histories(
     plan: &mut Plan,
 ) {
     const C: &str = "histories";
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     // (user, song) → index in plan.history, so the newest entry wins.
-    let mut rows: HashMap<(Uuid, Uuid), usize> = HashMap::new();
-    for (index, document) in collection.documents.iter().enumerate() {
+    let mut rows: HashMap<(Uuid, Uuid), usize> = HashMap::default();
+    for (index, document) in collection.iter().enumerate() {
+        let document = &*document;
         let Some((id, user)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
         };

@@ -92,39 +92,47 @@ pub fn read(path: &Path) -> anyhow::Result<Collection> {
         frames.push(offset..end);
         offset = end;
     }
+    // Parsed on every core to find the documents that do not parse; each is dropped at once
+    // (see `Documents::Framed`) and parsed again where the plan visits it.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let share = frames.len().div_ceil(cores).max(1);
-    let parsed: Vec<Vec<Result<Document, (String, String)>>> = std::thread::scope(|scope| {
+    let bad: Vec<(usize, String)> = std::thread::scope(|scope| {
         let workers: Vec<_> = frames
             .chunks(share)
-            .map(|frames| {
+            .enumerate()
+            .map(|(chunk, frames)| {
                 let bytes = &bytes;
                 scope.spawn(move || {
-                    frames
-                        .iter()
-                        .map(|frame| {
-                            Document::from_reader(&mut &bytes[frame.clone()]).map_err(|error| {
-                                (format!("byte {}", frame.start), error.to_string())
-                            })
-                        })
-                        .collect()
+                    let mut bad = Vec::new();
+                    for (n, frame) in frames.iter().enumerate() {
+                        if let Err(error) = Document::from_reader(&mut &bytes[frame.clone()]) {
+                            bad.push((chunk * share + n, error.to_string()));
+                        }
+                    }
+                    bad
                 })
             })
             .collect();
         workers
             .into_iter()
-            .map(|worker| worker.join().expect("a parsing thread panicked"))
+            .flat_map(|worker| worker.join().expect("a parsing thread panicked"))
             .collect()
     });
-    let framing_errors = std::mem::take(&mut collection.unreadable);
-    collection.documents.reserve(frames.len());
-    for result in parsed.into_iter().flatten() {
-        match result {
-            Ok(document) => collection.documents.push(document),
-            Err(unreadable) => collection.unreadable.push(unreadable),
-        }
-    }
-    collection.unreadable.extend(framing_errors);
+    // `bad` is in the frames' order: the documents that parsed are kept in theirs.
+    let mut unreadable: Vec<(String, String)> = bad
+        .iter()
+        .map(|(index, reason)| (format!("byte {}", frames[*index].start), reason.clone()))
+        .collect();
+    let mut bad_indexes = bad.iter().map(|(index, _)| *index).peekable();
+    let mut index = 0;
+    frames.retain(|_| {
+        let keep = bad_indexes.next_if_eq(&index).is_none();
+        index += 1;
+        keep
+    });
+    unreadable.append(&mut collection.unreadable);
+    let mut collection = Collection::framed(bytes, frames);
+    collection.unreadable = unreadable;
     Ok(collection)
 }
 
@@ -152,11 +160,7 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
 
         let collection = read(&path).unwrap();
-        let numbers: Vec<i32> = collection
-            .documents
-            .iter()
-            .map(|d| d.get_i32("n").unwrap())
-            .collect();
+        let numbers: Vec<i32> = collection.iter().map(|d| d.get_i32("n").unwrap()).collect();
         assert_eq!(numbers, (0..=1_000).collect::<Vec<_>>());
         let places: Vec<&str> = collection
             .unreadable

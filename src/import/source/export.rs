@@ -53,7 +53,7 @@ pub fn read(dir: &Path, name: &str) -> anyhow::Result<Collection> {
         let values: Vec<serde_json::Value> = serde_json::from_reader(reader)?;
         for (index, value) in values.into_iter().enumerate() {
             match to_document(value) {
-                Ok(document) => collection.documents.push(document),
+                Ok(document) => collection.push(document),
                 Err(reason) => collection
                     .unreadable
                     .push((format!("element {}", index + 1), reason)),
@@ -70,7 +70,7 @@ pub fn read(dir: &Path, name: &str) -> anyhow::Result<Collection> {
             .map_err(|error| format!("not JSON: {error}"))
             .and_then(to_document);
         match parsed {
-            Ok(document) => collection.documents.push(document),
+            Ok(document) => collection.push(document),
             Err(reason) => collection
                 .unreadable
                 .push((format!("line {}", index + 1), reason)),

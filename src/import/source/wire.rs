@@ -144,9 +144,9 @@ pub async fn read(address: &Address, name: &str) -> anyhow::Result<Collection> {
     loop {
         for (index, document) in documents.drain(..).enumerate() {
             match document {
-                Bson::Document(document) => collection.documents.push(document),
+                Bson::Document(document) => collection.push(document),
                 other => collection.unreadable.push((
-                    format!("cursor item {}", collection.documents.len() + index + 1),
+                    format!("cursor item {}", collection.len() + index + 1),
                     format!("not a document but {:?}", other.element_type()),
                 )),
             }
