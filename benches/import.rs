@@ -12,6 +12,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ampli::import::ids::{self, Kind};
+use ampli::import::report::Report;
 use ampli::import::{ImportOptions, Source, import};
 use bson::oid::ObjectId;
 use bson::{Bson, DateTime, Document, doc};
@@ -119,6 +120,17 @@ fn refs(document: &Document, key: &str) -> Vec<ObjectId> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+fn print_report(into: &str, report: &Report) {
+    assert_eq!(report.verified, Some(true), "{}", report.summary());
+    println!("{into}:\n{}\n", report.summary());
+    let stages: Vec<String> = report
+        .stage_seconds
+        .iter()
+        .map(|(stage, seconds)| format!("{stage} {seconds:.1} s"))
+        .collect();
+    println!("stages: {}\n", stages.join(", "));
 }
 
 /// The baseline: the same kind of dump imported one INSERT per row, every collection and every
@@ -251,7 +263,6 @@ async fn main() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let app = BenchApp::start("import", |_| {}).await?;
     let options = ImportOptions {
         from: dir.path().to_string_lossy().into_owned(),
         dry_run: false,
@@ -259,16 +270,21 @@ async fn main() -> anyhow::Result<()> {
         quiet: true,
     };
     let source = Source::open(&options.from)?;
+    // Into the machine's PostgreSQL as it is configured (the one the tests use), then into a
+    // private cluster of Ampli's own, as `ampli import-mongo` on the embedded defaults does.
+    let app = BenchApp::start("import", |_| {}).await?;
     let report = import(&options, &source, &app.state.db).await?;
-    assert_eq!(report.verified, Some(true), "{}", report.summary());
-    println!("{}\n", report.summary());
-    let stages: Vec<String> = report
-        .stage_seconds
-        .iter()
-        .map(|(stage, seconds)| format!("{stage} {seconds:.1} s"))
-        .collect();
-    println!("stages: {}\n", stages.join(", "));
+    app.finish().await?;
+    print_report("into the machine's PostgreSQL", &report);
+    let private_app = BenchApp::start_private(|_| {}).await?;
+    let private_report = import(&options, &source, &private_app.state.db).await?;
+    private_app.finish().await?;
+    print_report(
+        "into a private cluster (embedded defaults)",
+        &private_report,
+    );
     let rows: u64 = report.rows.values().sum();
+    assert_eq!(rows, private_report.rows.values().sum::<u64>());
 
     // The baseline takes hours at full size: it runs on the same kind of dump at a hundredth
     // of it, and so does the batched import, for a like-for-like figure.
@@ -290,7 +306,6 @@ async fn main() -> anyhow::Result<()> {
     let baseline = BenchApp::start("import_baseline", |_| {}).await?;
     let (baseline_documents, baseline_time) = row_by_row(&baseline.state.db, small.path()).await?;
     baseline.finish().await?;
-    app.finish().await?;
 
     println!(
         "                                          documents   rows        seconds   documents/s"
@@ -306,6 +321,12 @@ async fn main() -> anyhow::Result<()> {
         report.documents_read(),
         rows.to_string(),
         report.seconds,
+    );
+    line(
+        "  the same, private cluster",
+        private_report.documents_read(),
+        rows.to_string(),
+        private_report.seconds,
     );
     line(
         "ampli import-mongo, 1/100 dump",

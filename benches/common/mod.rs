@@ -114,12 +114,15 @@ pub struct BenchApp {
     pub state: AppState,
     pub config: Config,
     pub data_dir: tempfile::TempDir,
-    server_url: String,
+    /// The server the database was made on; `None` for a private cluster.
+    server_url: Option<String>,
     database: String,
     db: Option<ampli::db::Database>,
 }
 
 impl BenchApp {
+    /// On a fresh database of the PostgreSQL server at BENCH_DATABASE_URL (the machine's own
+    /// by default).
     pub async fn start(name: &str, adjust: impl FnOnce(&mut RawSettings)) -> anyhow::Result<Self> {
         let server_url = std::env::var("BENCH_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -129,9 +132,24 @@ impl BenchApp {
             .execute(&mut admin)
             .await?;
         let (base, _) = server_url.rsplit_once('/').unwrap_or((&server_url, ""));
+        let database_url = Some(format!("{base}/{database}"));
+        Self::start_on(database_url, Some(server_url), database, adjust).await
+    }
+
+    /// On Ampli's embedded defaults: a private cluster of its own in a fresh data directory.
+    pub async fn start_private(adjust: impl FnOnce(&mut RawSettings)) -> anyhow::Result<Self> {
+        Self::start_on(None, None, String::new(), adjust).await
+    }
+
+    async fn start_on(
+        database_url: Option<String>,
+        server_url: Option<String>,
+        database: String,
+        adjust: impl FnOnce(&mut RawSettings),
+    ) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
         let mut raw = RawSettings {
-            database_url: Some(format!("{base}/{database}")),
+            database_url,
             data_dir: Some(data_dir.path().to_string_lossy().into_owned()),
             log: Some("warn".into()),
             ..RawSettings::default()
@@ -193,13 +211,16 @@ impl BenchApp {
         if let Some(db) = self.db.take() {
             db.close().await?;
         }
-        let mut admin = PgConnection::connect(&self.server_url).await?;
-        sqlx::query(AssertSqlSafe(format!(
-            "drop database {} with (force)",
-            self.database
-        )))
-        .execute(&mut admin)
-        .await?;
+        // A private cluster stopped with the database; its data directory goes with `self`.
+        if let Some(server_url) = &self.server_url {
+            let mut admin = PgConnection::connect(server_url).await?;
+            sqlx::query(AssertSqlSafe(format!(
+                "drop database {} with (force)",
+                self.database
+            )))
+            .execute(&mut admin)
+            .await?;
+        }
         Ok(())
     }
 }

@@ -93,6 +93,11 @@ impl EmbeddedCluster {
             .args(["-c", &format!("unix_socket_directories={PGDATA_VIA_FD}")])
             .args(["-c", &format!("port={SOCKET_PORT}")])
             .args(["-c", "unix_socket_permissions=0700"])
+            .args(
+                super::settings::server_settings(super::settings::machine_memory())
+                    .iter()
+                    .flat_map(|setting| ["-c", setting.as_str()]),
+            )
             .stdout(log.try_clone()?)
             .stderr(log)
             // Its own process group: a Ctrl-C in the terminal reaches Ampli, which drains its

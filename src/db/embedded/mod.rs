@@ -13,6 +13,7 @@
 mod binaries;
 mod lifecycle;
 mod privileges;
+mod settings;
 
 use std::path::PathBuf;
 
