@@ -236,6 +236,9 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
                 select word collate \"C\", count(*) from songs, unnest(tsvector_to_array(searchvector)) as word
                  group by 1 order by 1
                 on conflict (word) do update set songs = searchvocabulary.songs + excluded.songs",
+    statement_when_empty: "insert into searchvocabulary (word, songs)
+                select word collate \"C\", count(*) from songs, unnest(tsvector_to_array(searchvector)) as word
+                 group by 1",
     reindexed: &["searchvocabulary"],
 };
 
