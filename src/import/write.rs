@@ -32,9 +32,10 @@ const FRESH_BATCH: usize = 100_000;
 /// of its own, so the import is not bound to one.
 const WRITERS: usize = 2;
 /// Connections the three lanes of [`write`] need so that the songs always progress: the likes'
-/// load may hold one while it waits for them, the small tables up to `WRITERS`, and the songs
-/// at least one more.
-const LANE_CONNECTIONS: u32 = 1 + WRITERS as u32 + 1;
+/// load may hold one while it waits for them, the small tables up to three (playlists,
+/// favourites and history, each waiting for the songs; before them follows and sessions take
+/// up to `WRITERS`), and the songs at least one more.
+const LANE_CONNECTIONS: u32 = 1 + 3 + 1;
 
 /// How a batch meets the rows already in its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,9 +124,9 @@ impl<'a> Destination<'a> {
         }
     }
 
-    fn waiting_for(self, committed: &'a watch::Receiver<bool>) -> Self {
+    fn waiting_for(self, committed: Option<&'a watch::Receiver<bool>>) -> Self {
         Self {
-            waits_for: Some(committed),
+            waits_for: committed,
             ..self
         }
     }
@@ -248,7 +249,9 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
 /// Three lanes: the songs and the likes take most of the time, much of it PostgreSQL building
 /// indexes on one core, so they load side by side (the likes' foreign keys are checked once
 /// the songs are committed), and the small tables are written beside them on a connection of
-/// their own, each once what it points at is committed.
+/// their own, one after another; those that point at songs, like the likes, have their
+/// foreign keys checked once the songs are committed (and, for a role that must set its keys
+/// aside, start only then).
 pub async fn write(
     pool: &PgPool,
     plan: &Plan,
@@ -266,19 +269,26 @@ pub async fn write(
     };
     let likes_lane = write_pairs(db, "likes", "likeid", &plan.likes, Some(&songs), progress);
     let other_lane = async {
+        let songs = Some(&songs);
         let mut counted = write_follows(db, &plan.follows, progress).await?;
         counted.extend(write_sessions(db, &plan.sessions, progress).await?);
-        committed(Some(&songs)).await;
-        counted.extend(write_playlists(db, &plan.playlists, false, progress).await?);
-        counted.extend(write_playlists(db, &plan.auto_playlists, true, progress).await?);
+        // Each of these waits for the songs before its foreign keys are checked: side by
+        // side, so that all three are done soon after the songs are.
+        let playlists = async {
+            let mut counted = write_playlists(db, &plan.playlists, false, songs, progress).await?;
+            let auto = &plan.auto_playlists;
+            counted.extend(write_playlists(db, auto, true, songs, progress).await?);
+            Ok(counted)
+        };
         let favorites = &plan.favorites;
-        counted
-            .extend(write_pairs(db, "favorites", "favoriteid", favorites, None, progress).await?);
-        counted.extend(write_history(db, &plan.history, progress).await?);
+        let favorites = write_pairs(db, "favorites", "favoriteid", favorites, songs, progress);
+        let history = write_history(db, &plan.history, songs, progress);
+        let (playlists, favorites, history) = try_join3(playlists, favorites, history).await?;
+        counted.extend(playlists.into_iter().chain(favorites).chain(history));
         Ok(counted)
     };
-    // The likes' lane may hold a connection while it waits for the songs: side by side only
-    // when the pool leaves the songs one (`db_pool_max` is the operator's to set).
+    // Loads may hold connections while they wait for the songs: side by side only when the
+    // pool leaves the songs one (`db_pool_max` is the operator's to set).
     let (from_songs, from_likes, from_the_rest) =
         if pool.options().get_max_connections() >= LANE_CONNECTIONS {
             try_join3(songs_lane, likes_lane, other_lane).await?
@@ -428,10 +438,7 @@ async fn write_pairs(
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
     let tables = [table];
-    let mut to = into(&tables, BATCH * 4).relations();
-    if let Some(committed) = waits_for {
-        to = to.waiting_for(committed);
-    }
+    let to = into(&tables, BATCH * 4).relations().waiting_for(waits_for);
     load(db, to, rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
             let copy = format!(
@@ -470,9 +477,13 @@ async fn write_pairs(
 async fn write_history(
     db: Db<'_>,
     rows: &[HistoryRow],
+    waits_for: Option<&watch::Receiver<bool>>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
-    load(db, into(&["history"], BATCH * 4).relations(), rows, progress, async |db, rows, mode| {
+    let to = into(&["history"], BATCH * 4)
+        .relations()
+        .waiting_for(waits_for);
+    load(db, to, rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
             let copy = "copy history (historyid, userid, songid, progress, lastplayedat) from stdin (format binary)";
             copy::copy_in(db, copy, rows, 5, |r, row| {
@@ -628,6 +639,7 @@ async fn write_playlists(
     db: Db<'_>,
     playlists: &[PlaylistRow],
     auto: bool,
+    waits_for: Option<&watch::Receiver<bool>>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
     let (table, items) = if auto {
@@ -635,7 +647,9 @@ async fn write_playlists(
     } else {
         ("playlists", "playlistitems")
     };
-    load(db, into(&[table, items], BATCH), playlists, progress, async |db, rows, mode| {
+    let tables = [table, items];
+    let to = into(&tables, BATCH).waiting_for(waits_for);
+    load(db, to, playlists, progress, async |db, rows, mode| {
         let sql = if auto {
             statement(
                 mode,
