@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use futures_util::future::try_join3;
+use futures_util::future::{try_join3, try_join4};
 use futures_util::stream::{self, StreamExt};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use tokio::sync::watch;
@@ -31,11 +31,12 @@ const FRESH_BATCH: usize = 100_000;
 /// Batches in flight at once, each on its own connection: PostgreSQL works on each with a core
 /// of its own, so the import is not bound to one.
 const WRITERS: usize = 2;
-/// Connections the three lanes of [`write`] need so that the songs always progress: the likes'
-/// load may hold one while it waits for them, the small tables up to three (playlists,
-/// favourites and history, each waiting for the songs; before them follows and sessions take
-/// up to `WRITERS`), and the songs at least one more.
-const LANE_CONNECTIONS: u32 = 1 + 3 + 1;
+/// Connections the four lanes of [`write`] need so that the users and the songs always
+/// progress: the likes' load may hold one while it waits for the songs, the small tables up to
+/// three (playlists, favourites and history, each waiting for the songs; before them follows
+/// and sessions take up to `WRITERS`), the songs one while they wait for the users, and the
+/// users one more.
+const LANE_CONNECTIONS: u32 = 1 + 3 + 1 + 1;
 
 /// How a batch meets the rows already in its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,12 +247,13 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
 /// Writes the plan. `superuser`: the role may skip per-row foreign-key checks (and then
 /// checks the rows set-based instead; see [`BulkLoad`] and [`begin_relations`]).
 ///
-/// Three lanes: the songs and the likes take most of the time, much of it PostgreSQL building
-/// indexes on one core, so they load side by side (the likes' foreign keys are checked once
-/// the songs are committed), and the small tables are written beside them on a connection of
-/// their own, one after another; those that point at songs, like the likes, have their
-/// foreign keys checked once the songs are committed (and, for a role that must set its keys
-/// aside, start only then).
+/// Four lanes, side by side: the users and their artists; the songs; the likes; the small
+/// tables. The songs and the likes take most of the time, much of it PostgreSQL building
+/// indexes on one core. Every load starts at once, and checks its foreign keys only once what
+/// they point at is committed: the songs and the small tables wait for the users, the likes
+/// and the tables that point at songs for the songs (which commit only after the users). A
+/// role that must set its keys aside starts each load only then, as that locks the tables
+/// they point at.
 pub async fn write(
     pool: &PgPool,
     plan: &Plan,
@@ -259,19 +261,25 @@ pub async fn write(
     superuser: bool,
 ) -> anyhow::Result<CountedOnLoad> {
     let db = Db { pool, superuser };
-    let mut counted = write_users(db, &plan.users, progress).await?;
-    counted.extend(write_artists(db, &plan.artists, progress).await?);
+    let (users_committed, users) = watch::channel(false);
+    let users_lane = async {
+        let mut counted = write_users(db, &plan.users, progress).await?;
+        counted.extend(write_artists(db, &plan.artists, progress).await?);
+        users_committed.send_replace(true);
+        Ok(counted)
+    };
+    // The songs commit only once the users and artists have: committed songs mean all three.
     let (songs_committed, songs) = watch::channel(false);
     let songs_lane = async {
-        let counted = write_songs(db, &plan.songs, progress).await?;
+        let counted = write_songs(db, &plan.songs, Some(&users), progress).await?;
         songs_committed.send_replace(true);
         Ok(counted)
     };
     let likes_lane = write_pairs(db, "likes", "likeid", &plan.likes, Some(&songs), progress);
     let other_lane = async {
+        let mut counted = write_follows(db, &plan.follows, Some(&users), progress).await?;
+        counted.extend(write_sessions(db, &plan.sessions, Some(&users), progress).await?);
         let songs = Some(&songs);
-        let mut counted = write_follows(db, &plan.follows, progress).await?;
-        counted.extend(write_sessions(db, &plan.sessions, progress).await?);
         // Each of these waits for the songs before its foreign keys are checked: side by
         // side, so that all three are done soon after the songs are.
         let playlists = async {
@@ -289,12 +297,19 @@ pub async fn write(
     };
     // Loads may hold connections while they wait for the songs: side by side only when the
     // pool leaves the songs one (`db_pool_max` is the operator's to set).
-    let (from_songs, from_likes, from_the_rest) =
+    let (from_users, from_songs, from_likes, from_the_rest) =
         if pool.options().get_max_connections() >= LANE_CONNECTIONS {
-            try_join3(songs_lane, likes_lane, other_lane).await?
+            try_join4(users_lane, songs_lane, likes_lane, other_lane).await?
         } else {
-            (songs_lane.await?, likes_lane.await?, other_lane.await?)
+            let users = users_lane.await?;
+            (
+                users,
+                songs_lane.await?,
+                likes_lane.await?,
+                other_lane.await?,
+            )
         };
+    let mut counted = from_users;
     counted.extend(
         from_songs
             .into_iter()
@@ -372,11 +387,13 @@ async fn write_artists(
 async fn write_songs(
     db: Db<'_>,
     rows: &[SongRow],
+    waits_for: Option<&watch::Receiver<bool>>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
     // Each song with its owner's credit. The songs' search text is written with the song (it
     // names the owner's artist), so the credits' statement trigger finds nothing to rewrite.
-    load(db, into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS), rows, progress, async |db, rows, mode| {
+    let to = into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS);
+    load(db, to.waiting_for(waits_for), rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
             return copy_songs(db, rows).await;
         }
@@ -522,11 +539,14 @@ async fn write_history(
 async fn write_follows(
     db: Db<'_>,
     rows: &[FollowRow],
+    waits_for: Option<&watch::Receiver<bool>>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
     load(
         db,
-        into(&["userfollowers"], BATCH * 4).relations(),
+        into(&["userfollowers"], BATCH * 4)
+            .relations()
+            .waiting_for(waits_for),
         rows,
         progress,
         async |db, rows, mode| {
@@ -561,9 +581,11 @@ async fn write_follows(
 async fn write_sessions(
     db: Db<'_>,
     rows: &[SessionRow],
+    waits_for: Option<&watch::Receiver<bool>>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
-    load(db, into(&["usertokens"], BATCH), rows, progress, async |db, rows, mode| {
+    let to = into(&["usertokens"], BATCH).waiting_for(waits_for);
+    load(db, to, rows, progress, async |db, rows, mode| {
         let sql = statement(
             mode,
             "insert into usertokens (tokenid, userid, token, devicename, createdat, lastusedat, expiresat)
