@@ -145,13 +145,14 @@ mod tests {
     #[test]
     fn documents_keep_their_order_and_bad_bytes_are_named_not_dropped() {
         let mut bytes = Vec::new();
-        for n in 0..1_000 {
+        // More than one batch of the thread that parses ahead (`ParsedAhead::BATCH`).
+        for n in 0..5_000 {
             doc! { "n": n }.to_writer(&mut bytes).unwrap();
         }
         // A document whose length is right but whose element type is not a BSON type.
         let bad_at = bytes.len();
         bytes.extend_from_slice(&[12, 0, 0, 0, 0x7e, b'x', 0, 1, 2, 3, 4, 0]);
-        doc! { "n": 1_000 }.to_writer(&mut bytes).unwrap();
+        doc! { "n": 5_000 }.to_writer(&mut bytes).unwrap();
         // A last document cut short.
         let cut_at = bytes.len();
         bytes.extend_from_slice(&[40, 0, 0, 0, 2]);
@@ -161,7 +162,7 @@ mod tests {
 
         let collection = read(&path).unwrap();
         let numbers: Vec<i32> = collection.iter().map(|d| d.get_i32("n").unwrap()).collect();
-        assert_eq!(numbers, (0..=1_000).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..=5_000).collect::<Vec<_>>());
         let places: Vec<&str> = collection
             .unreadable
             .iter()

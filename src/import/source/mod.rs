@@ -55,9 +55,14 @@ impl Default for Documents {
 
 impl Collection {
     fn push(&mut self, document: Document) {
-        match &mut self.documents {
-            Documents::Parsed(documents) => documents.push(document),
-            Documents::Framed { .. } => unreachable!("framed collections are built whole"),
+        if let Documents::Framed { .. } = self.documents {
+            // Framed collections come whole from a dump and are not added to; were one, its
+            // documents would be parsed and held like any other.
+            let parsed = self.iter().map(Cow::into_owned).collect();
+            self.documents = Documents::Parsed(parsed);
+        }
+        if let Documents::Parsed(documents) = &mut self.documents {
+            documents.push(document);
         }
     }
 
