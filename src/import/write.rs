@@ -105,6 +105,19 @@ struct Destination<'a> {
     /// Rows these point at that another load, running beside this one, is still writing:
     /// turns true once they are committed. Foreign keys are checked only after that.
     waits_for: Option<&'a watch::Receiver<bool>>,
+    /// Told once every row is written (before the indexes are built and the rows committed).
+    announces_written: Option<&'a watch::Sender<bool>>,
+    /// In a bulk load, turns true when the indexes may be built (see [`write`]).
+    builds_after: Option<&'a watch::Receiver<bool>>,
+}
+
+/// What a load of rows that point at songs waits for, when the songs load beside it.
+#[derive(Clone, Copy)]
+struct AfterSongs<'a> {
+    /// The songs' rows are written: indexes may be built.
+    written: &'a watch::Receiver<bool>,
+    /// The songs are committed: foreign keys may be checked.
+    committed: &'a watch::Receiver<bool>,
 }
 
 fn into<'a>(tables: &'a [&'static str], batch: usize) -> Destination<'a> {
@@ -114,6 +127,8 @@ fn into<'a>(tables: &'a [&'static str], batch: usize) -> Destination<'a> {
         relations: false,
         triggers: None,
         waits_for: None,
+        announces_written: None,
+        builds_after: None,
     }
 }
 
@@ -129,6 +144,27 @@ impl<'a> Destination<'a> {
         Self {
             waits_for: committed,
             ..self
+        }
+    }
+
+    fn after(self, songs: AfterSongs<'a>) -> Self {
+        Self {
+            waits_for: Some(songs.committed),
+            builds_after: Some(songs.written),
+            ..self
+        }
+    }
+
+    fn announcing_written(self, written: &'a watch::Sender<bool>) -> Self {
+        Self {
+            announces_written: Some(written),
+            ..self
+        }
+    }
+
+    fn announce_written(&self) {
+        if let Some(written) = self.announces_written {
+            written.send_replace(true);
         }
     }
 
@@ -163,6 +199,7 @@ async fn load<T: Sync>(
     let stage = to.tables[0];
     progress.borrow_mut().stage(stage, rows.len());
     let counted = if rows.is_empty() {
+        to.announce_written();
         CountedOnLoad::new()
     } else {
         write_rows(db, &to, rows, progress, write).await?
@@ -185,17 +222,19 @@ async fn write_rows<T: Sync>(
         // This load will set its foreign keys aside, which locks the tables they point at: it
         // must not take those locks before the load writing them has committed, or each would
         // wait for the other.
-        committed(to.waits_for).await;
+        until_true(to.waits_for).await;
     }
     if let Some(mut bulk) = BulkLoad::begin(pool, to.tables, to.triggers, db.superuser).await? {
         for batch in rows.chunks(FRESH_BATCH) {
             write(bulk.connection(), batch, Mode::Fresh).await?;
             progress.borrow_mut().advance(stage, batch.len());
         }
-        counted = bulk.finish(committed(to.waits_for)).await?;
+        to.announce_written();
+        until_true(to.builds_after).await;
+        counted = bulk.finish(until_true(to.waits_for)).await?;
     } else {
         // Beside existing rows, each batch's foreign keys may be checked as it is written.
-        committed(to.waits_for).await;
+        until_true(to.waits_for).await;
         let write = &write;
         let unchecked = db.superuser && to.relations;
         let mut written = stream::iter(rows.chunks(to.batch).map(|batch| async move {
@@ -208,16 +247,17 @@ async fn write_rows<T: Sync>(
         while let Some(count) = written.next().await {
             progress.borrow_mut().advance(stage, count?);
         }
+        to.announce_written();
     }
     analyze(pool, &to.tables.join(", ")).await?;
     Ok(counted)
 }
 
-/// Resolves once the rows behind `waits_for` are committed (at once when there are none). A
-/// load that failed before committing drops its sender, which ends the wait too: the foreign
-/// keys then find the rows missing.
-async fn committed(waits_for: Option<&watch::Receiver<bool>>) {
-    if let Some(receiver) = waits_for {
+/// Resolves once `signal` turns true (at once when there is none): another load's rows
+/// written or committed. A load that failed drops its sender, which ends the wait too: the
+/// foreign keys then find the rows missing.
+async fn until_true(signal: Option<&watch::Receiver<bool>>) {
+    if let Some(receiver) = signal {
         let _ = receiver.clone().wait_for(|done| *done).await;
     }
 }
@@ -270,16 +310,27 @@ pub async fn write(
     };
     // The songs commit only once the users and artists have: committed songs mean all three.
     let (songs_committed, songs) = watch::channel(false);
+    // The loads that point at songs build their indexes once the songs' rows are in.
+    // Building the songs' indexes and vocabulary after that is a third of their load and one
+    // core's work for PostgreSQL: built beside the songs' rows, the likes' indexes were done by
+    // then and the other core stood idle (vmstat: ten seconds at 50 % idle).
+    let (songs_written_sender, songs_written) = watch::channel(false);
+    let after_songs = AfterSongs {
+        written: &songs_written,
+        committed: &songs,
+    };
     let songs_lane = async {
-        let counted = write_songs(db, &plan.songs, Some(&users), progress).await?;
+        let songs = &plan.songs;
+        let written = &songs_written_sender;
+        let counted = write_songs(db, songs, Some(&users), written, progress).await?;
         songs_committed.send_replace(true);
         Ok(counted)
     };
-    let likes_lane = write_pairs(db, "likes", "likeid", &plan.likes, Some(&songs), progress);
+    let likes_lane = write_pairs(db, "likes", "likeid", &plan.likes, after_songs, progress);
     let other_lane = async {
         let mut counted = write_follows(db, &plan.follows, Some(&users), progress).await?;
         counted.extend(write_sessions(db, &plan.sessions, Some(&users), progress).await?);
-        let songs = Some(&songs);
+        let songs = after_songs;
         // Each of these waits for the songs before its foreign keys are checked: side by
         // side, so that all three are done soon after the songs are.
         let playlists = async {
@@ -388,12 +439,16 @@ async fn write_songs(
     db: Db<'_>,
     rows: &[SongRow],
     waits_for: Option<&watch::Receiver<bool>>,
+    written: &watch::Sender<bool>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
     // Each song with its owner's credit. The songs' search text is written with the song (it
     // names the owner's artist), so the credits' statement trigger finds nothing to rewrite.
-    let to = into(&["songs", "artistsongs"], BATCH).replacing(&SONG_INSERT_TRIGGERS);
-    load(db, to.waiting_for(waits_for), rows, progress, async |db, rows, mode| {
+    let to = into(&["songs", "artistsongs"], BATCH)
+        .replacing(&SONG_INSERT_TRIGGERS)
+        .waiting_for(waits_for)
+        .announcing_written(written);
+    load(db, to, rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
             return copy_songs(db, rows).await;
         }
@@ -451,11 +506,11 @@ async fn write_pairs(
     table: &'static str,
     id: &'static str,
     rows: &[PairRow],
-    waits_for: Option<&watch::Receiver<bool>>,
+    songs: AfterSongs<'_>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
     let tables = [table];
-    let to = into(&tables, BATCH * 4).relations().waiting_for(waits_for);
+    let to = into(&tables, BATCH * 4).relations().after(songs);
     load(db, to, rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
             let copy = format!(
@@ -494,12 +549,10 @@ async fn write_pairs(
 async fn write_history(
     db: Db<'_>,
     rows: &[HistoryRow],
-    waits_for: Option<&watch::Receiver<bool>>,
+    songs: AfterSongs<'_>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
-    let to = into(&["history"], BATCH * 4)
-        .relations()
-        .waiting_for(waits_for);
+    let to = into(&["history"], BATCH * 4).relations().after(songs);
     load(db, to, rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
             let copy = "copy history (historyid, userid, songid, progress, lastplayedat) from stdin (format binary)";
@@ -661,7 +714,7 @@ async fn write_playlists(
     db: Db<'_>,
     playlists: &[PlaylistRow],
     auto: bool,
-    waits_for: Option<&watch::Receiver<bool>>,
+    songs: AfterSongs<'_>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
     let (table, items) = if auto {
@@ -670,7 +723,7 @@ async fn write_playlists(
         ("playlists", "playlistitems")
     };
     let tables = [table, items];
-    let to = into(&tables, BATCH).waiting_for(waits_for);
+    let to = into(&tables, BATCH).after(songs);
     load(db, to, playlists, progress, async |db, rows, mode| {
         let sql = if auto {
             statement(
