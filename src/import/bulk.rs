@@ -29,7 +29,7 @@ pub struct BulkLoad {
     foreign_keys: Vec<String>,
     triggers: Option<&'static InsertTriggers>,
     /// The statement that does the switched-off triggers' work (see [`InsertTriggers`]).
-    trigger_statement: Option<&'static str>,
+    trigger_statement: Option<String>,
     /// Foreign keys stayed: their rows are checked before the commit.
     keys_kept: bool,
 }
@@ -40,11 +40,11 @@ pub struct BulkLoad {
 pub struct InsertTriggers {
     pub table: &'static str,
     pub triggers: &'static [&'static str],
-    /// The triggers' work beside rows already in `reindexed`.
-    pub statement: &'static str,
-    /// The same when `reindexed` holds no rows: plain inserts, their keys set aside too and
-    /// built after it (a third less time for a million words).
-    pub statement_when_empty: &'static str,
+    /// The triggers' work. Into `reindexed` tables that hold no rows it runs as it is, their
+    /// keys set aside too and built after it (a third less time for a million words);
+    /// otherwise followed by `on_conflict`.
+    pub insert: &'static str,
+    pub on_conflict: &'static str,
     pub reindexed: &'static [&'static str],
 }
 
@@ -105,9 +105,9 @@ impl BulkLoad {
         }
         let trigger_statement = triggers.map(|t| {
             if reindexed_empty {
-                t.statement_when_empty
+                t.insert.to_owned()
             } else {
-                t.statement
+                format!("{}\n{}", t.insert, t.on_conflict)
             }
         });
         // Gathered for all tables before any is dropped: a key one of these tables' foreign
@@ -184,7 +184,7 @@ impl BulkLoad {
         sqlx::raw_sql("set local maintenance_work_mem = '512MB'; set local work_mem = '256MB'")
             .execute(&mut *self.tx)
             .await?;
-        if let Some(statement) = self.trigger_statement {
+        if let Some(statement) = self.trigger_statement.take() {
             sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
                 .execute(&mut *self.tx)
                 .await?;

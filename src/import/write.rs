@@ -140,9 +140,9 @@ impl<'a> Destination<'a> {
         }
     }
 
-    fn waiting_for(self, committed: Option<&'a watch::Receiver<bool>>) -> Self {
+    fn waiting_for(self, committed: &'a watch::Receiver<bool>) -> Self {
         Self {
-            waits_for: committed,
+            waits_for: Some(committed),
             ..self
         }
     }
@@ -274,13 +274,10 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
     triggers: &["songs_search_text", "songs_search_vocabulary_insert"],
     // The table was empty: every song in it now is one this load wrote. Sorted in the
     // vocabulary's own collation, which is also the cheapest to sort in.
-    statement: "insert into searchvocabulary (word, songs)
+    insert: "insert into searchvocabulary (word, songs)
                 select word collate \"C\", count(*) from songs, unnest(tsvector_to_array(searchvector)) as word
-                 group by 1 order by 1
-                on conflict (word) do update set songs = searchvocabulary.songs + excluded.songs",
-    statement_when_empty: "insert into searchvocabulary (word, songs)
-                select word collate \"C\", count(*) from songs, unnest(tsvector_to_array(searchvector)) as word
-                 group by 1",
+                 group by 1 order by 1",
+    on_conflict: "on conflict (word) do update set songs = searchvocabulary.songs + excluded.songs",
     reindexed: &["searchvocabulary"],
 };
 
@@ -322,14 +319,14 @@ pub async fn write(
     let songs_lane = async {
         let songs = &plan.songs;
         let written = &songs_written_sender;
-        let counted = write_songs(db, songs, Some(&users), written, progress).await?;
+        let counted = write_songs(db, songs, &users, written, progress).await?;
         songs_committed.send_replace(true);
         Ok(counted)
     };
     let likes_lane = write_pairs(db, "likes", "likeid", &plan.likes, after_songs, progress);
     let other_lane = async {
-        let mut counted = write_follows(db, &plan.follows, Some(&users), progress).await?;
-        counted.extend(write_sessions(db, &plan.sessions, Some(&users), progress).await?);
+        let mut counted = write_follows(db, &plan.follows, &users, progress).await?;
+        counted.extend(write_sessions(db, &plan.sessions, &users, progress).await?);
         let songs = after_songs;
         // Each of these waits for the songs before its foreign keys are checked: side by
         // side, so that all three are done soon after the songs are.
@@ -438,7 +435,7 @@ async fn write_artists(
 async fn write_songs(
     db: Db<'_>,
     rows: &[SongRow],
-    waits_for: Option<&watch::Receiver<bool>>,
+    users: &watch::Receiver<bool>,
     written: &watch::Sender<bool>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
@@ -446,7 +443,7 @@ async fn write_songs(
     // names the owner's artist), so the credits' statement trigger finds nothing to rewrite.
     let to = into(&["songs", "artistsongs"], BATCH)
         .replacing(&SONG_INSERT_TRIGGERS)
-        .waiting_for(waits_for)
+        .waiting_for(users)
         .announcing_written(written);
     load(db, to, rows, progress, async |db, rows, mode| {
         if mode == Mode::Fresh {
@@ -592,14 +589,14 @@ async fn write_history(
 async fn write_follows(
     db: Db<'_>,
     rows: &[FollowRow],
-    waits_for: Option<&watch::Receiver<bool>>,
+    users: &watch::Receiver<bool>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
     load(
         db,
         into(&["userfollowers"], BATCH * 4)
             .relations()
-            .waiting_for(waits_for),
+            .waiting_for(users),
         rows,
         progress,
         async |db, rows, mode| {
@@ -634,10 +631,10 @@ async fn write_follows(
 async fn write_sessions(
     db: Db<'_>,
     rows: &[SessionRow],
-    waits_for: Option<&watch::Receiver<bool>>,
+    users: &watch::Receiver<bool>,
     progress: &RefCell<Progress>,
 ) -> anyhow::Result<CountedOnLoad> {
-    let to = into(&["usertokens"], BATCH).waiting_for(waits_for);
+    let to = into(&["usertokens"], BATCH).waiting_for(users);
     load(db, to, rows, progress, async |db, rows, mode| {
         let sql = statement(
             mode,
