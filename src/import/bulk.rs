@@ -180,10 +180,16 @@ impl BulkLoad {
     ) -> anyhow::Result<BTreeMap<&'static str, u64>> {
         // work_mem: each foreign key's check is one anti-join of the loaded rows against the
         // table they point at; hashing a million songs in PostgreSQL's default 4 MB spills to
-        // disk in batches.
-        sqlx::raw_sql("set local maintenance_work_mem = '512MB'; set local work_mem = '256MB'")
-            .execute(&mut *self.tx)
-            .await?;
+        // disk in batches. No parallel workers: the loads run side by side and keep every core
+        // busy already, and a parallel index build writes its sorted runs to temporary files
+        // for the leader to merge, work a build on one process does not do.
+        sqlx::raw_sql(
+            "set local maintenance_work_mem = '512MB'; set local work_mem = '256MB';
+             set local max_parallel_maintenance_workers = 0; set local max_parallel_workers_per_gather = 0;
+             set local jit = off",
+        )
+        .execute(&mut *self.tx)
+        .await?;
         if let Some(statement) = self.trigger_statement.take() {
             sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
                 .execute(&mut *self.tx)
