@@ -11,6 +11,7 @@ pub mod ids;
 mod plan;
 mod progress;
 pub mod report;
+mod search_text;
 mod source;
 pub use source::Source;
 mod verify;

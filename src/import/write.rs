@@ -272,11 +272,12 @@ fn column<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
 static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
     table: "songs",
     triggers: &["songs_search_text", "songs_search_vocabulary_insert"],
-    // The table was empty: every song in it now is one this load wrote. Sorted in the
-    // vocabulary's own collation, which is also the cheapest to sort in.
+    // The table was empty: every song in it now is one this load wrote. `ts_stat` counts the
+    // songs holding each word (migration 9's own definition of the vocabulary) in a third of
+    // the time of unnesting every vector and grouping the words (0.95 s against 2.7 s for a
+    // million songs, measured in psql).
     insert: "insert into searchvocabulary (word, songs)
-                select word collate \"C\", count(*) from songs, unnest(tsvector_to_array(searchvector)) as word
-                 group by 1 order by 1",
+                select word, ndoc from ts_stat('select searchvector from songs')",
     on_conflict: "on conflict (word) do update set songs = searchvocabulary.songs + excluded.songs",
     reindexed: &["searchvocabulary"],
 };
@@ -656,25 +657,18 @@ async fn write_sessions(
     .await
 }
 
-/// Songs and their owners' credits into empty tables: by COPY into a scratch table, then one
-/// statement each, because the search text is computed by SQL (`ampli_normalize`).
+/// Songs and their owners' credits into empty tables, by COPY, each song with its search text
+/// (see [`super::search_text`]).
 async fn copy_songs(db: &mut PgConnection, rows: &[SongRow]) -> anyhow::Result<()> {
-    sqlx::raw_sql(
-        "create temporary table if not exists import_songs (
-             songid uuid, title text, about text, category text, fileurl text, filepublicid text,
-             posterurl text, posterpublicid text, ownerid uuid, artistid uuid, artistname text,
-             createdat timestamptz, updatedat timestamptz
-         ) on commit drop;
-         truncate import_songs",
-    )
-    .execute(&mut *db)
-    .await?;
+    let texts = super::search_text::search_texts(&mut *db, rows).await?;
+    let songs: Vec<(&SongRow, &String)> = rows.iter().zip(&texts).collect();
     copy::copy_in(
-        db,
-        "copy import_songs from stdin (format binary)",
-        rows,
-        13,
-        |r, row| {
+        &mut *db,
+        "copy songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid,
+                     ownerid, createdat, updatedat, searchtext) from stdin (format binary)",
+        &songs,
+        12,
+        |(r, search_text), row| {
             row.uuid(r.id);
             row.text(&r.title);
             row.optional_text(r.about.as_deref());
@@ -684,22 +678,24 @@ async fn copy_songs(db: &mut PgConnection, rows: &[SongRow]) -> anyhow::Result<(
             row.optional_text(r.poster_url.as_deref());
             row.optional_text(r.poster_public_id.as_deref());
             row.uuid(r.owner);
-            row.uuid(r.artist);
-            row.text(&r.artist_name);
             row.timestamp(r.created);
             row.timestamp(r.updated);
+            row.text(search_text);
         },
     )
     .await?;
-    sqlx::raw_sql(
-        "insert into songs (songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat, searchtext)
-         select songid, title, about, category, fileurl, filepublicid, posterurl, posterpublicid, ownerid, createdat, updatedat,
-                ampli_normalize(title || ' ' || artistname)
-           from import_songs;
-         insert into artistsongs (artistid, songid, role, createdat)
-         select artistid, songid, 'Primary', createdat from import_songs",
+    copy::copy_in(
+        db,
+        "copy artistsongs (artistid, songid, role, createdat) from stdin (format binary)",
+        rows,
+        4,
+        |r, row| {
+            row.uuid(r.artist);
+            row.uuid(r.id);
+            row.text("Primary");
+            row.timestamp(r.created);
+        },
     )
-    .execute(db)
     .await?;
     Ok(())
 }
