@@ -10,6 +10,7 @@ mod fields;
 pub mod ids;
 mod plan;
 mod progress;
+mod references;
 pub mod report;
 mod search_text;
 mod source;

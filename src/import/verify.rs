@@ -234,6 +234,25 @@ pub async fn verify(
 /// PostgreSQL makes when a foreign key is added, made without adding one. The keys come from
 /// the catalog, so every reference the schema declares is covered.
 pub async fn dangling_rows(db: &mut PgConnection, table: &str) -> sqlx::Result<Vec<(String, u64)>> {
+    let mut counts = Vec::new();
+    for key in foreign_keys(&mut *db, table).await? {
+        let count = dangling_count(&mut *db, table, &key).await?;
+        counts.push((key.name, count));
+    }
+    Ok(counts)
+}
+
+/// A foreign key of a table, from the catalog; names quoted as identifiers.
+pub struct ForeignKey {
+    pub name: String,
+    /// The table it points at.
+    pub target: String,
+    pub columns: Vec<String>,
+    /// The columns of `target` they point at.
+    pub target_columns: Vec<String>,
+}
+
+pub async fn foreign_keys(db: &mut PgConnection, table: &str) -> sqlx::Result<Vec<ForeignKey>> {
     let keys: Vec<(String, String, Vec<String>, Vec<String>)> = sqlx::query_as(
         "select c.conname::text, c.confrelid::regclass::text,
                 array(select quote_ident(a.attname) from unnest(c.conkey) with ordinality k(n, i)
@@ -245,30 +264,46 @@ pub async fn dangling_rows(db: &mut PgConnection, table: &str) -> sqlx::Result<V
           order by 1",
     )
     .bind(table)
-    .fetch_all(&mut *db)
+    .fetch_all(db)
     .await?;
-    let mut counts = Vec::new();
-    for (name, target, columns, targets) in keys {
-        // A row with a NULL in its key points at nothing by design (MATCH SIMPLE).
-        let present: Vec<String> = columns
-            .iter()
-            .map(|c| format!("t.{c} is not null"))
-            .collect();
-        let joined: Vec<String> = columns
-            .iter()
-            .zip(&targets)
-            .map(|(column, key)| format!("r.{key} = t.{column}"))
-            .collect();
-        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "select count(*) from {table} t where {} and not exists (select 1 from {target} r where {})",
-            present.join(" and "),
-            joined.join(" and ")
-        )))
-        .fetch_one(&mut *db)
-        .await?;
-        counts.push((name, count as u64));
-    }
-    Ok(counts)
+    Ok(keys
+        .into_iter()
+        .map(|(name, target, columns, target_columns)| ForeignKey {
+            name,
+            target,
+            columns,
+            target_columns,
+        })
+        .collect())
+}
+
+/// Rows of `table` whose `key` points at nothing: one anti-join over the whole table.
+pub async fn dangling_count(
+    db: &mut PgConnection,
+    table: &str,
+    key: &ForeignKey,
+) -> sqlx::Result<u64> {
+    // A row with a NULL in its key points at nothing by design (MATCH SIMPLE).
+    let present: Vec<String> = key
+        .columns
+        .iter()
+        .map(|c| format!("t.{c} is not null"))
+        .collect();
+    let joined: Vec<String> = key
+        .columns
+        .iter()
+        .zip(&key.target_columns)
+        .map(|(column, target)| format!("r.{target} = t.{column}"))
+        .collect();
+    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select count(*) from {table} t where {} and not exists (select 1 from {} r where {})",
+        present.join(" and "),
+        key.target,
+        joined.join(" and ")
+    )))
+    .fetch_one(db)
+    .await?;
+    Ok(count as u64)
 }
 
 /// Rows of the relation tables written without per-row foreign-key checks (beside existing

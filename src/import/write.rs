@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use anyhow::bail;
 use chrono::{DateTime, Utc};
 use futures_util::future::{try_join3, try_join4};
 use futures_util::stream::{self, StreamExt};
@@ -16,7 +17,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::bulk::{BulkLoad, InsertTriggers};
+use super::bulk::{BulkLoad, InsertTriggers, LoadedWhole};
 use super::copy;
 use super::ids::sql_is_imported;
 use super::plan::{
@@ -179,11 +180,13 @@ impl<'a> Destination<'a> {
 /// Row counts of tables loaded whole by a [`BulkLoad`], taken in its transaction.
 pub type CountedOnLoad = BTreeMap<&'static str, u64>;
 
-/// The database being written, and whether its role may skip per-row foreign-key checks.
+/// The database being written, whether its role may skip per-row foreign-key checks, and the
+/// tables this import's loads have loaded whole so far.
 #[derive(Clone, Copy)]
 struct Db<'a> {
     pool: &'a PgPool,
     superuser: bool,
+    loaded_whole: &'a LoadedWhole,
 }
 
 /// Writes `rows` with `write`, a batch at a time: all in one [`BulkLoad`] when every table of
@@ -231,7 +234,11 @@ async fn write_rows<T: Sync>(
         }
         to.announce_written();
         until_true(to.builds_after).await;
-        counted = bulk.finish(until_true(to.waits_for)).await?;
+        counted = bulk
+            .finish(until_true(to.waits_for), db.loaded_whole)
+            .await?;
+        // Analysed in its transaction.
+        return Ok(counted);
     } else {
         // Beside existing rows, each batch's foreign keys may be checked as it is written.
         until_true(to.waits_for).await;
@@ -298,7 +305,18 @@ pub async fn write(
     progress: &RefCell<Progress>,
     superuser: bool,
 ) -> anyhow::Result<CountedOnLoad> {
-    let db = Db { pool, superuser };
+    let dangling = super::references::dangling(plan);
+    if !dangling.is_empty() {
+        bail!(
+            "the plan's rows point at rows it does not hold (a bug in the importer; nothing was written): {dangling:?}"
+        );
+    }
+    let loaded_whole = LoadedWhole::default();
+    let db = Db {
+        pool,
+        superuser,
+        loaded_whole: &loaded_whole,
+    };
     let (users_committed, users) = watch::channel(false);
     let users_lane = async {
         let mut counted = write_users(db, &plan.users, progress).await?;

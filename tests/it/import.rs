@@ -186,7 +186,7 @@ async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(pool)
         .await
-        .unwrap()
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
 }
 
 #[tokio::test]
@@ -472,6 +472,13 @@ async fn an_import_run_twice_or_killed_half_way_and_rerun_ends_as_one_run() {
              except select word, songs from searchvocabulary)) differences";
     assert_eq!(count(&whole.pool, vocabulary_mismatches).await, 0);
     assert!(count(&whole.pool, "select count(*) from searchvocabulary").await > 100);
+    // Each song's search text, worked out by the importer for ASCII and by PostgreSQL for the
+    // rest ("Canción de Cuna"), is what migration 7's definition gives.
+    let search_text_mismatches = "select count(*) from songs
+                                   where searchtext is distinct from ampli_song_search_text(songid, title)";
+    assert_eq!(count(&whole.pool, search_text_mismatches).await, 0);
+    let accented = "select count(*) from songs where searchtext like 'cancion de cuna %'";
+    assert_eq!(count(&whole.pool, accented).await, 1);
     // Tables that were empty are loaded with their indexes and keys set aside: every one is
     // back, triggers on again, exactly as the migrations made them.
     let fresh = TestDb::migrated().await;
