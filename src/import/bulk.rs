@@ -293,7 +293,7 @@ impl BulkLoad {
         loaded_whole: &LoadedWhole,
     ) -> sqlx::Result<bool> {
         let target = key.target.as_str();
-        if self.tables.iter().any(|own| *own == target)
+        if self.tables.contains(&target)
             || !super::references::is_checked(table, &key.columns, target)
         {
             return Ok(false);
