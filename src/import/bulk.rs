@@ -200,12 +200,15 @@ impl BulkLoad {
     /// transaction only.
     /// Answers the counts: the tables were empty and are still locked, so they are exactly the
     /// rows this load wrote. `loaded_whole`: what the import's other loads have committed; this
-    /// load's tables are added to it once committed. The tables are analysed before the commit,
+    /// load's first table is added to it once committed if it holds the `planned` rows, every
+    /// one the plan gave it (not, say, fewer because a trigger dropped some: the plan's
+    /// references to them would then be trusted). The tables are analysed before the commit,
     /// so that no statistics pass holds a lock another load's check must wait for.
     pub async fn finish(
         mut self,
         referenced: impl Future<Output = ()>,
         loaded_whole: &LoadedWhole,
+        planned: u64,
     ) -> anyhow::Result<BTreeMap<&'static str, u64>> {
         // work_mem: each foreign key's check is one anti-join of the loaded rows against the
         // table they point at; hashing a million songs in PostgreSQL's default 4 MB spills to
@@ -276,8 +279,9 @@ impl BulkLoad {
             .fetch_one(&mut *self.tx)
             .await?;
         self.tx.commit().await?;
-        for (table, rows) in &counts {
-            loaded_whole.insert(table, &transaction, *rows);
+        let first = self.tables[0];
+        if counts.get(first) == Some(&planned) {
+            loaded_whole.insert(first, &transaction, planned);
         }
         Ok(counts)
     }

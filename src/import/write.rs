@@ -220,7 +220,6 @@ async fn write_rows<T: Sync>(
 ) -> anyhow::Result<CountedOnLoad> {
     let stage = to.tables[0];
     let pool = db.pool;
-    let mut counted = CountedOnLoad::new();
     if !db.superuser {
         // This load will set its foreign keys aside, which locks the tables they point at: it
         // must not take those locks before the load writing them has committed, or each would
@@ -234,30 +233,29 @@ async fn write_rows<T: Sync>(
         }
         to.announce_written();
         until_true(to.builds_after).await;
-        counted = bulk
-            .finish(until_true(to.waits_for), db.loaded_whole)
-            .await?;
-        // Analysed in its transaction.
-        return Ok(counted);
-    } else {
-        // Beside existing rows, each batch's foreign keys may be checked as it is written.
-        until_true(to.waits_for).await;
-        let write = &write;
-        let unchecked = db.superuser && to.relations;
-        let mut written = stream::iter(rows.chunks(to.batch).map(|batch| async move {
-            let mut tx = begin_relations(pool, unchecked).await?;
-            write(&mut *tx, batch, Mode::Merge).await?;
-            tx.commit().await?;
-            Ok::<_, anyhow::Error>(batch.len())
-        }))
-        .buffer_unordered(WRITERS);
-        while let Some(count) = written.next().await {
-            progress.borrow_mut().advance(stage, count?);
-        }
-        to.announce_written();
+        // Counted and analysed in its transaction.
+        let planned = rows.len() as u64;
+        return bulk
+            .finish(until_true(to.waits_for), db.loaded_whole, planned)
+            .await;
     }
+    // Beside existing rows, each batch's foreign keys may be checked as it is written.
+    until_true(to.waits_for).await;
+    let write = &write;
+    let unchecked = db.superuser && to.relations;
+    let mut written = stream::iter(rows.chunks(to.batch).map(|batch| async move {
+        let mut tx = begin_relations(pool, unchecked).await?;
+        write(&mut *tx, batch, Mode::Merge).await?;
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(batch.len())
+    }))
+    .buffer_unordered(WRITERS);
+    while let Some(count) = written.next().await {
+        progress.borrow_mut().advance(stage, count?);
+    }
+    to.announce_written();
     analyze(pool, &to.tables.join(", ")).await?;
-    Ok(counted)
+    Ok(CountedOnLoad::new())
 }
 
 /// Resolves once `signal` turns true (at once when there is none): another load's rows

@@ -721,6 +721,45 @@ async fn a_table_loaded_whole_with_a_row_pointing_at_nothing_is_undone_whole() {
 }
 
 #[tokio::test]
+async fn a_table_loaded_short_of_its_plan_is_not_trusted_by_the_loads_pointing_at_it() {
+    let fixture = Fixture::make(0, None);
+    let db = TestDb::migrated().await;
+    // A trigger drops Ada as the users go in (the load's per-row checks are off; this trigger
+    // fires regardless): the users' table holds one row fewer than the plan, and the artist
+    // made from Ada points at nothing. The artists' load must not take the users' load as
+    // whole and skip checking its rows.
+    sqlx::raw_sql(
+        "create function test_drop_a_user() returns trigger language plpgsql as $$
+         begin
+             if new.email = 'ada@example.test' then return null; end if;
+             return new;
+         end $$;
+         create trigger test_drop_a_user before insert on users
+             for each row execute function test_drop_a_user();
+         alter table users enable always trigger test_drop_a_user;",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let options = ImportOptions {
+        from: fixture.path("dump"),
+        dry_run: false,
+        report: None,
+        quiet: true,
+    };
+    let source = Source::open(&options.from).unwrap();
+    let error = import(&options, &source, &db.pool)
+        .await
+        .expect_err("rows pointing at the dropped user must not be committed");
+    let message = format!("{error:#}");
+    assert!(message.contains("point at nothing"), "{message}");
+    let artists_without_user = "select count(*) from artists a
+                                 where not exists (select 1 from users u where u.userid = a.userid)";
+    assert_eq!(count(&db.pool, artists_without_user).await, 0);
+    assert_eq!(count(&db.pool, "select count(*) from artists").await, 0);
+}
+
+#[tokio::test]
 async fn a_role_that_is_not_a_superuser_imports_the_same_rows_and_schema() {
     // Without the right to skip per-row foreign-key checks, a load sets the foreign keys aside
     // with the indexes and PostgreSQL checks them as they are added back.
