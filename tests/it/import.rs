@@ -122,7 +122,7 @@ impl Drop for MongoServer {
     }
 }
 
-async fn run_import(pool: &PgPool, from: &str) -> Report {
+async fn try_import(pool: &PgPool, from: &str) -> anyhow::Result<Report> {
     let options = ImportOptions {
         from: from.to_owned(),
         dry_run: false,
@@ -130,9 +130,17 @@ async fn run_import(pool: &PgPool, from: &str) -> Report {
         quiet: true,
     };
     let source = Source::open(from).unwrap();
-    import(&options, &source, pool)
-        .await
-        .expect("the import runs")
+    import(&options, &source, pool).await
+}
+
+async fn run_import(pool: &PgPool, from: &str) -> Report {
+    try_import(pool, from).await.expect("the import runs")
+}
+
+/// An import that must fail: its error with every cause.
+async fn failed_import(pool: &PgPool, from: &str, why: &str) -> String {
+    let error = try_import(pool, from).await.expect_err(why);
+    format!("{error:#}")
 }
 
 /// Every imported table's rows, as one digest: equal digests, equal contents.
@@ -695,17 +703,8 @@ async fn a_table_loaded_whole_with_a_row_pointing_at_nothing_is_undone_whole() {
     .unwrap();
     let indexes = "select count(*) from pg_indexes where tablename = 'favorites'";
     let favorites_indexes = count(&db.pool, indexes).await;
-    let options = ImportOptions {
-        from: fixture.path("dump"),
-        dry_run: false,
-        report: None,
-        quiet: true,
-    };
-    let source = Source::open(&options.from).unwrap();
-    let error = import(&options, &source, &db.pool)
-        .await
-        .expect_err("the load must not commit rows pointing at nothing");
-    let message = format!("{error:#}");
+    let why = "the load must not commit rows pointing at nothing";
+    let message = failed_import(&db.pool, &fixture.path("dump"), why).await;
     assert!(
         message.contains("point at nothing") || message.contains("foreign key"),
         "{message}"
@@ -741,17 +740,8 @@ async fn a_table_loaded_short_of_its_plan_is_not_trusted_by_the_loads_pointing_a
     .execute(&db.pool)
     .await
     .unwrap();
-    let options = ImportOptions {
-        from: fixture.path("dump"),
-        dry_run: false,
-        report: None,
-        quiet: true,
-    };
-    let source = Source::open(&options.from).unwrap();
-    let error = import(&options, &source, &db.pool)
-        .await
-        .expect_err("rows pointing at the dropped user must not be committed");
-    let message = format!("{error:#}");
+    let why = "rows pointing at the dropped user must not be committed";
+    let message = failed_import(&db.pool, &fixture.path("dump"), why).await;
     assert!(message.contains("point at nothing"), "{message}");
     let artists_without_user = "select count(*) from artists a
                                  where not exists (select 1 from users u where u.userid = a.userid)";
