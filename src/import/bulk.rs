@@ -195,7 +195,8 @@ impl BulkLoad {
 
     /// Does the switched-off triggers' work, builds the indexes and keys back, waits for
     /// `referenced` (the rows the foreign keys point at being committed, when another load
-    /// writes them beside this one), checks every loaded row against its foreign keys, counts
+    /// writes them beside this one), checks the loaded rows against their foreign keys (by
+    /// the loads they point at being whole where it may, see the module's comment), counts
     /// each table's rows and commits. Memory for the sorts and hashes is raised for this
     /// transaction only.
     /// Answers the counts: the tables were empty and are still locked, so they are exactly the
