@@ -207,6 +207,11 @@ impl BenchApp {
         json["accessToken"].as_str().expect("token").to_owned()
     }
 
+    /// The server's address and this app's database on it; `None` for a private cluster.
+    pub fn database_on_server(&self) -> Option<(&str, &str)> {
+        Some((self.server_url.as_deref()?, &self.database))
+    }
+
     pub async fn finish(mut self) -> anyhow::Result<()> {
         if let Some(db) = self.db.take() {
             db.close().await?;
