@@ -17,20 +17,24 @@
 
 /// Maps keyed by ids with foldhash rather than std's SipHash: the plan makes tens of millions
 /// of lookups, and the keys come from the operator's own dump, not from strangers.
+mod songs;
+
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
+use bson::RawDocument;
 use bson::oid::ObjectId;
-use bson::{Bson, Document};
+use bson::raw::RawBsonRef;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::fields::{self, clip};
+use super::fields::{self, clip, describe};
 use super::ids::{self, Kind};
 use super::report::Report;
 use super::source::Collection;
 use crate::accounts::secrets::token_hash;
 use crate::catalog::categories;
+use songs::songs;
 
 pub struct UserRow {
     pub id: Uuid,
@@ -164,7 +168,7 @@ struct Known {
 
 impl Known {
     /// The row a reference points at, or why it points at none.
-    fn resolve(&self, value: &Bson) -> Result<(ObjectId, Uuid), &'static str> {
+    fn resolve(&self, value: RawBsonRef<'_>) -> Result<(ObjectId, Uuid), &'static str> {
         let Some(id) = fields::object_id(value) else {
             return Err("invalid_id");
         };
@@ -176,23 +180,31 @@ impl Known {
     }
 }
 
-fn describe(value: &Bson) -> String {
-    match fields::object_id(value) {
-        Some(id) => id.to_hex(),
-        None => format!("{value}"),
+/// What a document's `_id` is to the plan: the first document holding an id is the one kept.
+#[derive(Clone, Copy)]
+enum IdCheck {
+    Missing,
+    Repeat(ObjectId),
+    First(ObjectId),
+}
+
+fn check_id(document: &RawDocument, seen: &mut HashSet<ObjectId>) -> IdCheck {
+    match fields::id(document) {
+        None => IdCheck::Missing,
+        Some(id) if !seen.insert(id) => IdCheck::Repeat(id),
+        Some(id) => IdCheck::First(id),
     }
 }
 
-/// The document's id, or `None` after reporting it (no id, or an id seen before).
-fn document_id(
+/// The id of the document at `index`, or `None` after reporting why it is skipped.
+fn report_id(
     report: &mut Report,
     collection: &'static str,
     index: usize,
-    document: &Document,
-    seen: &mut HashSet<ObjectId>,
+    check: IdCheck,
 ) -> Option<ObjectId> {
-    match fields::id(document) {
-        None => {
+    match check {
+        IdCheck::Missing => {
             report.skip(
                 collection,
                 format!("#{}", index + 1),
@@ -201,7 +213,7 @@ fn document_id(
             );
             None
         }
-        Some(id) if !seen.insert(id) => {
+        IdCheck::Repeat(id) => {
             report.skip(
                 collection,
                 id.to_hex(),
@@ -210,8 +222,19 @@ fn document_id(
             );
             None
         }
-        Some(id) => Some(id),
+        IdCheck::First(id) => Some(id),
     }
+}
+
+/// The document's id, or `None` after reporting it (no id, or an id seen before).
+fn document_id(
+    report: &mut Report,
+    collection: &'static str,
+    index: usize,
+    document: &RawDocument,
+    seen: &mut HashSet<ObjectId>,
+) -> Option<ObjectId> {
+    report_id(report, collection, index, check_id(document, seen))
 }
 
 pub fn build(
@@ -238,7 +261,6 @@ pub fn build(
     for name in ["emailverificationtokens", "passwordresettokens"] {
         let mut seen = HashSet::default();
         for (index, document) in get(name).iter().enumerate() {
-            let document = &*document;
             let Some(id) = document_id(report, name_static(name), index, document, &mut seen)
             else {
                 continue;
@@ -303,17 +325,17 @@ fn users(collection: &Collection, target: &Target, report: &mut Report, plan: &m
     let mut seen = HashSet::default();
     let mut candidates = Vec::new();
     for (index, document) in collection.iter().enumerate() {
-        let Some(id) = document_id(report, C, index, &document, &mut seen) else {
+        let Some(id) = document_id(report, C, index, document, &mut seen) else {
             continue;
         };
-        let email = fields::text(&document, "email")
-            .filter(|e| e.contains('@') && e.chars().count() <= 255);
+        let email =
+            fields::text(document, "email").filter(|e| e.contains('@') && e.chars().count() <= 255);
         let Some(email) = email else {
             report.skip(C, id.to_hex(), "invalid_email", "no usable email address");
             known.skipped.insert(id);
             continue;
         };
-        candidates.push((fields::created_at(&document), id, email, index));
+        candidates.push((fields::created_at(document), id, email, index));
     }
     // The earliest registered account keeps a shared address. Only the accounts chosen are
     // noted, by their place in the collection, to be made into rows in a second pass: holding
@@ -350,7 +372,6 @@ fn users(collection: &Collection, target: &Target, report: &mut Report, plan: &m
         let Some((created, id, email)) = chosen[index].take() else {
             continue;
         };
-        let document = &*document;
         let name = match fields::text(document, "name") {
             Some(name) => clip(&name, 255),
             None => {
@@ -395,134 +416,6 @@ fn users(collection: &Collection, target: &Target, report: &mut Report, plan: &m
     known
 }
 
-fn songs(collection: &Collection, users: &Known, report: &mut Report, plan: &mut Plan) -> Known {
-    const C: &str = "audios";
-    let mut known = Known::default();
-    let mut seen = HashSet::default();
-    let user_rows: HashMap<Uuid, usize> = plan
-        .users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id, i))
-        .collect();
-    let mut artists: HashSet<Uuid> = HashSet::default();
-    // Sized once: growing a vector of a million songs copies it each time.
-    plan.songs.reserve(collection.len());
-    let mut likers = HashSet::default();
-    for (index, document) in collection.iter().enumerate() {
-        let document = &*document;
-        let Some(id) = document_id(report, C, index, document, &mut seen) else {
-            continue;
-        };
-        let owner = match document.get("owner").map(|o| users.resolve(o)) {
-            Some(Ok((owner_id, owner))) => (owner_id, owner),
-            Some(Err(reason)) => {
-                let detail = format!(
-                    "owner {}",
-                    document.get("owner").map(describe).unwrap_or_default()
-                );
-                report.skip(C, id.to_hex(), owner_reason(reason), detail);
-                known.skipped.insert(id);
-                continue;
-            }
-            None => {
-                report.skip(C, id.to_hex(), "invalid_owner", "no owner");
-                known.skipped.insert(id);
-                continue;
-            }
-        };
-        let Some(title) = fields::text(document, "title") else {
-            report.skip(C, id.to_hex(), "invalid_title", "no title");
-            known.skipped.insert(id);
-            continue;
-        };
-        let (file_url, file_public_id) = fields::media(document, "file");
-        let Some(file_url) = file_url else {
-            report.skip(
-                C,
-                id.to_hex(),
-                "missing_file",
-                "no file.url: nothing to play",
-            );
-            known.skipped.insert(id);
-            continue;
-        };
-        let file_public_id = file_public_id.unwrap_or_else(|| {
-            report.adjust(
-                C,
-                id.to_hex(),
-                "file.publicId",
-                "missing; the URL stands in",
-            );
-            file_url.clone()
-        });
-        let category = match fields::text(document, "category") {
-            None => categories::DEFAULT_CATEGORY,
-            Some(category) => categories::canonical(&category).unwrap_or_else(|| {
-                report.adjust(
-                    C,
-                    id.to_hex(),
-                    "category",
-                    format!("unknown {category:?}; filed under Others"),
-                );
-                categories::DEFAULT_CATEGORY
-            }),
-        };
-        let (poster_url, poster_public_id) = fields::media(document, "poster");
-        let uuid = ids::uuid(Kind::Song, &id);
-        let artist = ids::uuid(Kind::OwnerArtist, &owner.0);
-        if artists.insert(artist) {
-            let user = &plan.users[user_rows[&owner.1]];
-            plan.artists.push(ArtistRow {
-                id: artist,
-                name: user.name.clone(),
-                user: owner.1,
-                created: user.created,
-            });
-        }
-        known.kept.insert(id, uuid);
-        report.imported(C);
-        let updated = fields::updated_at(document);
-        plan.songs.push(SongRow {
-            id: uuid,
-            title,
-            about: fields::text(document, "about"),
-            category,
-            file_url,
-            file_public_id,
-            poster_url,
-            poster_public_id,
-            owner: owner.1,
-            artist,
-            artist_name: plan.users[user_rows[&owner.1]].name.clone(),
-            created: fields::created_at(document),
-            updated,
-        });
-        likers.clear();
-        for value in fields::array(document, "likes") {
-            match users.resolve(value) {
-                Ok((_, user)) if likers.insert(user) => {
-                    report.reference_kept("audios.likes");
-                    plan.likes.push(PairRow {
-                        id: Uuid::nil(), // derived below, on every core
-                        user,
-                        song: uuid,
-                        at: updated,
-                    });
-                }
-                Ok(_) => {
-                    report.reference_dropped("audios.likes", id.to_hex(), describe(value), "repeat")
-                }
-                Err(reason) => {
-                    report.reference_dropped("audios.likes", id.to_hex(), describe(value), reason)
-                }
-            }
-        }
-    }
-    derive_pair_ids(&mut plan.likes, "likes");
-    known
-}
-
 /// What hangs off a user document: follows (both sides, as one set), favourites, sessions.
 fn user_links(
     collection: &Collection,
@@ -539,7 +432,6 @@ fn user_links(
         plan.favorites.iter().map(|f| (f.user, f.song)).collect();
     let mut seen = HashSet::default();
     for document in collection.iter() {
-        let document = &*document;
         let Some(id) = fields::id(document) else {
             continue;
         };
@@ -609,7 +501,7 @@ fn user_links(
         }
         let mut tokens = HashSet::default();
         for value in fields::array(document, "tokens") {
-            let Bson::String(token) = value else {
+            let RawBsonRef::String(token) = value else {
                 report.reference_dropped(
                     "users.tokens",
                     id.to_hex(),
@@ -658,7 +550,7 @@ fn jwt_expiry(token: &str) -> Option<DateTime<Utc>> {
 
 /// Songs of a playlist in order, repeats and unknown songs reported and dropped.
 fn items(
-    document: &Document,
+    document: &RawDocument,
     id: &ObjectId,
     reference: &'static str,
     songs: &Known,
@@ -681,14 +573,16 @@ fn items(
     items
 }
 
-fn owner(document: &Document, users: &Known) -> Result<Uuid, (&'static str, String)> {
-    match document.get("owner").map(|o| users.resolve(o)) {
+fn owner(document: &RawDocument, users: &Known) -> Result<Uuid, (&'static str, String)> {
+    match fields::get(document, "owner").map(|o| users.resolve(o)) {
         Some(Ok((_, owner))) => Ok(owner),
         Some(Err(reason)) => Err((
             owner_reason(reason),
             format!(
                 "owner {}",
-                document.get("owner").map(describe).unwrap_or_default()
+                fields::get(document, "owner")
+                    .map(describe)
+                    .unwrap_or_default()
             ),
         )),
         None => Err(("invalid_owner", "no owner".to_owned())),
@@ -701,7 +595,7 @@ fn owned_document(
     report: &mut Report,
     collection: &'static str,
     index: usize,
-    document: &Document,
+    document: &RawDocument,
     seen: &mut HashSet<ObjectId>,
     users: &Known,
 ) -> Option<(ObjectId, Uuid)> {
@@ -734,7 +628,6 @@ fn playlists(
     const C: &str = "playlists";
     let mut seen = HashSet::default();
     for (index, document) in collection.iter().enumerate() {
-        let document = &*document;
         let Some((id, owner)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
         };
@@ -783,7 +676,6 @@ fn auto_playlists(collection: &Collection, songs: &Known, report: &mut Report, p
     const C: &str = "autogeneratedplaylists";
     let mut seen = HashSet::default();
     for (index, document) in collection.iter().enumerate() {
-        let document = &*document;
         let Some(id) = document_id(report, C, index, document, &mut seen) else {
             continue;
         };
@@ -827,7 +719,6 @@ fn favorites(
     let mut pairs: HashSet<(Uuid, Uuid)> =
         plan.favorites.iter().map(|f| (f.user, f.song)).collect();
     for (index, document) in collection.iter().enumerate() {
-        let document = &*document;
         let Some((id, user)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
         };
@@ -888,57 +779,42 @@ fn histories(
     // (user, song) → index in plan.history, so the newest entry wins.
     let mut rows: HashMap<(Uuid, Uuid), usize> = HashMap::default();
     for (index, document) in collection.iter().enumerate() {
-        let document = &*document;
         let Some((id, user)) = owned_document(report, C, index, document, &mut seen, users) else {
             continue;
         };
         report.imported(C);
         let fallback = fields::updated_at(document);
-        let last = document.get("last").into_iter();
-        let entries = last.map(|entry| ("histories.last", entry)).chain(
-            fields::array(document, "all")
-                .iter()
-                .map(|entry| ("histories.all", entry)),
-        );
+        let last = fields::get(document, "last").into_iter();
+        let entries = last
+            .map(|entry| ("histories.last", entry))
+            .chain(fields::array(document, "all").map(|entry| ("histories.all", entry)));
         for (reference, entry) in entries {
-            let Bson::Document(entry) = entry else {
+            let RawBsonRef::Document(entry) = entry else {
                 report.reference_dropped(reference, id.to_hex(), describe(entry), "invalid_entry");
                 continue;
             };
-            let audio = entry.get("audio").cloned().unwrap_or(Bson::Null);
-            let song = match songs.resolve(&audio) {
+            let audio = fields::get(entry, "audio").unwrap_or(RawBsonRef::Null);
+            let song = match songs.resolve(audio) {
                 Ok((_, song)) => song,
                 Err(reason) => {
-                    report.reference_dropped(reference, id.to_hex(), describe(&audio), reason);
+                    report.reference_dropped(reference, id.to_hex(), describe(audio), reason);
                     continue;
                 }
             };
-            let at = entry
-                .get("date")
+            let at = fields::get(entry, "date")
                 .and_then(fields::date_value)
                 .unwrap_or(fallback);
-            let progress = entry
-                .get("progress")
+            let progress = fields::get(entry, "progress")
                 .and_then(fields::number)
                 .unwrap_or(0.0);
             let progress = progress.round().clamp(0.0, f64::from(i32::MAX)) as i32;
             match rows.get(&(user, song)) {
                 Some(&row) if plan.history[row].at >= at => {
-                    report.reference_dropped(
-                        reference,
-                        id.to_hex(),
-                        describe(&audio),
-                        "superseded",
-                    );
+                    report.reference_dropped(reference, id.to_hex(), describe(audio), "superseded");
                 }
                 Some(&row) => {
                     // The newer entry replaces the older one, which is the one reported.
-                    report.reference_dropped(
-                        reference,
-                        id.to_hex(),
-                        describe(&audio),
-                        "superseded",
-                    );
+                    report.reference_dropped(reference, id.to_hex(), describe(audio), "superseded");
                     plan.history[row].at = at;
                     plan.history[row].progress = progress;
                 }

@@ -166,6 +166,30 @@ impl Report {
         });
     }
 
+    /// Adds what `other` counted and listed, after what this report holds: the plan's work
+    /// done on several cores, each share with a report of its own, is reported in the
+    /// source's order.
+    pub fn absorb(&mut self, other: Report) {
+        let counts = [
+            (&mut self.documents, other.documents),
+            (&mut self.references, other.references),
+        ];
+        for (mine, theirs) in counts {
+            for (name, c) in theirs {
+                let total = mine.entry(name).or_default();
+                total.read += c.read;
+                total.imported += c.imported;
+                total.skipped += c.skipped;
+                for (reason, n) in c.reasons {
+                    *total.reasons.entry(reason).or_default() += n;
+                }
+            }
+        }
+        self.skipped.extend(other.skipped);
+        self.dropped.extend(other.dropped);
+        self.adjusted.extend(other.adjusted);
+    }
+
     pub fn documents_read(&self) -> u64 {
         self.documents.values().map(|c| c.read).sum()
     }

@@ -1,136 +1,99 @@
-//! One collection as read from a source: its documents, held parsed or (from a dump) as
-//! bytes parsed again where they are used.
+//! One collection as read from a source: its documents held as BSON bytes, read in place.
+//!
+//! A parsed `bson::Document` takes about ten times its bytes (a map of owned keys and values)
+//! and as much work to build as the plan's own use of it: holding a million of them made
+//! reading a dump mostly page faults, and parsing each again as it was visited kept a second
+//! core busy through the whole plan. The plan instead reads the fields it needs straight from
+//! the bytes ([`bson::RawDocument`]): nothing is built that is not a row.
 
-use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
 
-use bson::Document;
+use bson::raw::{RawBsonRef, RawIter};
+use bson::{Document, RawDocument};
 
 /// One collection as read: its documents, and what could not be parsed (where, and why).
 #[derive(Debug, Default)]
 pub struct Collection {
-    documents: Documents,
+    /// Every readable document's BSON, one after the other.
+    bytes: Vec<u8>,
+    /// Where each document lies in `bytes`, in the source's order.
+    frames: Vec<Range<usize>>,
     pub unreadable: Vec<(String, String)>,
 }
 
-#[derive(Debug)]
-enum Documents {
-    Parsed(Vec<Document>),
-    /// A dump's bytes with the place of each document that parsed, parsed again as it is
-    /// visited. A parsed document takes about ten times its BSON bytes (a map of owned keys
-    /// and values); holding a million of them made reading a dump mostly page faults, where
-    /// a document parsed, used and dropped reuses the same memory.
-    Framed {
-        bytes: Arc<Vec<u8>>,
-        frames: Arc<Vec<Range<usize>>>,
-    },
-}
-
-impl Default for Documents {
-    fn default() -> Self {
-        Self::Parsed(Vec::new())
-    }
-}
-
 impl Collection {
-    pub(super) fn push(&mut self, document: Document) {
-        if let Documents::Framed { .. } = self.documents {
-            // Framed collections come whole from a dump and are not added to; were one, its
-            // documents would be parsed and held like any other.
-            let parsed = self.iter().map(Cow::into_owned).collect();
-            self.documents = Documents::Parsed(parsed);
+    /// Adds a document parsed by the source (an export's line, a server's reply), as BSON.
+    pub(crate) fn push(&mut self, document: &Document) -> Result<(), String> {
+        let start = self.bytes.len();
+        if let Err(error) = document.to_writer(&mut self.bytes) {
+            self.bytes.truncate(start);
+            return Err(format!("cannot be written as BSON: {error}"));
         }
-        if let Documents::Parsed(documents) = &mut self.documents {
-            documents.push(document);
-        }
+        self.frames.push(start..self.bytes.len());
+        Ok(())
     }
 
     /// Documents that read checked: `frames` of `bytes`, each parsed once already.
     pub(super) fn framed(bytes: Vec<u8>, frames: Vec<Range<usize>>) -> Self {
         Self {
-            documents: Documents::Framed {
-                bytes: Arc::new(bytes),
-                frames: Arc::new(frames),
-            },
+            bytes,
+            frames,
             unreadable: Vec::new(),
         }
     }
 
     /// How many documents were read (the unreadable ones aside).
     pub fn len(&self) -> usize {
-        match &self.documents {
-            Documents::Parsed(documents) => documents.len(),
-            Documents::Framed { frames, .. } => frames.len(),
-        }
+        self.frames.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Every document, parsed and owned.
+    /// Every document, parsed and owned (for tools that want them whole, such as the import
+    /// benchmark's row-by-row baseline).
     pub fn into_documents(self) -> Vec<Document> {
-        match self.documents {
-            Documents::Parsed(documents) => documents,
-            Documents::Framed { .. } => self.iter().map(Cow::into_owned).collect(),
-        }
+        self.iter()
+            .filter_map(|document| Document::try_from(document).ok())
+            .collect()
     }
 
-    /// The documents in the source's order.
-    pub fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, Document>> + '_> {
-        match &self.documents {
-            Documents::Parsed(documents) => Box::new(documents.iter().map(Cow::Borrowed)),
-            Documents::Framed { bytes, frames } => {
-                Box::new(ParsedAhead::start(bytes.clone(), frames.clone()).map(Cow::Owned))
-            }
-        }
+    /// The documents in the source's order. Every frame was checked as it was read (a whole
+    /// document parsed), so none is passed over here.
+    pub fn iter(&self) -> impl Iterator<Item = &RawDocument> {
+        self.documents(0..self.len())
     }
-}
 
-/// Documents of a framed collection, parsed on a thread of their own a few thousand ahead of
-/// the one using them, so that parsing and planning each have a core.
-struct ParsedAhead {
-    parsed: Receiver<Vec<Document>>,
-    current: std::vec::IntoIter<Document>,
-}
-
-impl ParsedAhead {
-    /// Documents a batch holds, and batches parsed ahead at most.
-    const BATCH: usize = 2_048;
-    const AHEAD: usize = 4;
-
-    fn start(bytes: Arc<Vec<u8>>, frames: Arc<Vec<Range<usize>>>) -> Self {
-        let (sender, parsed) = sync_channel(Self::AHEAD);
-        std::thread::spawn(move || {
-            for batch in frames.chunks(Self::BATCH) {
-                // Every frame parsed when it was read; the same bytes parse the same way.
-                let documents = batch
-                    .iter()
-                    .filter_map(|frame| Document::from_reader(&mut &bytes[frame.clone()]).ok())
-                    .collect();
-                if sender.send(documents).is_err() {
-                    break; // the iterator was dropped
-                }
-            }
-        });
-        Self {
-            parsed,
-            current: Vec::new().into_iter(),
-        }
+    /// The documents at `places` (positions in the source's order, as [`Self::iter`] counts).
+    pub fn documents(&self, places: Range<usize>) -> impl Iterator<Item = &RawDocument> {
+        self.frames[places]
+            .iter()
+            .filter_map(|frame| RawDocument::from_bytes(&self.bytes[frame.clone()]).ok())
     }
 }
 
-impl Iterator for ParsedAhead {
-    type Item = Document;
+/// Whether `bytes` hold one whole, readable BSON document: every element of every nested
+/// document and array read as the plan may read it (types, lengths, UTF-8), without building
+/// anything.
+pub(super) fn check(bytes: &[u8]) -> Result<(), String> {
+    let document = RawDocument::from_bytes(bytes).map_err(|error| error.to_string())?;
+    check_elements(document.iter_elements())
+}
 
-    fn next(&mut self) -> Option<Document> {
-        loop {
-            if let Some(document) = self.current.next() {
-                return Some(document);
+fn check_elements(elements: RawIter<'_>) -> Result<(), String> {
+    for element in elements {
+        let value = element
+            .and_then(|element| element.value())
+            .map_err(|error| error.to_string())?;
+        match value {
+            RawBsonRef::Document(inner) => check_elements(inner.iter_elements())?,
+            RawBsonRef::Array(inner) => check_elements(inner.iter_elements())?,
+            RawBsonRef::JavaScriptCodeWithScope(code) => {
+                check_elements(code.scope.iter_elements())?
             }
-            self.current = self.parsed.recv().ok()?.into_iter();
+            _ => {}
         }
     }
+    Ok(())
 }

@@ -5,10 +5,9 @@ use std::io::ErrorKind;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
-use bson::Document;
-
 use super::Collection;
+use super::collection::check;
+use anyhow::bail;
 
 fn has_bson(dir: &Path) -> anyhow::Result<bool> {
     for entry in std::fs::read_dir(dir)? {
@@ -92,8 +91,8 @@ pub fn read(path: &Path) -> anyhow::Result<Collection> {
         frames.push(offset..end);
         offset = end;
     }
-    // Parsed on every core to find the documents that do not parse; each is dropped at once
-    // (see `Documents::Framed`) and parsed again where the plan visits it.
+    // Checked on every core to find the documents that do not parse; the plan then reads the
+    // others in place (see `collection`).
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let share = frames.len().div_ceil(cores).max(1);
     let bad: Vec<(usize, String)> = std::thread::scope(|scope| {
@@ -105,8 +104,8 @@ pub fn read(path: &Path) -> anyhow::Result<Collection> {
                 scope.spawn(move || {
                     let mut bad = Vec::new();
                     for (n, frame) in frames.iter().enumerate() {
-                        if let Err(error) = Document::from_reader(&mut &bytes[frame.clone()]) {
-                            bad.push((chunk * share + n, error.to_string()));
+                        if let Err(reason) = check(&bytes[frame.clone()]) {
+                            bad.push((chunk * share + n, reason));
                         }
                     }
                     bad
@@ -145,7 +144,7 @@ mod tests {
     #[test]
     fn documents_keep_their_order_and_bad_bytes_are_named_not_dropped() {
         let mut bytes = Vec::new();
-        // More than one batch of the thread that parses ahead (`ParsedAhead::BATCH`).
+        // More documents than one core checks.
         for n in 0..5_000 {
             doc! { "n": n }.to_writer(&mut bytes).unwrap();
         }

@@ -52,8 +52,8 @@ pub fn read(dir: &Path, name: &str) -> anyhow::Result<Collection> {
     if first == Some(b'[') {
         let values: Vec<serde_json::Value> = serde_json::from_reader(reader)?;
         for (index, value) in values.into_iter().enumerate() {
-            match to_document(value) {
-                Ok(document) => collection.push(document),
+            match to_document(value).and_then(|document| collection.push(&document)) {
+                Ok(()) => {}
                 Err(reason) => collection
                     .unreadable
                     .push((format!("element {}", index + 1), reason)),
@@ -68,9 +68,10 @@ pub fn read(dir: &Path, name: &str) -> anyhow::Result<Collection> {
         }
         let parsed = serde_json::from_str::<serde_json::Value>(&line)
             .map_err(|error| format!("not JSON: {error}"))
-            .and_then(to_document);
+            .and_then(to_document)
+            .and_then(|document| collection.push(&document));
         match parsed {
-            Ok(document) => collection.push(document),
+            Ok(()) => {}
             Err(reason) => collection
                 .unreadable
                 .push((format!("line {}", index + 1), reason)),

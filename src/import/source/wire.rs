@@ -142,13 +142,15 @@ pub async fn read(address: &Address, name: &str) -> anyhow::Result<Collection> {
         .await?;
     let (mut cursor, mut documents) = batch(&reply, "firstBatch")?;
     loop {
-        for (index, document) in documents.drain(..).enumerate() {
-            match document {
-                Bson::Document(document) => collection.push(document),
-                other => collection.unreadable.push((
-                    format!("cursor item {}", collection.len() + index + 1),
-                    format!("not a document but {:?}", other.element_type()),
-                )),
+        for document in documents.drain(..) {
+            let item = collection.len() + collection.unreadable.len() + 1;
+            let stored = match document {
+                Bson::Document(document) => collection.push(&document),
+                other => Err(format!("not a document but {:?}", other.element_type())),
+            };
+            if let Err(reason) = stored {
+                let location = format!("cursor item {item}");
+                collection.unreadable.push((location, reason));
             }
         }
         if cursor == 0 {
