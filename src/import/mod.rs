@@ -111,19 +111,40 @@ pub async fn import(
     };
     let read_seconds = started.elapsed().as_secs_f64();
     let planning = Instant::now();
-    let plan = plan::build(&collections, &target, &mut report);
-    // Millions of documents take seconds to free; the writing need not wait for that.
-    std::thread::spawn(move || drop(collections));
-    let plan_seconds = planning.elapsed().as_secs_f64();
-    if !options.dry_run {
+    if options.dry_run {
+        let plan = plan::build(&collections, &target, &mut report);
+        drop(plan);
+    } else {
         // Only a superuser may switch off foreign-key checks for a transaction.
         let superuser: bool =
             sqlx::query_scalar("select rolsuper from pg_roles where rolname = current_user")
                 .fetch_one(pool)
                 .await?;
+        // The users and songs go in while the rest of the plan is made, on a thread of its
+        // own with a report of its own (added after the first part's, in the same order).
+        let (mut plan, rest) = plan::build_first(&collections, &target, &mut report);
+        let plan_seconds = planning.elapsed().as_secs_f64();
+        let rest = tokio::task::spawn_blocking(move || {
+            let mut report = Report::default();
+            let rest = rest.build(&collections, &mut report);
+            // Millions of documents take a while to free; the writing need not wait for that.
+            std::thread::spawn(move || drop(collections));
+            (rest, report)
+        });
+        let rest_report = RefCell::new(None);
+        let rest = async {
+            let (rest, report) = rest.await.context("planning the rest of the import")?;
+            *rest_report.borrow_mut() = Some(report);
+            Ok(rest)
+        };
         let shared = RefCell::new(progress);
-        let counted = write::write(pool, &plan, &shared, superuser).await?;
+        let (counted, rest) = write::write(pool, &plan, rest, &shared, superuser).await?;
         progress = shared.into_inner();
+        if let Some(rest_report) = rest_report.into_inner() {
+            report.absorb(rest_report);
+        }
+        plan.absorb(rest);
+        plan.count_rows(&mut report);
         report.stage_seconds = vec![("read", read_seconds), ("plan", plan_seconds)];
         report.stage_seconds.append(&mut progress.timings);
         progress.say("verifying");

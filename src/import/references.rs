@@ -41,20 +41,21 @@ pub fn is_checked(table: &str, columns: &[String], target: &str) -> bool {
     matches!(columns, [column] if CHECKED.contains(&(table, column.as_str(), target)))
 }
 
-/// References of the plan that name no row of it, as (table, column, how many): none, unless
-/// the plan was built wrong.
-pub fn dangling(plan: &Plan) -> Vec<(&'static str, &'static str, usize)> {
-    missing_by_key(plan)
+/// References of `pointing` that name no user, song or artist of `holding`, as (table,
+/// column, how many): none, unless the plan was built wrong. The two are the same plan, or
+/// its two parts (see [`super::plan::Rest`]): the second part's rows point into the first's.
+pub fn dangling(holding: &Plan, pointing: &Plan) -> Vec<(&'static str, &'static str, usize)> {
+    missing_by_key(holding, pointing)
         .into_iter()
         .filter(|(_, _, n)| *n > 0)
         .collect()
 }
 
 /// For every key checked, how many references name no row of the plan.
-fn missing_by_key(plan: &Plan) -> Vec<(&'static str, &'static str, usize)> {
-    let users = ids(plan.users.iter().map(|u| u.id));
-    let songs = ids(plan.songs.iter().map(|s| s.id));
-    let artists = ids(plan.artists.iter().map(|a| a.id));
+fn missing_by_key(holding: &Plan, plan: &Plan) -> Vec<(&'static str, &'static str, usize)> {
+    let users = ids(holding.users.iter().map(|u| u.id));
+    let songs = ids(holding.songs.iter().map(|s| s.id));
+    let artists = ids(holding.artists.iter().map(|a| a.id));
     let missing = |set: &Ids, refs: &mut dyn Iterator<Item = Uuid>| {
         refs.filter(|id| !set.contains(id)).count()
     };
@@ -149,7 +150,7 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use crate::import::plan::{PairRow, UserRow};
+    use crate::import::plan::{FollowRow, PairRow, UserRow};
 
     fn user(id: Uuid) -> UserRow {
         UserRow {
@@ -178,19 +179,42 @@ mod tests {
             }],
             ..Plan::default()
         };
-        assert_eq!(dangling(&plan), [("likes", "songid", 1)]);
+        assert_eq!(dangling(&plan, &plan), [("likes", "songid", 1)]);
         let plan = Plan {
             likes: Vec::new(),
             ..plan
         };
-        assert!(dangling(&plan).is_empty());
+        assert!(dangling(&plan, &plan).is_empty());
+    }
+
+    #[test]
+    fn the_second_part_of_a_plan_is_checked_against_the_first() {
+        let ada = Uuid::new_v4();
+        let first = Plan {
+            users: vec![user(ada)],
+            ..Plan::default()
+        };
+        let follow = |following| FollowRow {
+            follower: ada,
+            following,
+            at: Utc::now(),
+        };
+        let second = Plan {
+            follows: vec![follow(ada), follow(Uuid::new_v4())],
+            ..Plan::default()
+        };
+        // The second part holds no users of its own: its follows point into the first.
+        assert_eq!(
+            dangling(&first, &second),
+            [("userfollowers", "followingid", 1)]
+        );
     }
 
     #[test]
     fn every_key_listed_as_checked_is_checked() {
         // A key listed but not checked would be trusted without a check. Artists' `createdby`
         // is always their `userid`.
-        let mut checked: Vec<(&str, &str)> = missing_by_key(&Plan::default())
+        let mut checked: Vec<(&str, &str)> = missing_by_key(&Plan::default(), &Plan::default())
             .into_iter()
             .map(|(table, column, _)| (table, column))
             .chain([("artists", "createdby")])

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use anyhow::bail;
 use chrono::{DateTime, Utc};
-use futures_util::future::{try_join3, try_join4};
+use futures_util::future::{try_join, try_join3};
 use futures_util::stream::{self, StreamExt};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use tokio::sync::watch;
@@ -290,9 +290,13 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
 /// Writes the plan. `superuser`: the role may skip per-row foreign-key checks (and then
 /// checks the rows set-based instead; see [`BulkLoad`] and [`begin_relations`]).
 ///
+/// `plan` is the plan's first part (users, artists, songs), `rest` the second, still being
+/// made when the first part's loads start ([`super::plan::Rest`]); answers the second part
+/// once written. Each part's references are checked against the plan before its rows go in.
+///
 /// Four lanes, side by side: the users and their artists; the songs; the likes; the small
 /// tables. The songs and the likes take most of the time, much of it PostgreSQL building
-/// indexes on one core. Every load starts at once, and checks its foreign keys only once what
+/// indexes on one core. Every load starts as soon as its rows are planned, and checks its foreign keys only once what
 /// they point at is committed: the songs and the small tables wait for the users, the likes
 /// and the tables that point at songs for the songs (which commit only after the users). A
 /// role that must set its keys aside starts each load only then, as that locks the tables
@@ -300,10 +304,11 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
 pub async fn write(
     pool: &PgPool,
     plan: &Plan,
+    rest: impl Future<Output = anyhow::Result<Plan>>,
     progress: &RefCell<Progress>,
     superuser: bool,
-) -> anyhow::Result<CountedOnLoad> {
-    let dangling = super::references::dangling(plan);
+) -> anyhow::Result<(CountedOnLoad, Plan)> {
+    let dangling = super::references::dangling(plan, plan);
     if !dangling.is_empty() {
         bail!(
             "the plan's rows point at rows it does not hold (a bug in the importer; nothing was written): {dangling:?}"
@@ -315,6 +320,9 @@ pub async fn write(
         superuser,
         loaded_whole: &loaded_whole,
     };
+    // Loads may hold connections while they wait for the songs: side by side only when the
+    // pool leaves the songs one (`db_pool_max` is the operator's to set).
+    let side_by_side = pool.options().get_max_connections() >= LANE_CONNECTIONS;
     let (users_committed, users) = watch::channel(false);
     let users_lane = async {
         let mut counted = write_users(db, &plan.users, progress).await?;
@@ -340,47 +348,61 @@ pub async fn write(
         songs_committed.send_replace(true);
         Ok(counted)
     };
-    let likes_lane = write_pairs(db, "likes", "likeid", &plan.likes, after_songs, progress);
-    let other_lane = async {
-        let mut counted = write_follows(db, &plan.follows, &users, progress).await?;
-        counted.extend(write_sessions(db, &plan.sessions, &users, progress).await?);
-        let songs = after_songs;
-        // Each of these waits for the songs before its foreign keys are checked: side by
-        // side, so that all three are done soon after the songs are.
-        let playlists = async {
-            let mut counted = write_playlists(db, &plan.playlists, false, songs, progress).await?;
-            let auto = &plan.auto_playlists;
-            counted.extend(write_playlists(db, auto, true, songs, progress).await?);
-            Ok(counted)
+    // The plan's second part is made while the users and songs go in.
+    let rest_lanes = async {
+        let rest = rest.await?;
+        let dangling = super::references::dangling(plan, &rest);
+        if !dangling.is_empty() {
+            bail!(
+                "the plan's rows point at rows it does not hold (a bug in the importer; those rows were not written): {dangling:?}"
+            );
+        }
+        let likes_lane = write_pairs(db, "likes", "likeid", &rest.likes, after_songs, progress);
+        let other_lane = write_rest(db, &rest, &users, after_songs, progress);
+        let (from_likes, from_the_rest) = if side_by_side {
+            try_join(likes_lane, other_lane).await?
+        } else {
+            (likes_lane.await?, other_lane.await?)
         };
-        let favorites = &plan.favorites;
-        let favorites = write_pairs(db, "favorites", "favoriteid", favorites, songs, progress);
-        let history = write_history(db, &plan.history, songs, progress);
-        let (playlists, favorites, history) = try_join3(playlists, favorites, history).await?;
-        counted.extend(playlists.into_iter().chain(favorites).chain(history));
+        let mut counted = from_likes;
+        counted.extend(from_the_rest);
+        Ok((counted, rest))
+    };
+    let (from_users, from_songs, (from_the_rest, rest)) = if side_by_side {
+        try_join3(users_lane, songs_lane, rest_lanes).await?
+    } else {
+        let users = users_lane.await?;
+        (users, songs_lane.await?, rest_lanes.await?)
+    };
+    let mut counted = from_users;
+    counted.extend(from_songs.into_iter().chain(from_the_rest));
+    Ok((counted, rest))
+}
+
+/// The small tables: follows and sessions, then playlists, favourites and history side by
+/// side.
+async fn write_rest(
+    db: Db<'_>,
+    plan: &Plan,
+    users: &watch::Receiver<bool>,
+    songs: AfterSongs<'_>,
+    progress: &RefCell<Progress>,
+) -> anyhow::Result<CountedOnLoad> {
+    let mut counted = write_follows(db, &plan.follows, users, progress).await?;
+    counted.extend(write_sessions(db, &plan.sessions, users, progress).await?);
+    // Each of these waits for the songs before its foreign keys are checked: side by side,
+    // so that all three are done soon after the songs are.
+    let playlists = async {
+        let mut counted = write_playlists(db, &plan.playlists, false, songs, progress).await?;
+        let auto = &plan.auto_playlists;
+        counted.extend(write_playlists(db, auto, true, songs, progress).await?);
         Ok(counted)
     };
-    // Loads may hold connections while they wait for the songs: side by side only when the
-    // pool leaves the songs one (`db_pool_max` is the operator's to set).
-    let (from_users, from_songs, from_likes, from_the_rest) =
-        if pool.options().get_max_connections() >= LANE_CONNECTIONS {
-            try_join4(users_lane, songs_lane, likes_lane, other_lane).await?
-        } else {
-            let users = users_lane.await?;
-            (
-                users,
-                songs_lane.await?,
-                likes_lane.await?,
-                other_lane.await?,
-            )
-        };
-    let mut counted = from_users;
-    counted.extend(
-        from_songs
-            .into_iter()
-            .chain(from_likes)
-            .chain(from_the_rest),
-    );
+    let favorites = &plan.favorites;
+    let favorites = write_pairs(db, "favorites", "favoriteid", favorites, songs, progress);
+    let history = write_history(db, &plan.history, songs, progress);
+    let (playlists, favorites, history) = try_join3(playlists, favorites, history).await?;
+    counted.extend(playlists.into_iter().chain(favorites).chain(history));
     Ok(counted)
 }
 

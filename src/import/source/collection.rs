@@ -22,6 +22,13 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// A collection the source does not hold.
+    pub const EMPTY: Collection = Collection {
+        bytes: Vec::new(),
+        frames: Vec::new(),
+        unreadable: Vec::new(),
+    };
+
     /// Adds a document parsed by the source (an export's line, a server's reply), as BSON.
     pub(crate) fn push(&mut self, document: &Document) -> Result<(), String> {
         let start = self.bytes.len();
