@@ -3,6 +3,7 @@
 //!
 //!   cargo bench --bench import                  (the full dump, ~1.3 million documents)
 //!   BENCH_QUICK=1 cargo bench --bench import    (a twentieth of it)
+//!   BENCH_ONLY=private / BENCH_ONLY=machine      (one import alone, while working on it)
 
 mod common;
 
@@ -131,13 +132,15 @@ fn print_report(into: &str, report: &Report) {
         .iter()
         .map(|(stage, seconds)| format!("{stage} {seconds:.1} s"))
         .collect();
-    println!("stages: {}\n", stages.join(", "));
+    println!("stages: {}", stages.join(", "));
+    println!(
+        "{} documents in {:.1} s: {:.0} a second\n",
+        report.documents_read(),
+        report.seconds,
+        report.documents_per_second
+    );
 }
 
-/// The baseline: the same kind of dump imported one INSERT per row, every collection and every
-/// reference array (users with their artist, follows and favourites; songs with their credit
-/// and likes; playlists with their items; histories with their entries). Answers the documents
-/// read and the time taken.
 /// PostgreSQL's own fastest way to the same end state, for scale: the database the import
 /// made, dumped by `pg_dump` (not timed) and restored by `pg_restore -j 2` into a fresh
 /// database on the same server (timed): the schema, every table by `COPY`, then the indexes and
@@ -191,6 +194,10 @@ async fn restore_reference(server: &str, database: &str) -> anyhow::Result<f64> 
     Ok(seconds)
 }
 
+/// The baseline: the same kind of dump imported one INSERT per row, every collection and every
+/// reference array (users with their artist, follows and favourites; songs with their credit
+/// and likes; playlists with their items; histories with their entries). Answers the documents
+/// read and the time taken.
 async fn row_by_row(pool: &sqlx::PgPool, dir: &Path) -> anyhow::Result<(u64, Duration)> {
     let source = Source::open(&dir.to_string_lossy())?;
     let started = Instant::now();
