@@ -112,8 +112,7 @@ pub async fn import(
     let read_seconds = started.elapsed().as_secs_f64();
     let planning = Instant::now();
     if options.dry_run {
-        let plan = plan::build(&collections, &target, &mut report);
-        drop(plan);
+        plan::build(&collections, &target, &mut report);
     } else {
         // Only a superuser may switch off foreign-key checks for a transaction.
         let superuser: bool =

@@ -296,11 +296,11 @@ static SONG_INSERT_TRIGGERS: InsertTriggers = InsertTriggers {
 ///
 /// Four lanes, side by side: the users and their artists; the songs; the likes; the small
 /// tables. The songs and the likes take most of the time, much of it PostgreSQL building
-/// indexes on one core. Every load starts as soon as its rows are planned, and checks its foreign keys only once what
-/// they point at is committed: the songs and the small tables wait for the users, the likes
-/// and the tables that point at songs for the songs (which commit only after the users). A
-/// role that must set its keys aside starts each load only then, as that locks the tables
-/// they point at.
+/// indexes on one core. Every load starts as soon as its rows are planned, and checks its
+/// foreign keys only once what they point at is committed: the songs and the small tables
+/// wait for the users, the likes and the tables that point at songs for the songs (which
+/// commit only after the users). A role that must set its keys aside starts each load only
+/// then, as that locks the tables they point at.
 pub async fn write(
     pool: &PgPool,
     plan: &Plan,
