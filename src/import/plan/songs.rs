@@ -48,8 +48,8 @@ fn songs_in_shares(
     plan: &mut Plan,
     cores: usize,
 ) -> Known {
-    // Every id first, in one pass (a twentieth of the songs' time): whichever core reads a
-    // document, the first one holding an id is the one kept.
+    // Every id first, in one pass (one field read and one set insert per song): whichever
+    // core reads a document, the first one holding an id is the one kept.
     let mut seen = HashSet::default();
     let ids: Vec<IdCheck> = collection
         .iter()
