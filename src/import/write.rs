@@ -308,12 +308,7 @@ pub async fn write(
     progress: &RefCell<Progress>,
     superuser: bool,
 ) -> anyhow::Result<(CountedOnLoad, Plan)> {
-    let dangling = super::references::dangling(plan, plan);
-    if !dangling.is_empty() {
-        bail!(
-            "the plan's rows point at rows it does not hold (a bug in the importer; nothing was written): {dangling:?}"
-        );
-    }
+    points_into(plan, plan, "nothing was written")?;
     let loaded_whole = LoadedWhole::default();
     let db = Db {
         pool,
@@ -328,7 +323,7 @@ pub async fn write(
         let mut counted = write_users(db, &plan.users, progress).await?;
         counted.extend(write_artists(db, &plan.artists, progress).await?);
         users_committed.send_replace(true);
-        Ok(counted)
+        Ok::<_, anyhow::Error>(counted)
     };
     // The songs commit only once the users and artists have: committed songs mean all three.
     let (songs_committed, songs) = watch::channel(false);
@@ -351,12 +346,7 @@ pub async fn write(
     // The plan's second part is made while the users and songs go in.
     let rest_lanes = async {
         let rest = rest.await?;
-        let dangling = super::references::dangling(plan, &rest);
-        if !dangling.is_empty() {
-            bail!(
-                "the plan's rows point at rows it does not hold (a bug in the importer; those rows were not written): {dangling:?}"
-            );
-        }
+        points_into(plan, &rest, "those rows were not written")?;
         let likes_lane = write_pairs(db, "likes", "likeid", &rest.likes, after_songs, progress);
         let other_lane = write_rest(db, &rest, &users, after_songs, progress);
         let (from_likes, from_the_rest) = if side_by_side {
@@ -377,6 +367,18 @@ pub async fn write(
     let mut counted = from_users;
     counted.extend(from_songs.into_iter().chain(from_the_rest));
     Ok((counted, rest))
+}
+
+/// Fails, before `pointing`'s rows are written, when any of them points at a row `holding`
+/// does not hold: a bug in the importer (see [`super::references`]).
+fn points_into(holding: &Plan, pointing: &Plan, outcome: &str) -> anyhow::Result<()> {
+    let dangling = super::references::dangling(holding, pointing);
+    if !dangling.is_empty() {
+        bail!(
+            "the plan's rows point at rows it does not hold (a bug in the importer; {outcome}): {dangling:?}"
+        );
+    }
+    Ok(())
 }
 
 /// The small tables: follows and sessions, then playlists, favourites and history side by

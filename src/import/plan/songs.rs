@@ -9,7 +9,7 @@ use std::ops::Range;
 use uuid::Uuid;
 
 use super::{
-    ArtistRow, HashMap, HashSet, IdCheck, Known, PairRow, Plan, SongRow, UserRow, check_id,
+    ArtistRow, HashMap, HashSet, IdCheck, Known, PairRow, Plan, SongRow, UserRow, append, check_id,
     derive_pair_ids, owner_reason, report_id,
 };
 use crate::catalog::categories;
@@ -75,16 +75,14 @@ fn songs_in_shares(
     drop(owners);
     let mut known = Known::default();
     let mut artists = HashSet::default();
-    // Sized once: growing a vector of a million songs copies it each time.
-    plan.songs.reserve(collection.len());
     for share in shares {
         known.kept.extend(share.known.kept);
         known.skipped.extend(share.known.skipped);
         report.absorb(share.report);
-        plan.songs.extend(share.songs);
+        append(&mut plan.songs, share.songs);
         let first_seen = share.artists.into_iter().filter(|a| artists.insert(a.id));
         plan.artists.extend(first_seen);
-        plan.likes.extend(share.likes);
+        append(&mut plan.likes, share.likes);
     }
     derive_pair_ids(&mut plan.likes, "likes");
     known
