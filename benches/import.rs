@@ -141,12 +141,21 @@ fn print_report(into: &str, report: &Report) {
     );
 }
 
-/// PostgreSQL's own fastest way to the same end state, for scale: the database the import
-/// made, dumped by `pg_dump` (not timed) and restored by `pg_restore -j 2` into a fresh
-/// database on the same server (timed): the schema, every table by `COPY`, then the indexes and
-/// keys two at a time, as the PostgreSQL documentation advises for a bulk load. No reading of
-/// BSON, no mapping, no report: what is left is what PostgreSQL itself must do.
-async fn restore_reference(server: &str, database: &str) -> anyhow::Result<f64> {
+/// PostgreSQL's own ways to the same end state, for scale: the database the import made,
+/// dumped by `pg_dump` (not timed) and restored into a fresh database on the same server
+/// (timed). No reading of BSON, no mapping, no report: what is left is what PostgreSQL itself
+/// must do.
+struct Restored {
+    /// `pg_restore -j 2`: the schema, every table by `COPY`, then the indexes and keys two at a
+    /// time, as the PostgreSQL documentation advises for a bulk load.
+    parallel: f64,
+    /// `pg_restore -j 1` without the foreign keys: every statement one after another, so its
+    /// time is the core-seconds PostgreSQL needs for the rows and indexes alone. Divided by the
+    /// cores, it is a floor under any import of this dump into this server.
+    one_at_a_time: f64,
+}
+
+async fn restore_reference(server: &str, database: &str) -> anyhow::Result<Restored> {
     let binaries = ampli::db::embedded::locate(
         None,
         std::env::var("PATH").ok().as_deref(),
@@ -156,42 +165,62 @@ async fn restore_reference(server: &str, database: &str) -> anyhow::Result<f64> 
     let (base, _) = server.rsplit_once('/').unwrap_or((server, ""));
     let dump = tempfile::tempdir()?;
     let dump_dir = dump.path().join("dump");
-    let run = |program: &str, args: &[&str]| -> anyhow::Result<()> {
-        let status = std::process::Command::new(binaries.dir.join(program))
+    let dump_dir = dump_dir.to_string_lossy();
+    let run = |program: &str, args: &[&str], settings: &str| -> anyhow::Result<Vec<u8>> {
+        let output = std::process::Command::new(binaries.dir.join(program))
             .args(args)
-            .status()?;
-        anyhow::ensure!(status.success(), "{program} failed: {status}");
-        Ok(())
+            .env("PGOPTIONS", settings)
+            .stderr(std::process::Stdio::inherit())
+            .output()?;
+        anyhow::ensure!(
+            output.status.success(),
+            "{program} failed: {}",
+            output.status
+        );
+        Ok(output.stdout)
     };
     let source = format!("{base}/{database}");
-    run(
-        "pg_dump",
-        &["-Fd", "-j", "2", "-f", &dump_dir.to_string_lossy(), &source],
-    )?;
-    let restored = format!("{database}_restored");
+    run("pg_dump", &["-Fd", "-j", "2", "-f", &dump_dir, &source], "")?;
+    // The dump's table of contents without its foreign keys, for the one-at-a-time restore.
+    let contents = String::from_utf8(run("pg_restore", &["-l", &dump_dir], "")?)?;
+    let without_keys: String = contents
+        .lines()
+        .filter(|entry| !entry.contains(" FK CONSTRAINT "))
+        .map(|entry| format!("{entry}\n"))
+        .collect();
+    let list = dump.path().join("without-foreign-keys.list");
+    std::fs::write(&list, without_keys)?;
+    let list = list.to_string_lossy();
     let mut admin = sqlx::PgConnection::connect(server).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("create database {restored}")))
+    // Both with the memory the import's loads sort and hash in (`import::bulk`).
+    const MEMORY: &str = "-c maintenance_work_mem=512MB -c work_mem=256MB";
+    let mut restore = async |args: &[&str], settings: &str| -> anyhow::Result<f64> {
+        let restored = format!("{database}_restored");
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {restored}")))
+            .execute(&mut admin)
+            .await?;
+        let target = format!("{base}/{restored}");
+        let started = Instant::now();
+        let args = [args, &["-d", &target, &dump_dir]].concat();
+        let outcome = run("pg_restore", &args, settings);
+        let seconds = started.elapsed().as_secs_f64();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "drop database {restored} with (force)"
+        )))
         .execute(&mut admin)
         .await?;
-    let started = Instant::now();
-    let outcome = run(
-        "pg_restore",
-        &[
-            "-j",
-            "2",
-            "-d",
-            &format!("{base}/{restored}"),
-            &dump_dir.to_string_lossy(),
-        ],
-    );
-    let seconds = started.elapsed().as_secs_f64();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "drop database {restored} with (force)"
-    )))
-    .execute(&mut admin)
-    .await?;
-    outcome?;
-    Ok(seconds)
+        outcome?;
+        Ok(seconds)
+    };
+    Ok(Restored {
+        parallel: restore(&["-j", "2"], MEMORY).await?,
+        // No parallel workers either: each statement on one core.
+        one_at_a_time: restore(
+            &["-j", "1", "-L", &list],
+            &format!("{MEMORY} -c max_parallel_maintenance_workers=0 -c max_parallel_workers_per_gather=0"),
+        )
+        .await?,
+    })
 }
 
 /// The baseline: the same kind of dump imported one INSERT per row, every collection and every
@@ -359,8 +388,15 @@ async fn main() -> anyhow::Result<()> {
     };
     app.finish().await?;
     print_report("into the machine's PostgreSQL", &report);
-    if let Some(seconds) = restored {
-        println!("pg_restore -j 2 of what it imported: {seconds:.1} s\n");
+    if let Some(restored) = &restored {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        println!(
+            "pg_restore -j 2 of what it imported: {:.1} s; one statement at a time without foreign keys: {:.1} s, \
+             at least {:.1} s on {cores} cores\n",
+            restored.parallel,
+            restored.one_at_a_time,
+            restored.one_at_a_time / cores as f64
+        );
     }
     let rows: u64 = report.rows.values().sum();
     let Some(private_report) = private_report else {
@@ -410,12 +446,12 @@ async fn main() -> anyhow::Result<()> {
         rows.to_string(),
         private_report.seconds,
     );
-    if let Some(seconds) = restored {
+    if let Some(restored) = &restored {
         line(
             "  pg_restore -j 2 of what it imported",
             report.documents_read(),
             rows.to_string(),
-            seconds,
+            restored.parallel,
         );
     }
     line(
