@@ -153,6 +153,15 @@ struct Restored {
     /// time is the core-seconds PostgreSQL needs for the rows and indexes alone. Divided by the
     /// cores, it is a floor under any import of this dump into this server.
     one_at_a_time: f64,
+    cores: usize,
+}
+
+impl Restored {
+    /// The least time any import of this dump into this server can take on this machine:
+    /// PostgreSQL's own work spread perfectly over every core, with nothing else to do.
+    fn floor(&self) -> f64 {
+        self.one_at_a_time / self.cores as f64
+    }
 }
 
 async fn restore_reference(server: &str, database: &str) -> anyhow::Result<Restored> {
@@ -220,6 +229,7 @@ async fn restore_reference(server: &str, database: &str) -> anyhow::Result<Resto
             &format!("{MEMORY} -c max_parallel_maintenance_workers=0 -c max_parallel_workers_per_gather=0"),
         )
         .await?,
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
     })
 }
 
@@ -389,13 +399,13 @@ async fn main() -> anyhow::Result<()> {
     app.finish().await?;
     print_report("into the machine's PostgreSQL", &report);
     if let Some(restored) = &restored {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         println!(
             "pg_restore -j 2 of what it imported: {:.1} s; one statement at a time without foreign keys: {:.1} s, \
-             at least {:.1} s on {cores} cores\n",
+             at least {:.1} s on {} cores\n",
             restored.parallel,
             restored.one_at_a_time,
-            restored.one_at_a_time / cores as f64
+            restored.floor(),
+            restored.cores
         );
     }
     let rows: u64 = report.rows.values().sum();
@@ -452,6 +462,12 @@ async fn main() -> anyhow::Result<()> {
             report.documents_read(),
             rows.to_string(),
             restored.parallel,
+        );
+        line(
+            &format!("  PostgreSQL's work alone / {} cores", restored.cores),
+            report.documents_read(),
+            rows.to_string(),
+            restored.floor(),
         );
     }
     line(
