@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use ampli::import::ids::{self, Kind};
 use ampli::import::report::Report;
-use ampli::import::{ImportOptions, Source, import};
+use ampli::import::{HASH_MEMORY, ImportOptions, SORT_MEMORY, Source, import};
 use bson::oid::ObjectId;
 use bson::{Bson, DateTime, Document, doc};
 use common::BenchApp;
@@ -164,6 +164,7 @@ impl Restored {
     }
 }
 
+/// Dumps `database` from `server` and times both restores of [`Restored`].
 async fn restore_reference(server: &str, database: &str) -> anyhow::Result<Restored> {
     let binaries = ampli::db::embedded::locate(
         None,
@@ -201,8 +202,8 @@ async fn restore_reference(server: &str, database: &str) -> anyhow::Result<Resto
     std::fs::write(&list, without_keys)?;
     let list = list.to_string_lossy();
     let mut admin = sqlx::PgConnection::connect(server).await?;
-    // Both with the memory the import's loads sort and hash in (`import::bulk`).
-    const MEMORY: &str = "-c maintenance_work_mem=512MB -c work_mem=256MB";
+    // Both with the memory the import's loads sort and hash in.
+    let memory = format!("-c maintenance_work_mem={SORT_MEMORY} -c work_mem={HASH_MEMORY}");
     let mut restore = async |args: &[&str], settings: &str| -> anyhow::Result<f64> {
         let restored = format!("{database}_restored");
         sqlx::query(sqlx::AssertSqlSafe(format!("create database {restored}")))
@@ -222,11 +223,11 @@ async fn restore_reference(server: &str, database: &str) -> anyhow::Result<Resto
         Ok(seconds)
     };
     Ok(Restored {
-        parallel: restore(&["-j", "2"], MEMORY).await?,
+        parallel: restore(&["-j", "2"], &memory).await?,
         // No parallel workers either: each statement on one core.
         one_at_a_time: restore(
             &["-j", "1", "-L", &list],
-            &format!("{MEMORY} -c max_parallel_maintenance_workers=0 -c max_parallel_workers_per_gather=0"),
+            &format!("{memory} -c max_parallel_maintenance_workers=0 -c max_parallel_workers_per_gather=0"),
         )
         .await?,
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),

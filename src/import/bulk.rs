@@ -45,6 +45,11 @@ impl LoadedWhole {
     }
 }
 
+/// What a bulk load's index builds sort in (`maintenance_work_mem`), and its foreign-key checks
+/// hash in (`work_mem`), raised for its transaction only (see [`BulkLoad::finish`]).
+pub const SORT_MEMORY: &str = "512MB";
+pub const HASH_MEMORY: &str = "256MB";
+
 /// A transaction in which empty tables are being loaded without their indexes.
 pub struct BulkLoad {
     tx: Transaction<'static, Postgres>,
@@ -216,11 +221,11 @@ impl BulkLoad {
         // disk in batches. No parallel workers: the loads run side by side and keep every core
         // busy already, and a parallel index build writes its sorted runs to temporary files
         // for the leader to merge, work a build on one process does not do.
-        sqlx::raw_sql(
-            "set local maintenance_work_mem = '512MB'; set local work_mem = '256MB';
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "set local maintenance_work_mem = '{SORT_MEMORY}'; set local work_mem = '{HASH_MEMORY}';
              set local max_parallel_maintenance_workers = 0; set local max_parallel_workers_per_gather = 0;
-             set local jit = off",
-        )
+             set local jit = off"
+        )))
         .execute(&mut *self.tx)
         .await?;
         if let Some(statement) = self.trigger_statement.take() {

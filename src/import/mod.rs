@@ -5,6 +5,7 @@
 //! (`write`), and check PostgreSQL against the plan (`verify`).
 
 mod bulk;
+pub use bulk::{HASH_MEMORY, SORT_MEMORY};
 mod copy;
 mod fields;
 pub mod ids;
