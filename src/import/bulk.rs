@@ -45,9 +45,10 @@ impl LoadedWhole {
     }
 }
 
-/// What a bulk load's index builds sort in (`maintenance_work_mem`), and its foreign-key checks
-/// hash in (`work_mem`), raised for its transaction only (see [`BulkLoad::finish`]).
+/// What a bulk load's index builds sort in (`maintenance_work_mem`), for its transaction only
+/// (see [`BulkLoad::finish`]).
 pub const SORT_MEMORY: &str = "512MB";
+/// What a bulk load's foreign-key checks hash in (`work_mem`), for its transaction only.
 pub const HASH_MEMORY: &str = "256MB";
 
 /// A transaction in which empty tables are being loaded without their indexes.
