@@ -35,11 +35,9 @@ impl Accounts {
         caller: &AuthUser,
         bytes: Vec<u8>,
     ) -> Result<UserRow, AccountsError> {
-        let renditions =
-            tokio::task::spawn_blocking(move || images::square_renditions(&bytes, &AVATAR_SIZES))
-                .await
-                .map_err(anyhow::Error::from)?
-                .map_err(AccountsError::BadImage)?;
+        let renditions = images::square_renditions(bytes, &AVATAR_SIZES)
+            .await
+            .map_err(AccountsError::BadImage)?;
         let prefix = format!("avatars/{}/{}", caller.user_id, Uuid::new_v4());
         let mut stored = Vec::new();
         for rendition in renditions {

@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use crate::http::{ApiError, ErrorKind, FieldError};
-use crate::media::images::ImageError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountsError {
@@ -66,21 +65,7 @@ impl From<AccountsError> for ApiError {
                 error.retry_after = Some(retry_after);
                 return error;
             }
-            E::BadImage(ImageError::Unsupported) => (
-                ErrorKind::UnsupportedMediaType,
-                "unsupported_image",
-                "Send a JPEG, PNG or WebP picture.",
-            ),
-            E::BadImage(ImageError::TooLarge) => (
-                ErrorKind::PayloadTooLarge,
-                "image_too_large",
-                "The picture is too large: at most 15 MB and 40 megapixels.",
-            ),
-            E::BadImage(ImageError::Corrupt) => (
-                ErrorKind::Unprocessable,
-                "invalid_image",
-                "The picture could not be read.",
-            ),
+            E::BadImage(error) => return error.into(),
             E::EmailTaken => (
                 ErrorKind::Conflict,
                 "email_taken",

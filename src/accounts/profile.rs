@@ -30,9 +30,9 @@ impl Accounts {
         let user = self.me(caller).await?;
         self.confirm_password(&user, password).await?;
         users::delete(&self.db, user.userid).await?;
-        // Rows first, files after: a crash in between leaves unreferenced files, never rows
-        // pointing at missing ones.
-        self.remove_files(&format!("avatars/{}", user.userid)).await;
+        // The delete queued the folders of the account's avatars and of every song it owned
+        // (migration 10): their files go now.
+        self.storage.remove_deleted_now(&self.db).await;
         Ok(user)
     }
 

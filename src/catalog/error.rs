@@ -4,7 +4,6 @@ use crate::accounts::AccountsError;
 use crate::http::{ApiError, ErrorKind, FieldError};
 use crate::media::audio::AudioError;
 use crate::media::images::ImageError;
-use crate::media::range::RangeError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -28,8 +27,6 @@ pub enum CatalogError {
     Audio(#[from] AudioError),
     #[error(transparent)]
     Image(#[from] ImageError),
-    #[error(transparent)]
-    Range(#[from] RangeError),
     #[error("the stream link is invalid or expired")]
     InvalidStreamLink,
     #[error("no such quality")]
@@ -101,31 +98,7 @@ impl From<CatalogError> for ApiError {
                 "invalid_audio",
                 "The audio file is empty, truncated or corrupt.".to_owned(),
             ),
-            E::Image(ImageError::Unsupported) => (
-                ErrorKind::UnsupportedMediaType,
-                "unsupported_image",
-                "Send a JPEG, PNG or WebP picture.".to_owned(),
-            ),
-            E::Image(ImageError::TooLarge) => (
-                ErrorKind::PayloadTooLarge,
-                "image_too_large",
-                "The picture is too large: at most 15 MB and 40 megapixels.".to_owned(),
-            ),
-            E::Image(ImageError::Corrupt) => (
-                ErrorKind::Unprocessable,
-                "invalid_image",
-                "The picture could not be read.".to_owned(),
-            ),
-            E::Range(RangeError::Invalid) => (
-                ErrorKind::RangeNotSatisfiable,
-                "invalid_range",
-                "Ask for one byte range, e.g. Range: bytes=0-1023.".to_owned(),
-            ),
-            E::Range(RangeError::NotSatisfiable) => (
-                ErrorKind::RangeNotSatisfiable,
-                "range_not_satisfiable",
-                "The range starts past the end of the file.".to_owned(),
-            ),
+            E::Image(error) => return error.into(),
             E::InvalidStreamLink => (
                 ErrorKind::Unauthorized,
                 "invalid_stream_link",

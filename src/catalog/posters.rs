@@ -8,13 +8,9 @@ use crate::storage::media_url;
 
 pub const POSTER_SIZES: [u32; 2] = [128, 512];
 
-/// Re-encodes a poster on a blocking thread.
+/// Re-encodes a poster in its sizes.
 pub async fn renditions(bytes: Vec<u8>) -> Result<Vec<Rendition>, CatalogError> {
-    Ok(
-        tokio::task::spawn_blocking(move || images::square_renditions(&bytes, &POSTER_SIZES))
-            .await
-            .map_err(anyhow::Error::from)??,
-    )
+    Ok(images::square_renditions(bytes, &POSTER_SIZES).await?)
 }
 
 /// The poster's main URL (the large size) for the prefix it is stored under.

@@ -110,6 +110,8 @@ fn spawn_periodic_jobs(
         sweep.spawn(db.clone(), metrics.clone(), stop.clone(), move || {
             let (db, storage) = (db2.clone(), storage.clone());
             async move {
+                // Deletions a crash left queued first: their files need no grace period.
+                storage.remove_deleted(&db).await?;
                 storage
                     .sweep_orphans(&db, crate::storage::orphans::GRACE)
                     .await

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::body::too_large;
 use super::error::{ApiError, ErrorKind};
 
 /// A JSON request body (extractor) or response body (responder).
@@ -77,14 +78,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .to_ascii_lowercase();
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
-fn too_large() -> ApiError {
-    ApiError::new(
-        ErrorKind::PayloadTooLarge,
-        "payload_too_large",
-        "The request body is larger than this server accepts.",
-    )
 }
 
 fn malformed() -> ApiError {

@@ -1,6 +1,7 @@
 //! What all routes share: the router assembly, the middleware stack (request ids, tracing,
 //! metrics, limits, timeouts, error shape), the error type and the OpenAPI document.
 
+pub mod body;
 pub mod client_ip;
 pub mod docs;
 pub mod error;

@@ -6,14 +6,27 @@ use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
-use image::{ImageFormat, ImageReader, Limits};
+use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
+use tokio::sync::Semaphore;
 
-/// Largest picture accepted, in pixels (about 40 megapixels: a big phone photo).
-pub const MAX_PIXELS: u64 = 40_000_000;
+use crate::http::{ApiError, ErrorKind};
+
+/// Largest picture accepted, in pixels: 4096 × 4096, twice the side of the largest size
+/// Ampli makes (512) many times over, and the size of the largest album artwork stores ask for.
+pub const MAX_PIXELS: u64 = 4096 * 4096;
 /// Longest side accepted.
-pub const MAX_SIDE: u32 = 12_000;
+pub const MAX_SIDE: u32 = 8192;
 /// Largest upload accepted, in bytes.
 pub const MAX_BYTES: usize = 15 * 1024 * 1024;
+/// The memory all decodes in flight may hold together, in bytes. Each decode takes a share
+/// of it sized to the picture before a pixel is decoded and waits while the budget is spent,
+/// so parallel uploads of large pictures queue instead of adding up.
+pub const DECODE_BUDGET: usize = 384 * 1024 * 1024;
+/// What a decode holds beside the decoded pixels: the resized copies and the encoder's buffers.
+const DECODE_OVERHEAD: usize = 16 * 1024 * 1024;
+
+/// Shares of [`DECODE_BUDGET`], one permit a mebibyte. Process-wide, as memory is.
+static DECODE_PERMITS: Semaphore = Semaphore::const_new(DECODE_BUDGET >> 20);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ImageError {
@@ -25,6 +38,33 @@ pub enum ImageError {
     Corrupt,
 }
 
+impl From<ImageError> for ApiError {
+    fn from(error: ImageError) -> Self {
+        let (kind, code, detail) = match error {
+            ImageError::Unsupported => (
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_image",
+                "Send a JPEG, PNG or WebP picture.".to_owned(),
+            ),
+            ImageError::TooLarge => (
+                ErrorKind::PayloadTooLarge,
+                "image_too_large",
+                format!(
+                    "The picture is too large: at most {} MB, {MAX_SIDE} pixels a side and {} megapixels.",
+                    MAX_BYTES >> 20,
+                    MAX_PIXELS / 1_000_000
+                ),
+            ),
+            ImageError::Corrupt => (
+                ErrorKind::Unprocessable,
+                "invalid_image",
+                "The picture could not be read.".to_owned(),
+            ),
+        };
+        ApiError::new(kind, code, detail)
+    }
+}
+
 /// One re-encoded size.
 #[derive(Debug)]
 pub struct Rendition {
@@ -32,9 +72,26 @@ pub struct Rendition {
     pub jpeg: Vec<u8>,
 }
 
-/// Checks `bytes` and makes a square JPEG for each of `sizes` (centre-cropped). CPU-bound:
-/// call it from a blocking thread.
-pub fn square_renditions(bytes: &[u8], sizes: &[u32]) -> Result<Vec<Rendition>, ImageError> {
+/// Checks `bytes` and makes a square JPEG for each of `sizes` (centre-cropped), on a blocking
+/// thread once the decode's share of [`DECODE_BUDGET`] is free.
+pub async fn square_renditions(
+    bytes: Vec<u8>,
+    sizes: &'static [u32],
+) -> Result<Vec<Rendition>, ImageError> {
+    let cost = decode_cost(&bytes)?;
+    let permits = u32::try_from(cost.div_ceil(1 << 20)).unwrap_or(u32::MAX);
+    let _share = DECODE_PERMITS
+        .acquire_many(permits.min((DECODE_BUDGET >> 20) as u32))
+        .await
+        .map_err(|_| ImageError::Corrupt)?;
+    tokio::task::spawn_blocking(move || decode_squares(&bytes, sizes))
+        .await
+        .map_err(|_| ImageError::Corrupt)?
+}
+
+/// The bytes a decode of `bytes` will hold at its peak, from the header alone; refuses what
+/// is not a supported picture or is larger than Ampli accepts.
+fn decode_cost(bytes: &[u8]) -> Result<usize, ImageError> {
     if bytes.len() > MAX_BYTES {
         return Err(ImageError::TooLarge);
     }
@@ -48,20 +105,32 @@ pub fn square_renditions(bytes: &[u8], sizes: &[u32]) -> Result<Vec<Rendition>, 
         return Err(ImageError::Unsupported);
     }
     // The header's dimensions are checked before a single pixel is decoded.
-    let (width, height) = reader.into_dimensions().map_err(|_| ImageError::Corrupt)?;
+    let decoder = reader.into_decoder().map_err(|_| ImageError::Corrupt)?;
+    let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 {
         return Err(ImageError::Corrupt);
     }
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(ImageError::TooLarge);
     }
+    // The decoded pixels, their 8-bit RGB copy made for resizing, and the rest.
+    let pixels = usize::try_from(u64::from(width) * u64::from(height)).unwrap_or(usize::MAX);
+    let decoded = usize::try_from(decoder.total_bytes()).unwrap_or(usize::MAX);
+    Ok(decoded
+        .saturating_add(pixels.saturating_mul(3))
+        .saturating_add(DECODE_OVERHEAD))
+}
+
+/// Decodes `bytes` (already checked by [`decode_cost`]) and makes the squares. CPU-bound.
+fn decode_squares(bytes: &[u8], sizes: &[u32]) -> Result<Vec<Rendition>, ImageError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|_| ImageError::Corrupt)?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_PIXELS * 4 + 64 * 1024 * 1024);
+    // 16-bit RGBA is 8 bytes a pixel.
+    limits.max_alloc = Some(MAX_PIXELS * 8 + DECODE_OVERHEAD as u64);
     reader.limits(limits);
     let picture = reader.decode().map_err(|error| match error {
         image::ImageError::Limits(_) => ImageError::TooLarge,
@@ -97,7 +166,7 @@ mod tests {
 
     #[test]
     fn a_picture_becomes_square_jpegs() {
-        let renditions = square_renditions(&png(300, 200), &[64, 128]).unwrap();
+        let renditions = decode_squares(&png(300, 200), &[64, 128]).unwrap();
         assert_eq!(renditions.len(), 2);
         for rendition in renditions {
             let decoded = image::load_from_memory(&rendition.jpeg).unwrap();
@@ -115,17 +184,17 @@ mod tests {
     #[test]
     fn anything_else_is_refused_by_its_content() {
         assert_eq!(
-            square_renditions(b"GIF89a....", &[64]).unwrap_err(),
+            decode_cost(b"GIF89a....").unwrap_err(),
             ImageError::Unsupported
         );
         assert_eq!(
-            square_renditions(b"just text", &[64]).unwrap_err(),
+            decode_cost(b"just text").unwrap_err(),
             ImageError::Unsupported
         );
         let mut truncated = png(50, 50);
         truncated.truncate(60);
         assert_eq!(
-            square_renditions(&truncated, &[64]).unwrap_err(),
+            decode_squares(&truncated, &[64]).unwrap_err(),
             ImageError::Corrupt
         );
     }

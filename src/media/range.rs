@@ -1,6 +1,8 @@
 //! HTTP Range requests (RFC 9110 §14) over a file of known length: one byte range per
-//! request, which is what players send. Malformed, reversed and multi-range headers are
-//! refused rather than guessed at.
+//! request, which is what players send. A Range header Ampli will not satisfy as asked
+//! (malformed, reversed, several ranges, another unit) is ignored, as RFC 9110 §14.2 lets a
+//! server do: the answer is the whole file. Only a well-formed range starting past the end
+//! is refused (416).
 
 /// What a `Range` header asks of a file of `length` bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,64 +13,65 @@ pub enum RangeRequest {
     Part { start: u64, end: u64 },
 }
 
+/// A single well-formed range that starts at or past the end of the file (416
+/// `range_not_satisfiable`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum RangeError {
-    /// Not a single well-formed `bytes=` range (416 `invalid_range`).
-    #[error("malformed, reversed or multiple ranges")]
-    Invalid,
-    /// Well formed, but starting at or past the end (416 `range_not_satisfiable`).
-    #[error("range starts past the end")]
-    NotSatisfiable,
-}
+#[error("range starts past the end")]
+pub struct NotSatisfiable;
+
+/// A Range header that is not one well-formed `bytes=` range: ignored by the caller.
+struct Ignored;
 
 impl RangeRequest {
-    pub fn parse(header: Option<&str>, length: u64) -> Result<Self, RangeError> {
-        let Some(header) = header else {
-            return Ok(Self::Whole);
-        };
-        let spec = header
-            .trim()
-            .strip_prefix("bytes=")
-            .ok_or(RangeError::Invalid)?
-            .trim();
-        if spec.contains(',') {
-            return Err(RangeError::Invalid);
+    pub fn parse(header: Option<&str>, length: u64) -> Result<Self, NotSatisfiable> {
+        match header.map(|header| parse_single(header, length)) {
+            None | Some(Err(Ignored)) => Ok(Self::Whole),
+            Some(Ok(range)) => range,
         }
-        let (first, last) = spec.split_once('-').ok_or(RangeError::Invalid)?;
-        let number = |text: &str| -> Result<u64, RangeError> {
-            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(RangeError::Invalid);
-            }
-            text.parse().map_err(|_| RangeError::Invalid)
-        };
-        let (start, end) = match (first.trim(), last.trim()) {
-            ("", suffix) => {
-                // The last `suffix` bytes.
-                let suffix = number(suffix)?;
-                if suffix == 0 {
-                    return Err(RangeError::NotSatisfiable);
-                }
-                (length.saturating_sub(suffix), length.saturating_sub(1))
-            }
-            (start, "") => (number(start)?, length.saturating_sub(1)),
-            (start, end) => {
-                let (start, end) = (number(start)?, number(end)?);
-                if end < start {
-                    return Err(RangeError::Invalid);
-                }
-                (start, end.min(length.saturating_sub(1)))
-            }
-        };
-        if length == 0 || start >= length {
-            return Err(RangeError::NotSatisfiable);
-        }
-        Ok(Self::Part { start, end })
     }
+}
+
+fn parse_single(
+    header: &str,
+    length: u64,
+) -> Result<Result<RangeRequest, NotSatisfiable>, Ignored> {
+    let spec = header.trim().strip_prefix("bytes=").ok_or(Ignored)?.trim();
+    if spec.contains(',') {
+        return Err(Ignored);
+    }
+    let (first, last) = spec.split_once('-').ok_or(Ignored)?;
+    let number = |text: &str| -> Result<u64, Ignored> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Ignored);
+        }
+        text.parse().map_err(|_| Ignored)
+    };
+    let (start, end) = match (first.trim(), last.trim()) {
+        ("", suffix) => {
+            // The last `suffix` bytes.
+            let suffix = number(suffix)?;
+            if suffix == 0 {
+                return Ok(Err(NotSatisfiable));
+            }
+            (length.saturating_sub(suffix), length.saturating_sub(1))
+        }
+        (start, "") => (number(start)?, length.saturating_sub(1)),
+        (start, end) => {
+            let (start, end) = (number(start)?, number(end)?);
+            if end < start {
+                return Err(Ignored);
+            }
+            (start, end.min(length.saturating_sub(1)))
+        }
+    };
+    if length == 0 || start >= length {
+        return Ok(Err(NotSatisfiable));
+    }
+    Ok(Ok(RangeRequest::Part { start, end }))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::RangeError::*;
     use super::RangeRequest::*;
     use super::*;
 
@@ -103,7 +106,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_ranges_are_refused() {
+    fn ranges_not_satisfiable_as_asked_are_ignored() {
         let parse = |h: &str| RangeRequest::parse(Some(h), 1000);
         for bad in [
             "bytes=",
@@ -115,7 +118,7 @@ mod tests {
             "0-1",
             "bytes=+1-2",
         ] {
-            assert_eq!(parse(bad), Err(Invalid), "{bad}");
+            assert_eq!(parse(bad), Ok(Whole), "{bad}");
         }
         assert_eq!(parse("bytes=1000-"), Err(NotSatisfiable));
         assert_eq!(parse("bytes=2000-3000"), Err(NotSatisfiable));

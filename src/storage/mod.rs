@@ -2,8 +2,10 @@
 //! (S3-compatible stores come with the catalog). Keys are always made by Ampli from IDs,
 //! never from client file names.
 
+mod deletions;
 pub mod orphans;
 mod routes;
+pub mod serve;
 
 use std::sync::Arc;
 

@@ -1,14 +1,16 @@
-//! GET /media/{key}: media files, straight from the object store. Keys hold a fresh UUID per
-//! upload, so a file never changes under its URL and may be cached for a long time.
+//! GET /media/{key}: the pictures Ampli shows to anyone (posters, avatars), streamed from the
+//! object store. Keys hold a fresh UUID per upload, so a file never changes under its URL and
+//! may be cached for a long time.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
 use axum::routing::get;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::is_valid_key;
+use super::serve::Object;
 use crate::http::{ApiError, ErrorKind, Problem};
 use crate::state::AppState;
 
@@ -29,46 +31,72 @@ fn not_found() -> ApiError {
     )
 }
 
-/// A media file (poster, avatar) by its key.
+/// Whether `key` is one of the pictures Ampli made to be shown to anyone: a user's or an
+/// artist's picture (`avatars/<user>/<id>/<size>.jpg`, `artists/<artist>/<id>/<size>.jpg`) or
+/// a song poster (`songs/<song>/poster-<id>/<size>.jpg`).
+/// Audio (originals and renditions) is never public: it is reached through the song's
+/// authorised stream route or a signed link.
+fn is_public(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('/').collect();
+    let picture = |name: &str| {
+        name.strip_suffix(".jpg")
+            .is_some_and(|size| size.parse::<u32>().is_ok())
+    };
+    match parts.as_slice() {
+        ["avatars" | "artists", _, _, name] => picture(name),
+        ["songs", _, folder, name] => folder.starts_with("poster-") && picture(name),
+        _ => false,
+    }
+}
+
+/// A public picture (poster, avatar) by its key, with Range support. Anything else is 404,
+/// audio included.
 #[utoipa::path(get, path = "/media/{key}", tag = "media",
     params(("key" = String, Path, description = "The media key, e.g. avatars/<user>/<id>/256.jpg")),
-    responses((status = 200, description = "The file"), (status = 304), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The file"), (status = 206, description = "Part of the file"),
+              (status = 304), (status = 404, body = Problem), (status = 416, body = Problem)))]
 async fn get_media(
     State(state): State<AppState>,
     Path(key): Path<String>,
+    method: Method,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if !is_valid_key(&key) {
+    if !is_valid_key(&key) || !is_public(&key) {
         return Err(not_found());
     }
-    let etag = format!("\"{}\"", crate::accounts::secrets::token_hash(&key));
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag))
-    {
-        return Ok(StatusCode::NOT_MODIFIED.into_response());
-    }
-    let bytes = state.storage.get(&key).await?.ok_or_else(not_found)?;
-    let content_type = match key.rsplit('.').next() {
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        _ => "application/octet-stream",
+    let object = Object {
+        key: &key,
+        content_type: "image/jpeg",
+        // A key holds a fresh id per upload: the file never changes under its URL.
+        cache_control: "public, max-age=31536000, immutable",
     };
-    let mut response = bytes.into_response();
-    let out = response.headers_mut();
-    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    out.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    out.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        out.insert(header::ETAG, value);
+    state
+        .storage
+        .respond(object, &method, &headers)
+        .await?
+        .ok_or_else(not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public;
+
+    #[test]
+    fn only_pictures_are_public() {
+        assert!(is_public("avatars/u/a/256.jpg"));
+        assert!(is_public("artists/a/p/64.jpg"));
+        assert!(is_public("songs/s/poster-p/512.jpg"));
+        for private in [
+            "songs/s/original.mp3",
+            "songs/s/mp3.mp3",
+            "songs/s/high.ogg",
+            "songs/s/original.jpg",
+            "songs/s/poster-p/x.mp3",
+            "songs/s/poster-p/512.mp3",
+            "avatars/u/a/b/256.jpg",
+            "tmp/x/256.jpg",
+        ] {
+            assert!(!is_public(private), "{private}");
+        }
     }
-    Ok(response)
 }

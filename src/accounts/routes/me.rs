@@ -80,7 +80,7 @@ async fn delete_me(
 }
 
 /// Sets the caller's avatar. The body is the picture itself (JPEG, PNG or WebP, recognised by
-/// its content; at most 15 MB and 40 megapixels); it is stored re-encoded in three sizes.
+/// its content; at most 15 MB and 4096 × 4096 pixels); it is stored re-encoded in three sizes.
 #[utoipa::path(put, path = "/api/v1/me/avatar", tag = "me", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "image/*"),
     responses((status = 200, body = AccountView), (status = 413, body = Problem),

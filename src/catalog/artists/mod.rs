@@ -2,7 +2,7 @@
 
 mod store;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -19,6 +19,7 @@ use super::songs::store as songs_store;
 use super::songs::views::SongView;
 use crate::accounts::AuthUser;
 use crate::accounts::avatar::AVATAR_SIZES;
+use crate::http::body::read_limited;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
 use crate::media::images;
 use crate::state::AppState;
@@ -272,14 +273,12 @@ async fn delete_artist(
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    let artist = editable(&state, &caller, id).await?;
+    editable(&state, &caller, id).await?;
     store::delete(&state.db, id)
         .await
         .map_err(CatalogError::from)?;
-    // Row first, files after (the orphan sweep catches a crash in between).
-    if let Some(prefix) = artist.avatarpublicid {
-        let _ = state.storage.delete_prefix(&prefix).await;
-    }
+    // The delete queued the artist's folder (migration 10): its files go now.
+    state.storage.remove_deleted_now(&state.db).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -291,15 +290,14 @@ async fn put_artist_avatar(
     State(state): State<AppState>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
-    body: Bytes,
+    body: Body,
 ) -> Result<ApiJson<ArtistView>, ApiError> {
+    // Who may change the artist is settled before a byte of the body is read.
     let artist = editable(&state, &caller, id).await?;
-    let bytes = body.to_vec();
-    let renditions =
-        tokio::task::spawn_blocking(move || images::square_renditions(&bytes, &AVATAR_SIZES))
-            .await
-            .map_err(anyhow::Error::from)?
-            .map_err(CatalogError::from)?;
+    let bytes = read_limited(body, images::MAX_BYTES).await?;
+    let renditions = images::square_renditions(bytes.to_vec(), &AVATAR_SIZES)
+        .await
+        .map_err(CatalogError::from)?;
     let prefix = format!("artists/{id}/{}", Uuid::new_v4());
     for rendition in renditions {
         if let Err(error) = state

@@ -1,6 +1,6 @@
 //! Changing a song: metadata, poster, credits, deletion. Its owner or an administrator only.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -14,7 +14,9 @@ use crate::accounts::AuthUser;
 use crate::catalog::credits::canonical_role;
 use crate::catalog::error::field;
 use crate::catalog::{Catalog, CatalogError, categories, posters};
+use crate::http::body::read_limited;
 use crate::http::{ApiError, ApiJson, Problem};
+use crate::media::images;
 use crate::state::AppState;
 
 impl Catalog {
@@ -32,20 +34,27 @@ impl Catalog {
     pub async fn delete_song(&self, caller: &AuthUser, id: Uuid) -> Result<(), CatalogError> {
         self.editable(caller, id).await?;
         store::delete(&self.db, id).await?;
-        // Row first, files after: a crash between leaves files for the orphan sweep, never a
-        // row without its file.
-        self.remove_song_files(id).await;
+        // The delete queued the song's folder (migration 10): its files go now.
+        self.storage.remove_deleted_now(&self.db).await;
         Ok(())
+    }
+
+    /// The song whose poster the caller may replace.
+    pub async fn poster_editable(
+        &self,
+        caller: &AuthUser,
+        id: Uuid,
+    ) -> Result<SongRow, CatalogError> {
+        caller.require_verified()?;
+        self.editable(caller, id).await
     }
 
     pub async fn replace_poster(
         &self,
-        caller: &AuthUser,
-        id: Uuid,
+        song: SongRow,
         bytes: Vec<u8>,
     ) -> Result<SongRow, CatalogError> {
-        caller.require_verified()?;
-        let song = self.editable(caller, id).await?;
+        let id = song.songid;
         let renditions = posters::renditions(bytes).await?;
         let prefix = self.store_poster(id, renditions).await?;
         let url = posters::url(&prefix);
@@ -143,18 +152,13 @@ pub async fn put_poster(
     State(state): State<AppState>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
-    body: Bytes,
+    body: Body,
 ) -> Result<ApiJson<SongView>, ApiError> {
-    if body.len() > crate::media::images::MAX_BYTES {
-        return Err(CatalogError::Image(crate::media::images::ImageError::TooLarge).into());
-    }
-    Ok(ApiJson(
-        state
-            .catalog
-            .replace_poster(&caller, id, body.to_vec())
-            .await?
-            .into(),
-    ))
+    // Who may change the song is settled before a byte of the body is read.
+    let song = state.catalog.poster_editable(&caller, id).await?;
+    let bytes = read_limited(body, images::MAX_BYTES).await?;
+    let song = state.catalog.replace_poster(song, bytes.to_vec()).await?;
+    Ok(ApiJson(song.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

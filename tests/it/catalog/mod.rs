@@ -1,6 +1,8 @@
 //! The catalog: artists, uploads, streaming, plays, transcoding.
 
 mod artists;
+mod bodies;
+mod media_access;
 mod s3;
 mod streaming;
 mod uploads;

@@ -1,0 +1,113 @@
+//! GET and HEAD of one stored object, shared by the media route and the song stream: byte
+//! ranges (RFC 9110 §14), validators (`ETag`, `Last-Modified`, `If-None-Match`, `If-Range`),
+//! and a body read from the store as the client takes it, never whole in memory, from disk
+//! and S3 alike.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+
+use super::Storage;
+use crate::http::{ApiError, ErrorKind};
+use crate::media::range::{NotSatisfiable, RangeRequest};
+
+/// What to serve: the object's key and the headers that depend on what it is.
+pub struct Object<'a> {
+    pub key: &'a str,
+    pub content_type: &'a str,
+    pub cache_control: &'static str,
+}
+
+impl Storage {
+    /// The answer to a GET or HEAD of `object`, or `None` if the store holds no such object.
+    pub async fn respond(
+        &self,
+        object: Object<'_>,
+        method: &Method,
+        headers: &HeaderMap,
+    ) -> anyhow::Result<Option<Response>> {
+        let Some(meta) = self.head(object.key).await? else {
+            return Ok(None);
+        };
+        let length = meta.size;
+        let modified: DateTime<Utc> = meta.last_modified;
+        let etag = format!("\"{:x}-{:x}\"", length, modified.timestamp_micros());
+        let last_modified = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let header_text = |name| {
+            headers
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+        };
+
+        let not_modified = header_text(header::IF_NONE_MATCH)
+            .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
+        // If-Range: the range applies only to the representation the client has.
+        let if_range_holds =
+            header_text(header::IF_RANGE).is_none_or(|tag| tag == etag || tag == last_modified);
+        let range = if not_modified || !if_range_holds {
+            RangeRequest::Whole
+        } else {
+            match RangeRequest::parse(header_text(header::RANGE), length) {
+                Ok(range) => range,
+                Err(NotSatisfiable) => return Ok(Some(unsatisfiable(length))),
+            }
+        };
+        let (status, start, end) = match range {
+            _ if not_modified => (StatusCode::NOT_MODIFIED, 0, 0),
+            RangeRequest::Whole => (StatusCode::OK, 0, length.saturating_sub(1)),
+            RangeRequest::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end),
+        };
+        let body_length = match status {
+            StatusCode::NOT_MODIFIED => 0,
+            _ if length == 0 => 0,
+            _ => end - start + 1,
+        };
+        let body = if method == Method::HEAD || body_length == 0 {
+            Body::empty()
+        } else {
+            Body::from_stream(self.stream_range(object.key, start, end).await?)
+        };
+        let mut response = (status, body).into_response();
+        let out = response.headers_mut();
+        let value =
+            |text: &str| HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static(""));
+        out.insert(header::ETAG, value(&etag));
+        out.insert(header::LAST_MODIFIED, value(&last_modified));
+        out.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(object.cache_control),
+        );
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Some(response));
+        }
+        out.insert(header::CONTENT_TYPE, value(object.content_type));
+        out.insert(header::CONTENT_LENGTH, HeaderValue::from(body_length));
+        out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        out.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        if status == StatusCode::PARTIAL_CONTENT {
+            out.insert(
+                header::CONTENT_RANGE,
+                value(&format!("bytes {start}-{end}/{length}")),
+            );
+        }
+        Ok(Some(response))
+    }
+}
+
+/// 416 with the length the client should have asked within.
+fn unsatisfiable(length: u64) -> Response {
+    let mut response = ApiError::new(
+        ErrorKind::RangeNotSatisfiable,
+        "range_not_satisfiable",
+        "The range starts past the end of the file.",
+    )
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("bytes */{length}")) {
+        response.headers_mut().insert(header::CONTENT_RANGE, value);
+    }
+    response
+}
