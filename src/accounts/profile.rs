@@ -28,7 +28,7 @@ impl Accounts {
         password: &str,
     ) -> Result<UserRow, AccountsError> {
         let user = self.me(caller).await?;
-        self.confirm_password(&user, password).await?;
+        self.confirm_password(caller, &user, password).await?;
         users::delete(&self.db, user.userid).await?;
         // Rows first, files after: a crash in between leaves unreferenced files, never rows
         // pointing at missing ones.
