@@ -241,7 +241,8 @@ pub struct RawSettings {
     )]
     pub password_hashing_threads: Option<String>,
 
-    /// Failed sign-ins allowed per account per hour. [default: 100]
+    /// Failed sign-ins allowed per hour for one account from one client network (an IPv4
+    /// address or an IPv6 /64); the account as a whole allows ten times as many. [default: 100]
     #[arg(
         long,
         env = "AMPLI_SIGN_IN_FAILURES_PER_ACCOUNT",
@@ -250,7 +251,8 @@ pub struct RawSettings {
     )]
     pub sign_in_failures_per_account: Option<String>,
 
-    /// Failed sign-ins allowed per client IP per hour. [default: 500]
+    /// Failed sign-ins allowed per hour from one client network, over every account.
+    /// [default: 500]
     #[arg(
         long,
         env = "AMPLI_SIGN_IN_FAILURES_PER_IP",

@@ -1,4 +1,7 @@
-//! Per-key allowances over a fixed hour window, against password guessing and mail bombing.
+//! Per-key allowances against password guessing and mail bombing: events counted over a fixed
+//! hour window, and attempts in progress at once. An attempt is admitted against all of its
+//! allowances under one lock and counted before its expensive work starts, so parallel
+//! requests cannot all pass a check that none of them has counted yet.
 //! Kept in-process: each instance counts on its own (behind a load balancer, the effective
 //! allowance is at most instances × limit, which still bounds an attacker).
 
@@ -9,6 +12,9 @@ use std::time::{Duration, Instant};
 const WINDOW: Duration = Duration::from_secs(3600);
 /// Past this many keys, expired windows are swept out on the next write.
 const SWEEP_ABOVE: usize = 50_000;
+/// What a caller refused for having too many attempts in progress is told to wait: they end
+/// within a second or so, unlike an hourly allowance.
+const BUSY_RETRY: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy)]
 struct Window {
@@ -20,30 +26,133 @@ struct Window {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryAfter(pub Duration);
 
+/// At most `limit` events under `key`: per hour window, or at once, by where it is passed.
+#[derive(Debug, Clone)]
+pub struct Allowance {
+    pub key: String,
+    pub limit: u32,
+}
+
+impl Allowance {
+    pub fn new(key: String, limit: u32) -> Self {
+        Self { key, limit }
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    windows: HashMap<String, Window>,
+    /// Attempts admitted and not yet finished; a key leaves the map when it reaches zero.
+    in_flight: HashMap<String, u32>,
+}
+
 #[derive(Clone, Default)]
 pub struct Limiter {
-    windows: Arc<Mutex<HashMap<String, Window>>>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+/// An admitted attempt. It counts against its hourly allowances unless it is marked
+/// [`Attempt::succeeded`], and against its at-once allowances until it is dropped. An attempt
+/// dropped half-way (the client went away) stays counted: giving up must not buy more tries.
+#[must_use = "dropping the attempt ends it at once"]
+pub struct Attempt {
+    limiter: Limiter,
+    counted: Vec<(String, Instant)>,
+    in_flight: Vec<String>,
+}
+
+impl Attempt {
+    /// The attempt succeeded: it no longer counts against its hourly allowances.
+    pub fn succeeded(mut self) {
+        let counted = std::mem::take(&mut self.counted);
+        let mut inner = self.limiter.lock();
+        for (key, started) in counted {
+            // A window that has restarted since does not hold this attempt any more.
+            if let Some(window) = inner.windows.get_mut(&key)
+                && window.started == started
+            {
+                window.count = window.count.saturating_sub(1);
+            }
+        }
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        let mut inner = self.limiter.lock();
+        for key in &self.in_flight {
+            if let Some(count) = inner.in_flight.get_mut(key) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    inner.in_flight.remove(key);
+                }
+            }
+        }
+    }
 }
 
 impl Limiter {
-    /// Whether `key` is still under `limit` in its current window (without counting).
-    pub fn check(&self, key: &str, limit: u32) -> Result<(), RetryAfter> {
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        match windows.get(key) {
-            Some(window) if window.started.elapsed() < WINDOW && window.count >= limit => {
-                Err(RetryAfter(WINDOW.saturating_sub(window.started.elapsed())))
-            }
-            _ => Ok(()),
-        }
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Counts one event for `key`.
-    pub fn record(&self, key: &str) {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if windows.len() > SWEEP_ABOVE {
-            windows.retain(|_, window| window.started.elapsed() < WINDOW);
+    /// Admits an attempt if every allowance has room, counting it against all of them at
+    /// once; otherwise counts nothing and answers the longest wait among the full ones.
+    pub fn admit(
+        &self,
+        per_hour: &[Allowance],
+        at_once: &[Allowance],
+    ) -> Result<Attempt, RetryAfter> {
+        let mut inner = self.lock();
+        let mut wait = None;
+        for allowance in per_hour {
+            if let Some(window) = inner.windows.get(&allowance.key)
+                && window.started.elapsed() < WINDOW
+                && window.count >= allowance.limit
+            {
+                let left = WINDOW.saturating_sub(window.started.elapsed());
+                wait = wait.max(Some(left));
+            }
         }
-        let window = windows.entry(key.to_owned()).or_insert(Window {
+        for allowance in at_once {
+            let busy = inner.in_flight.get(&allowance.key).copied().unwrap_or(0);
+            if busy >= allowance.limit {
+                wait = wait.max(Some(BUSY_RETRY));
+            }
+        }
+        if let Some(wait) = wait {
+            return Err(RetryAfter(wait));
+        }
+        let counted = per_hour
+            .iter()
+            .map(|allowance| (allowance.key.clone(), inner.count(&allowance.key)))
+            .collect();
+        for allowance in at_once {
+            *inner.in_flight.entry(allowance.key.clone()).or_default() += 1;
+        }
+        Ok(Attempt {
+            limiter: self.clone(),
+            counted,
+            in_flight: at_once.iter().map(|a| a.key.clone()).collect(),
+        })
+    }
+
+    /// Checks and counts one event for `key` in one step: for events limited whether they
+    /// succeed or not.
+    pub fn hit(&self, key: &str, limit: u32) -> Result<(), RetryAfter> {
+        self.admit(&[Allowance::new(key.to_owned(), limit)], &[])
+            .map(drop)
+    }
+}
+
+impl Inner {
+    /// Counts one event for `key`; answers when its window started.
+    fn count(&mut self, key: &str) -> Instant {
+        if self.windows.len() > SWEEP_ABOVE {
+            self.windows
+                .retain(|_, window| window.started.elapsed() < WINDOW);
+        }
+        let window = self.windows.entry(key.to_owned()).or_insert(Window {
             started: Instant::now(),
             count: 0,
         });
@@ -54,19 +163,17 @@ impl Limiter {
             };
         }
         window.count = window.count.saturating_add(1);
-    }
-
-    /// Checks, then counts: for events limited whether they succeed or not.
-    pub fn hit(&self, key: &str, limit: u32) -> Result<(), RetryAfter> {
-        self.check(key, limit)?;
-        self.record(key);
-        Ok(())
+        window.started
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn allow(key: &str, limit: u32) -> Allowance {
+        Allowance::new(key.to_owned(), limit)
+    }
 
     #[test]
     fn a_key_is_refused_once_it_reaches_its_limit() {
@@ -77,5 +184,53 @@ mod tests {
         let RetryAfter(wait) = limiter.hit("ip:1", 3).unwrap_err();
         assert!(wait > Duration::from_secs(3500));
         assert!(limiter.hit("ip:2", 3).is_ok(), "keys are counted apart");
+    }
+
+    #[test]
+    fn admitted_attempts_count_before_they_finish() {
+        let limiter = Limiter::default();
+        let rules = [allow("account", 2)];
+        let first = limiter.admit(&rules, &[]).unwrap();
+        let second = limiter.admit(&rules, &[]).unwrap();
+        assert!(
+            limiter.admit(&rules, &[]).is_err(),
+            "two in progress fill it"
+        );
+        second.succeeded();
+        let third = limiter.admit(&rules, &[]).unwrap();
+        drop((first, third));
+        assert!(
+            limiter.admit(&rules, &[]).is_err(),
+            "attempts that did not succeed stay counted"
+        );
+    }
+
+    #[test]
+    fn a_refused_attempt_counts_against_nothing() {
+        let limiter = Limiter::default();
+        let _full = limiter.admit(&[allow("a", 1)], &[]).unwrap();
+        for _ in 0..5 {
+            assert!(limiter.admit(&[allow("b", 1), allow("a", 1)], &[]).is_err());
+        }
+        assert!(limiter.admit(&[allow("b", 1)], &[]).is_ok());
+    }
+
+    #[test]
+    fn at_once_allowances_free_up_when_attempts_end() {
+        let limiter = Limiter::default();
+        let busy = [allow("ip", 2)];
+        let one = limiter.admit(&[], &busy).unwrap();
+        let two = limiter.admit(&[], &busy).unwrap();
+        let Err(RetryAfter(wait)) = limiter.admit(&[], &busy) else {
+            panic!("a third attempt at once is refused");
+        };
+        assert_eq!(wait, BUSY_RETRY);
+        drop(one);
+        let three = limiter.admit(&[], &busy).unwrap();
+        drop((two, three));
+        assert!(
+            limiter.lock().in_flight.is_empty(),
+            "ended keys leave the map"
+        );
     }
 }

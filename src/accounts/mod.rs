@@ -24,7 +24,9 @@ use sqlx::PgPool;
 pub use auth_user::{AuthUser, MaybeAuthUser};
 pub use error::AccountsError;
 pub use routes::router;
-pub use sign_in::SignedIn;
+pub use sign_in::{
+    ACCOUNT_WIDE_FACTOR, SIGN_INS_AT_ONCE_PER_ACCOUNT, SIGN_INS_AT_ONCE_PER_CLIENT, SignedIn,
+};
 
 use crate::config::{AbuseLimits, Config};
 use crate::mail::{Mail, Mailer};

@@ -3,6 +3,7 @@
 //! every core. Accepts the bcrypt hashes migrated from the earlier Ampli.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::Context;
 use argon2::password_hash::phc::PasswordHash;
@@ -23,6 +24,35 @@ pub struct PasswordHasher {
     /// Checked against when the account does not exist, so that an unknown email costs as
     /// much time as a known one.
     dummy_hash: Arc<String>,
+    load: Arc<Load>,
+}
+
+/// How busy the pool is, for operators and for the tests that show a flood stays bounded.
+#[derive(Default)]
+struct Load {
+    /// Hashes waiting for a thread or running now.
+    in_flight: AtomicUsize,
+    /// The most hashes ever waiting or running at once.
+    peak: AtomicUsize,
+    /// Password verifications run (against a stored hash or the dummy one).
+    verified: AtomicU64,
+}
+
+/// Takes a hash off the in-flight count when it ends: finished, or dropped while waiting.
+struct InFlight(Arc<Load>);
+
+impl InFlight {
+    fn enter(load: &Arc<Load>) -> Self {
+        let now = load.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        load.peak.fetch_max(now, Ordering::SeqCst);
+        Self(load.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn argon2() -> Argon2<'static> {
@@ -76,18 +106,46 @@ impl PasswordHasher {
         Ok(Self {
             permits: Arc::new(Semaphore::new(threads.max(1))),
             dummy_hash: Arc::new(dummy),
+            load: Arc::default(),
         })
     }
 
-    /// Runs `work` on the blocking pool once a hashing permit is free.
+    /// Hashes waiting for a thread or running now.
+    pub fn in_flight(&self) -> usize {
+        self.load.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The most hashes that have been waiting or running at once since start.
+    pub fn peak_in_flight(&self) -> usize {
+        self.load.peak.load(Ordering::SeqCst)
+    }
+
+    /// Password verifications run since start.
+    pub fn verifications(&self) -> u64 {
+        self.load.verified.load(Ordering::SeqCst)
+    }
+
+    /// Runs `work` on the blocking pool once a hashing permit is free. The permit goes into
+    /// the blocking task: a request dropped while its hash runs (the client went away) cannot
+    /// free the permit of work that goes on without it, which would let dropped connections
+    /// run any number of hashes at once.
     async fn bounded<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> anyhow::Result<T> {
-        let _permit = self.permits.acquire().await.context("hasher closed")?;
-        tokio::task::spawn_blocking(work)
+        let in_flight = InFlight::enter(&self.load);
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
             .await
-            .context("password hashing task")
+            .context("hasher closed")?;
+        tokio::task::spawn_blocking(move || {
+            let _held = (in_flight, permit);
+            work()
+        })
+        .await
+        .context("password hashing task")
     }
 
     pub async fn hash(&self, password: &str) -> anyhow::Result<String> {
@@ -97,8 +155,11 @@ impl PasswordHasher {
 
     pub async fn verify(&self, password: &str, stored: &str) -> anyhow::Result<Verdict> {
         let (password, stored) = (password.to_owned(), stored.to_owned());
-        self.bounded(move || verify_blocking(&password, &stored))
-            .await
+        let verdict = self
+            .bounded(move || verify_blocking(&password, &stored))
+            .await;
+        self.load.verified.fetch_add(1, Ordering::SeqCst);
+        verdict
     }
 
     /// Spends the time of a real verification and always fails.
@@ -154,6 +215,38 @@ mod tests {
             );
             assert_eq!(verify_blocking("wrong", &variant), Verdict::DoesNotMatch);
         }
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_while_its_hash_runs_keeps_the_permit_until_the_hash_ends() {
+        let hasher = PasswordHasher::new(1).unwrap();
+        let (started, running) = tokio::sync::oneshot::channel();
+        let (finish, finished) = std::sync::mpsc::channel::<()>();
+        let request = tokio::spawn({
+            let hasher = hasher.clone();
+            async move {
+                hasher
+                    .bounded(move || {
+                        started.send(()).unwrap();
+                        finished.recv().unwrap();
+                    })
+                    .await
+            }
+        });
+        running.await.unwrap();
+        request.abort();
+        assert!(request.await.unwrap_err().is_cancelled());
+        assert_eq!(
+            hasher.permits.available_permits(),
+            0,
+            "the hash still runs, so its thread is still taken"
+        );
+        assert_eq!(hasher.in_flight(), 1);
+        finish.send(()).unwrap();
+        while hasher.permits.available_permits() == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(hasher.in_flight(), 0);
     }
 
     #[test]

@@ -28,7 +28,7 @@ impl Accounts {
         password: &str,
     ) -> Result<UserRow, AccountsError> {
         let user = self.me(caller).await?;
-        self.confirm_password(&user, password).await?;
+        self.confirm_password(caller, &user, password).await?;
         users::delete(&self.db, user.userid).await?;
         // The delete queued the folders of the account's avatars and of every song it owned
         // (migration 10): their files go now.

@@ -1,7 +1,6 @@
 //! Forgotten and changed passwords.
 
 use super::fields::{EmailAddress, NewPassword};
-use super::limits::RetryAfter;
 use super::passwords::Verdict;
 use super::secrets::{new_token, token_hash};
 use super::store::one_time_tokens::{self, Purpose};
@@ -79,7 +78,7 @@ impl Accounts {
         let user = users::find(&self.db, caller.user_id)
             .await?
             .ok_or(AccountsError::SessionEnded)?;
-        self.confirm_password(&user, current).await?;
+        self.confirm_password(caller, &user, current).await?;
         let password =
             NewPassword::parse(new, "newPassword").map_err(|e| AccountsError::Invalid(vec![e]))?;
         let hash = self.hasher.hash(password.expose()).await?;
@@ -91,23 +90,23 @@ impl Accounts {
         Ok(())
     }
 
-    /// Checks a password a signed-in user typed to confirm something. Failures count against
-    /// the account like failed sign-ins, so a stolen session cannot guess the password.
+    /// Checks a password a signed-in user typed to confirm something. It is admitted like a
+    /// sign-in, with the session as the client: a stolen session gets no more guesses than
+    /// one network, and they count against the account-wide allowance.
     pub(super) async fn confirm_password(
         &self,
+        caller: &AuthUser,
         user: &users::UserRow,
         password: &str,
     ) -> Result<(), AccountsError> {
-        let key = format!("sign-in:account:{}", user.email.to_lowercase());
-        self.limiter
-            .check(&key, self.limits.sign_in_failures_per_account)
-            .map_err(|RetryAfter(retry_after)| AccountsError::TooManyAttempts { retry_after })?;
+        let client = format!("session:{}", caller.session_id);
+        let attempt = self.admit_password_check(&user.email.to_lowercase(), &client)?;
         match self.hasher.verify(password, &user.password).await? {
-            Verdict::Matches { .. } => Ok(()),
-            Verdict::DoesNotMatch => {
-                self.limiter.record(&key);
-                Err(AccountsError::WrongPassword)
+            Verdict::Matches { .. } => {
+                attempt.succeeded();
+                Ok(())
             }
+            Verdict::DoesNotMatch => Err(AccountsError::WrongPassword),
         }
     }
 }

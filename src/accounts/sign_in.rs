@@ -3,12 +3,25 @@
 use uuid::Uuid;
 
 use super::fields::EmailAddress;
-use super::limits::RetryAfter;
+use super::limits::{Allowance, Attempt, RetryAfter};
 use super::passwords::Verdict;
 use super::secrets::{new_token, token_hash};
 use super::store::sessions::{self, Rotation, SessionRow};
 use super::store::users::{self, UserRow};
 use super::{Accounts, AccountsError, AuthUser};
+use crate::http::client_ip::network_of;
+
+/// Password checks for one account that may be waiting for or using the hashing pool at once,
+/// from anywhere. More are refused at once (429, retry in a second) rather than queued, so a
+/// flood for one account keeps other people's sign-ins waiting behind at most this many hashes.
+pub const SIGN_INS_AT_ONCE_PER_ACCOUNT: u32 = 2;
+/// The same from one client network, whatever accounts it tries: room for a few people
+/// behind one address signing in together.
+pub const SIGN_INS_AT_ONCE_PER_CLIENT: u32 = 4;
+/// The account-wide hourly allowance of failures, as a multiple of the allowance for the
+/// account from one client: guessing from many networks is bounded too, and no single
+/// network can fill it.
+pub const ACCOUNT_WIDE_FACTOR: u32 = 10;
 
 /// A new or refreshed device session, with the tokens for it.
 pub struct SignedIn {
@@ -33,26 +46,19 @@ impl Accounts {
         device: Device<'_>,
     ) -> Result<SignedIn, AccountsError> {
         let email = EmailAddress::parse(email).map_err(|e| AccountsError::Invalid(vec![e]))?;
-        let account_key = format!("sign-in:account:{}", email.lookup_key());
-        let ip_key = format!("sign-in:ip:{}", device.client_ip);
-        let too_many = |RetryAfter(retry_after)| AccountsError::TooManyAttempts { retry_after };
-        self.limiter
-            .check(&ip_key, self.limits.sign_in_failures_per_ip)
-            .map_err(too_many)?;
-        self.limiter
-            .check(&account_key, self.limits.sign_in_failures_per_account)
-            .map_err(too_many)?;
-
+        let attempt =
+            self.admit_password_check(&email.lookup_key(), &network_of(device.client_ip))?;
         let user = users::find_by_email(&self.db, &email.lookup_key()).await?;
         let verdict = match &user {
             Some(user) => self.hasher.verify(password, &user.password).await?,
             None => self.hasher.verify_dummy(password).await?,
         };
+        // A failure stays counted (so does an attempt cut short by an error or a client that
+        // went away); a success gives its allowance back.
         let (Some(user), Verdict::Matches { needs_rehash }) = (user, verdict) else {
-            self.limiter.record(&ip_key);
-            self.limiter.record(&account_key);
             return Err(AccountsError::InvalidCredentials);
         };
+        attempt.succeeded();
         if needs_rehash {
             // A bcrypt hash from the earlier Ampli (or older Argon2 parameters): upgrade it
             // now that the password is known.
@@ -81,6 +87,46 @@ impl Accounts {
             access_token,
             refresh_token,
         })
+    }
+
+    /// Admits one password check for `account` (the address as typed, so unknown addresses
+    /// are counted alike) from `client` (a network, or a session for a signed-in user
+    /// confirming their password), before any hashing, against:
+    /// - failures per hour for the account from this client (`sign_in_failures_per_account`):
+    ///   what a guesser fills, and only for themselves;
+    /// - failures per hour for the account from anywhere, [`ACCOUNT_WIDE_FACTOR`] times that;
+    /// - failures per hour from this client over every account (`sign_in_failures_per_ip`);
+    /// - checks in progress at once, per account and per client.
+    pub(super) fn admit_password_check(
+        &self,
+        account: &str,
+        client: &str,
+    ) -> Result<Attempt, AccountsError> {
+        let per_account = self.limits.sign_in_failures_per_account;
+        let per_hour = [
+            Allowance::new(format!("sign-in:account:{account}:{client}"), per_account),
+            Allowance::new(
+                format!("sign-in:account:{account}"),
+                per_account.saturating_mul(ACCOUNT_WIDE_FACTOR),
+            ),
+            Allowance::new(
+                format!("sign-in:client:{client}"),
+                self.limits.sign_in_failures_per_ip,
+            ),
+        ];
+        let at_once = [
+            Allowance::new(
+                format!("sign-in:account:{account}"),
+                SIGN_INS_AT_ONCE_PER_ACCOUNT,
+            ),
+            Allowance::new(
+                format!("sign-in:client:{client}"),
+                SIGN_INS_AT_ONCE_PER_CLIENT,
+            ),
+        ];
+        self.limiter
+            .admit(&per_hour, &at_once)
+            .map_err(|RetryAfter(retry_after)| AccountsError::TooManyAttempts { retry_after })
     }
 
     /// Exchanges a refresh token for a new pair. A token presented twice ends its session.

@@ -5,6 +5,7 @@ mod avatar;
 mod bad_input;
 mod recovery;
 mod sessions;
+mod sign_in_limits;
 mod sign_up;
 mod smtp;
 mod storage;
