@@ -56,6 +56,9 @@ where
                 },
             );
         }
+        if let Some(field) = super::text::nul_field_in_json(&bytes) {
+            return Err(ApiError::validation(vec![super::text::nul_error(&field)]));
+        }
         match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(rejection_to_error(rejection)),

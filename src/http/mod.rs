@@ -9,6 +9,7 @@ pub mod json;
 pub mod metrics;
 pub mod pagination;
 mod problem_layer;
+pub mod text;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -86,6 +87,7 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Co
         // Layers added with Router::layer wrap every route and the fallback, inside routing,
         // so the matched route is known to the metrics; the last one added runs first.
         .layer(DefaultBodyLimit::max(config.max_body_size))
+        .layer(axum::middleware::from_fn(text::refuse_nul_in_query))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             config.request_timeout,

@@ -309,8 +309,14 @@ async fn read_text(mut part: Field<'_>, name: &str) -> Result<String, CatalogErr
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes)
-        .map_err(|_| CatalogError::Invalid(vec![field(name, "Send text as UTF-8.")]))
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CatalogError::Invalid(vec![field(name, "Send text as UTF-8.")]))?;
+    if crate::http::text::has_nul(&text) {
+        return Err(CatalogError::Invalid(vec![crate::http::text::nul_error(
+            name,
+        )]));
+    }
+    Ok(text)
 }
 
 /// The `artists` part: JSON `[{"artistId", "role"}]`.

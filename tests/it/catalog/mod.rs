@@ -3,6 +3,7 @@
 mod artists;
 mod bodies;
 mod media_access;
+mod nul_text;
 mod s3;
 mod streaming;
 mod uploads;
