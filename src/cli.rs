@@ -186,6 +186,20 @@ pub struct RawSettings {
     )]
     pub request_timeout: Option<String>,
 
+    /// A connection where no byte moves either way for this long is closed, e.g. 60s; uploads
+    /// and downloads are bounded by this, not by --request-timeout. [default: 60s]
+    #[arg(long, env = "AMPLI_IDLE_TIMEOUT", global = true, value_name = "DURATION")]
+    pub idle_timeout: Option<String>,
+
+    /// Longest time a client may take to send a request's headers, e.g. 10s. [default: 10s]
+    #[arg(
+        long,
+        env = "AMPLI_HEADER_READ_TIMEOUT",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub header_read_timeout: Option<String>,
+
     /// On SIGINT or SIGTERM, how long in-flight requests may take to finish, e.g. 20s.
     /// [default: 20s]
     #[arg(

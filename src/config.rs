@@ -142,6 +142,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub max_body_size: usize,
     pub request_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub header_read_timeout: Duration,
     pub shutdown_timeout: Duration,
     pub public_url: String,
     pub mail: MailTransport,
@@ -174,6 +176,8 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("max_body_size", &self.max_body_size)
             .field("request_timeout", &self.request_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("header_read_timeout", &self.header_read_timeout)
             .field("shutdown_timeout", &self.shutdown_timeout)
             .field("public_url", &self.public_url)
             .field("mail", &self.mail)
@@ -397,6 +401,18 @@ impl Config {
                 "30s",
                 parse_positive_duration,
             )?,
+            idle_timeout: parse_with(
+                &raw.idle_timeout,
+                "idle_timeout",
+                "60s",
+                parse_positive_duration,
+            )?,
+            header_read_timeout: parse_with(
+                &raw.header_read_timeout,
+                "header_read_timeout",
+                "10s",
+                parse_positive_duration,
+            )?,
             shutdown_timeout: parse_with(
                 &raw.shutdown_timeout,
                 "shutdown_timeout",
@@ -578,6 +594,8 @@ impl RawSettings {
             "log_format" => &mut self.log_format,
             "max_body_size" => &mut self.max_body_size,
             "request_timeout" => &mut self.request_timeout,
+            "idle_timeout" => &mut self.idle_timeout,
+            "header_read_timeout" => &mut self.header_read_timeout,
             "shutdown_timeout" => &mut self.shutdown_timeout,
             "public_url" => &mut self.public_url,
             "smtp_host" => &mut self.smtp_host,

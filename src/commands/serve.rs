@@ -36,8 +36,7 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     };
     let periodic = spawn_periodic_jobs(config, &state, &workers_stopping_for_sweep);
     let catalog = state.catalog.clone();
-    let app =
-        http::router(state, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = http::router(state, config);
     let listener = TcpListener::bind(config.listen).await.with_context(|| {
         format!(
             "invalid setting --listen (AMPLI_LISTEN): cannot listen on {}",
@@ -47,15 +46,18 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, "listening");
 
     let (stopping_tx, mut stopping_rx) = watch::channel(false);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let limits = http::server::ConnectionLimits {
+        header_read_timeout: config.header_read_timeout,
+        idle_timeout: config.idle_timeout,
+    };
+    let server = http::server::serve(listener, app, limits, async move {
         shutdown_signal().await;
         tracing::info!("stopping: finishing in-flight requests");
         let _ = stopping_tx.send(true);
     });
     let grace = config.shutdown_timeout;
-    let mut served = Ok(());
     tokio::select! {
-        result = server => served = result.context("serving HTTP"),
+        () = server => {}
         _ = async {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(grace).await;
@@ -71,7 +73,7 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     }
     catalog.plays.stop();
     let _ = flusher.await;
-    served
+    Ok(())
 }
 
 /// The periodic jobs: discovery lists, the orphan sweep and the token clean-up.

@@ -8,15 +8,16 @@ pub mod error;
 pub mod json;
 pub mod metrics;
 pub mod pagination;
+pub mod server;
 mod problem_layer;
 pub mod text;
+pub mod timeout;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, StatusCode};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::OpenApi;
@@ -88,9 +89,9 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Co
         // so the matched route is known to the metrics; the last one added runs first.
         .layer(DefaultBodyLimit::max(config.max_body_size))
         .layer(axum::middleware::from_fn(text::refuse_nul_in_query))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
+        .layer(axum::middleware::from_fn_with_state(
             config.request_timeout,
+            timeout::request_timeout,
         ))
         .layer(CatchPanicLayer::custom(problem_layer::panic_response))
         .layer(axum::middleware::map_response(

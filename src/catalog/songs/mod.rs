@@ -31,8 +31,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(upload_song))
                 .routes(routes!(edit::put_poster))
-                // Uploads stream to disk; their own limit replaces the JSON one.
-                .layer(DefaultBodyLimit::disable()),
+                // Uploads stream to disk; their own limit replaces the JSON one, and the
+                // connection's idle timeout the request's total one.
+                .layer(DefaultBodyLimit::disable())
+                .route_layer(axum::middleware::from_fn(
+                    crate::http::timeout::streamed_body,
+                )),
         )
         .routes(routes!(list_songs))
         .routes(routes!(get_song, edit::update_song, edit::delete_song))
