@@ -2,6 +2,7 @@
 
 mod artists;
 mod bodies;
+mod broken_audio;
 mod media_access;
 mod s3;
 mod streaming;
