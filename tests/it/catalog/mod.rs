@@ -3,6 +3,7 @@
 mod artists;
 mod bodies;
 mod broken_audio;
+mod leftovers;
 mod media_access;
 mod s3;
 mod streaming;
