@@ -98,6 +98,22 @@ impl From<CatalogError> for ApiError {
                 "invalid_audio",
                 "The audio file is empty, truncated or corrupt.".to_owned(),
             ),
+            E::Audio(AudioError::Undecodable) => (
+                ErrorKind::Unprocessable,
+                "audio_unreadable",
+                "The audio does not decode from start to end: the file is damaged.".to_owned(),
+            ),
+            E::Audio(AudioError::Truncated) => (
+                ErrorKind::Unprocessable,
+                "audio_truncated",
+                "The audio stops before the length its headers give: the file is cut short."
+                    .to_owned(),
+            ),
+            E::Audio(AudioError::Busy) => (
+                ErrorKind::Unavailable,
+                "audio_check_busy",
+                "Too many uploads are being checked right now; try again in a minute.".to_owned(),
+            ),
             E::Image(error) => return error.into(),
             E::InvalidStreamLink => (
                 ErrorKind::Unauthorized,

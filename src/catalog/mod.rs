@@ -23,6 +23,7 @@ use plays::PlayCounter;
 use signing::StreamSigner;
 
 use crate::config::Config;
+use crate::media::decode::Ffmpeg;
 use crate::state::AppState;
 use crate::storage::Storage;
 
@@ -34,8 +35,9 @@ pub struct Catalog {
     /// Where uploads are spooled before they are checked and stored.
     tmp_dir: PathBuf,
     max_upload_size: u64,
-    /// Set when ffmpeg was found: the bitrate ladder is made in the background.
-    pub ffmpeg: Option<PathBuf>,
+    /// Set when ffmpeg was found: uploads are decoded in full before they are accepted, and
+    /// the bitrate ladder is made in the background.
+    pub ffmpeg: Option<Ffmpeg>,
 }
 
 impl Catalog {
@@ -43,6 +45,9 @@ impl Catalog {
         let tmp_dir = std::path::absolute(config.data_dir.join("tmp"))?;
         std::fs::create_dir_all(&tmp_dir)?;
         songs::upload::clear_stale_uploads(&tmp_dir);
+        transcode::clear_stale_work(&tmp_dir);
+        // One decode per core, shared by the upload checks and the transcoder.
+        let slots = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Arc::new(Self {
             signer: StreamSigner::load(&db).await?,
             plays: PlayCounter::new(db.clone()),
@@ -50,7 +55,7 @@ impl Catalog {
             storage,
             tmp_dir,
             max_upload_size: config.max_upload_size,
-            ffmpeg: transcode::find_ffmpeg(),
+            ffmpeg: transcode::find_ffmpeg().map(|path| Ffmpeg::new(path, slots)),
         }))
     }
 

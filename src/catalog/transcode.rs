@@ -3,7 +3,9 @@
 //! renditions exist (or on a machine without ffmpeg) the original is served.
 //!
 //! Jobs live in the Jobs table and are leased with FOR UPDATE SKIP LOCKED, so several
-//! instances share the queue and a job interrupted by a crash is taken again later.
+//! instances share the queue and a job interrupted by a crash is taken again later. Every
+//! lease counts as an attempt, so a job that keeps failing, or keeps killing its worker, is
+//! given up after `MAX_ATTEMPTS`: its row stays, with its last error, for the operator.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,12 +17,19 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::media::decode::Ffmpeg;
 use crate::storage::Storage;
 
 const KIND: &str = "transcode";
 /// A leased job not finished in this time is taken again.
 const LEASE: Duration = Duration::from_secs(15 * 60);
-const MAX_ATTEMPTS: i32 = 5;
+/// A job's whole run is cut off before its lease ends, so that two workers never run it at
+/// once (ffmpeg is killed with it).
+const RUN_LIMIT: Duration = Duration::from_secs(10 * 60);
+/// Leases a job gets before it is given up.
+pub const MAX_ATTEMPTS: i32 = 5;
+/// Each job works in a folder of this name under the temporary folder.
+const WORK_PREFIX: &str = "transcode-";
 
 /// One rung of the ladder.
 pub struct Rung {
@@ -92,11 +101,23 @@ pub fn find_ffmpeg() -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
+/// Removes the work folders of jobs cut short by a crash (called at start, before the
+/// worker runs): each holds a copy of an original and the renditions made so far.
+pub fn clear_stale_work(tmp_dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(tmp_dir) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(WORK_PREFIX) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 pub struct Transcoder {
     pub metrics: crate::http::metrics::Metrics,
     pub db: PgPool,
     pub storage: Storage,
-    pub ffmpeg: PathBuf,
+    pub ffmpeg: Ffmpeg,
     pub tmp_dir: PathBuf,
 }
 
@@ -123,12 +144,14 @@ impl Transcoder {
     pub async fn run_one(&self) -> anyhow::Result<bool> {
         let job: Option<(Uuid, serde_json::Value, i32)> = sqlx::query_as(
             "update jobs set attempts = attempts + 1, runafter = now() + make_interval(secs => $2)
-              where jobid = (select jobid from jobs where kind = $1 and runafter <= now()
+              where jobid = (select jobid from jobs
+                              where kind = $1 and runafter <= now() and attempts < $3
                               order by runafter for update skip locked limit 1)
               returning jobid, payload, attempts",
         )
         .bind(KIND)
         .bind(LEASE.as_secs_f64())
+        .bind(MAX_ATTEMPTS)
         .fetch_optional(&self.db)
         .await?;
         let Some((job, payload, attempts)) = job else {
@@ -152,8 +175,9 @@ impl Transcoder {
             }
             Err(error) if attempts >= MAX_ATTEMPTS => {
                 tracing::error!(error = format!("{error:#}"), %job, "transcode failed for good; the original stays");
-                sqlx::query("delete from jobs where jobid = $1")
+                sqlx::query("update jobs set lasterror = $2 where jobid = $1")
                     .bind(job)
+                    .bind(format!("{error:#}"))
                     .execute(&self.db)
                     .await?;
             }
@@ -181,9 +205,13 @@ impl Transcoder {
         let Some(key) = key else {
             return Ok(()); // deleted meanwhile: nothing to do
         };
-        let work = self.tmp_dir.join(format!("transcode-{}", Uuid::new_v4()));
+        let work = self
+            .tmp_dir
+            .join(format!("{WORK_PREFIX}{}", Uuid::new_v4()));
         tokio::fs::create_dir_all(&work).await?;
-        let result = self.transcode_in(song, &key, &work).await;
+        let result = tokio::time::timeout(RUN_LIMIT, self.transcode_in(song, &key, &work))
+            .await
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("transcoding took over {RUN_LIMIT:?}")));
         let _ = tokio::fs::remove_dir_all(&work).await;
         result
     }
@@ -206,7 +234,8 @@ impl Transcoder {
         file.flush().await?;
         for rung in &LADDER {
             let output = work.join(format!("{}.{}", rung.quality, rung.extension));
-            let status = tokio::process::Command::new(&self.ffmpeg)
+            let permit = self.ffmpeg.permit().await;
+            let status = tokio::process::Command::new(&self.ffmpeg.path)
                 .args(["-nostdin", "-v", "error", "-y", "-i"])
                 .arg(&original)
                 .args(["-vn", "-map_metadata", "-1", "-c:a", rung.ffmpeg_codec])
@@ -216,6 +245,7 @@ impl Transcoder {
                 .output()
                 .await
                 .context("running ffmpeg")?;
+            drop(permit);
             if !status.status.success() {
                 bail!(
                     "ffmpeg ({}) failed: {}",

@@ -1,5 +1,7 @@
 //! `ampli serve`: the HTTP server, from start-up to a graceful stop.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -76,28 +78,33 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The first orphan sweep's delay: long enough for start-up to settle.
+const SWEEP_AFTER_START: Duration = Duration::from_secs(60);
+
 /// The periodic jobs: discovery lists, the orphan sweep and the token clean-up.
 fn spawn_periodic_jobs(
     config: &Config,
     state: &AppState,
     stop: &watch::Receiver<bool>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
-    let hourly = std::time::Duration::from_secs(3600);
+    let hourly = Duration::from_secs(3600);
     let (db, metrics) = (state.db.clone(), state.metrics.clone());
     let refresh = Periodic {
         name: "refresh-playlists",
         every: config.playlists_refresh_interval,
-        at_start: true,
+        first_run: Duration::ZERO,
     };
     let sweep = Periodic {
         name: "orphan-sweep",
         every: hourly,
-        at_start: false,
+        // Soon after start, so that what a crash left is gone within minutes of the restart
+        // (the sweep's grace period still spares files of uploads in flight elsewhere).
+        first_run: SWEEP_AFTER_START,
     };
     let clean_up = Periodic {
         name: "token-clean-up",
         every: hourly,
-        at_start: true,
+        first_run: Duration::ZERO,
     };
     let (db1, db2, db3, storage) = (db.clone(), db.clone(), db.clone(), state.storage.clone());
     vec![

@@ -18,8 +18,9 @@ use crate::http::metrics::Metrics;
 pub struct Periodic {
     pub name: &'static str,
     pub every: Duration,
-    /// Run once right after start (so that, say, the discovery lists exist on a new instance).
-    pub at_start: bool,
+    /// When the first run comes after start: at once for what a new instance needs (the
+    /// discovery lists), soon for clean-up that should not wait a whole `every`.
+    pub first_run: Duration,
 }
 
 impl Periodic {
@@ -43,11 +44,7 @@ impl Periodic {
         Fut: Future<Output = anyhow::Result<()>> + Send,
     {
         tokio::spawn(async move {
-            let mut wait = if self.at_start {
-                Duration::ZERO
-            } else {
-                self.every
-            };
+            let mut wait = self.first_run;
             let mut failures = 0u32;
             loop {
                 tokio::select! {

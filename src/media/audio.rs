@@ -1,6 +1,7 @@
 //! Audio files people upload: the format is decided by the content (never the name or the
 //! declared type), and the tags fill in what the upload form left out.
 
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use lofty::file::FileType;
@@ -72,6 +73,15 @@ pub enum AudioError {
     /// Claims an accepted format but cannot be read: empty, truncated or corrupt.
     #[error("the audio file is empty, truncated or corrupt")]
     Invalid,
+    /// The headers read, but the stream does not decode to its end.
+    #[error("the audio does not decode")]
+    Undecodable,
+    /// Decodes, but to less than the duration its headers claim: the end is missing.
+    #[error("the audio is shorter than its headers claim")]
+    Truncated,
+    /// Every decoder slot stayed busy for too long to check the file now.
+    #[error("no decoder free to check the audio")]
+    Busy,
 }
 
 /// What reading an audio file found.
@@ -80,6 +90,8 @@ pub struct AudioInfo {
     pub format: AudioFormat,
     /// Whole seconds, to the nearest (a 0.4 s jingle lasts 1 s).
     pub duration_seconds: i32,
+    /// What the headers claim, to the millisecond, for the decode check to compare with.
+    pub duration: std::time::Duration,
     pub title: Option<String>,
     /// Embedded cover art, if any.
     pub picture: Option<Vec<u8>>,
@@ -95,10 +107,23 @@ pub fn inspect(path: &Path) -> Result<AudioInfo, AudioError> {
         .file_type()
         .and_then(AudioFormat::from_file_type)
         .ok_or(AudioError::Unsupported)?;
+    // lofty skips junk before an MPEG frame, so a GIF with MP3 data behind it would pass as
+    // MP3: the file must begin the way its format does.
+    if !begins_as(format, path).map_err(|_| AudioError::Invalid)? {
+        return Err(AudioError::Unsupported);
+    }
     let tagged = probe.read().map_err(|_| AudioError::Invalid)?;
-    let duration = tagged.properties().duration();
-    if duration.is_zero() {
+    let properties = tagged.properties();
+    let duration = properties.duration();
+    // No decoder plays a stream of zero samples a second or zero channels.
+    if duration.is_zero()
+        || properties.sample_rate().is_none_or(|rate| rate == 0)
+        || properties.channels() == Some(0)
+    {
         return Err(AudioError::Invalid);
+    }
+    if format == AudioFormat::Mp3 && shorter_than_declared(properties) {
+        return Err(AudioError::Truncated);
     }
     // Nearest whole second (encoders pad a few milliseconds), at least 1 for a short jingle.
     let seconds = ((duration.as_millis() + 500) / 1000).max(1);
@@ -112,9 +137,80 @@ pub fn inspect(path: &Path) -> Result<AudioInfo, AudioError> {
     Ok(AudioInfo {
         format,
         duration_seconds: i32::try_from(seconds).unwrap_or(i32::MAX),
+        duration,
         title,
         picture,
     })
+}
+
+/// Whether an MP3's own header (Xing or VBRI, which count its frames and bytes) promises more
+/// bytes than the file has: lofty takes the duration from that header, and the bitrate over
+/// the whole file then falls short of the stream's. A cut CBR file without such a header is
+/// timed by its size and so is consistent. Only MP3: other formats' nominal bitrates are no
+/// promise (a Vorbis file at q3 often runs far below its nominal rate).
+fn shorter_than_declared(properties: &lofty::properties::FileProperties) -> bool {
+    match (properties.overall_bitrate(), properties.audio_bitrate()) {
+        (Some(overall), Some(audio)) if audio > 0 => u64::from(overall) * 10 < u64::from(audio) * 9,
+        _ => false,
+    }
+}
+
+/// Whether the file starts with its format's signature, after any ID3v2 tags (allowed before
+/// MP3 and FLAC).
+fn begins_as(format: AudioFormat, path: &Path) -> std::io::Result<bool> {
+    let mut file = std::fs::File::open(path)?;
+    let mut head = [0u8; 12];
+    let mut offset = 0u64;
+    loop {
+        file.seek(SeekFrom::Start(offset))?;
+        let read = read_up_to(&mut file, &mut head)?;
+        let head = &head[..read];
+        if matches!(format, AudioFormat::Mp3 | AudioFormat::Flac) && head.starts_with(b"ID3") {
+            let Some(size) = id3v2_size(head) else {
+                return Ok(false);
+            };
+            offset += size;
+            continue;
+        }
+        return Ok(match format {
+            AudioFormat::Mp3 => head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0,
+            AudioFormat::Flac => head.starts_with(b"fLaC"),
+            AudioFormat::OggVorbis | AudioFormat::OggOpus => head.starts_with(b"OggS"),
+            // ISO media: a box size, then the first box's type.
+            AudioFormat::M4a => head.get(4..8).is_some_and(|kind| {
+                matches!(
+                    kind,
+                    b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free" | b"skip"
+                )
+            }),
+            AudioFormat::Wav => head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WAVE"),
+        });
+    }
+}
+
+/// The whole length of the ID3v2 tag `head` starts with: header, body (a 28-bit "syncsafe"
+/// size) and optional footer.
+fn id3v2_size(head: &[u8]) -> Option<u64> {
+    let size = head.get(6..10)?;
+    if size.iter().any(|byte| byte & 0x80 != 0) {
+        return None;
+    }
+    let body = size
+        .iter()
+        .fold(0u64, |total, byte| (total << 7) | u64::from(*byte));
+    let footer = if head[5] & 0x10 != 0 { 10 } else { 0 };
+    Some(10 + body + footer)
+}
+
+fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
 }
 
 /// A mono 16-bit PCM WAV file of `samples` at `rate` Hz (for `ampli demo` and tests).

@@ -1,5 +1,6 @@
-//! Media processing: audio inspection, image checking and re-encoding, byte ranges.
+//! Media processing: audio inspection and decode checks, image checking and re-encoding, byte ranges.
 
 pub mod audio;
+pub mod decode;
 pub mod images;
 pub mod range;

@@ -52,6 +52,7 @@ impl Storage {
         let root = std::path::absolute(config.data_dir.join("media"))?;
         std::fs::create_dir_all(&root)
             .with_context(|| format!("creating the media folder {}", root.display()))?;
+        clear_partial_writes(&root);
         let store = LocalFileSystem::new_with_prefix(&root)
             .with_context(|| format!("opening the media folder {}", root.display()))?;
         Ok(Self {
@@ -207,6 +208,42 @@ impl Storage {
         }
         Ok(())
     }
+}
+
+/// Removes what writes cut short by a crash left in the local media folder (called at start).
+/// The local store writes `<key>#<n>` and renames it into place when done; its own clean-up
+/// runs only when the write is dropped, not when the process is killed, and listings skip such
+/// names, so the orphan sweep never sees them. No key of Ampli's contains `#`, so every such
+/// file is a partial write. A song folder left empty goes too.
+fn clear_partial_writes(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            clear_partial_writes(&path);
+            // Only succeeds when empty.
+            let _ = std::fs::remove_dir(&path);
+        } else if is_partial_write(&entry.file_name().to_string_lossy()) {
+            match std::fs::remove_file(&path) {
+                Ok(()) => tracing::info!(path = %path.display(), "removed a partial media write"),
+                Err(error) => {
+                    tracing::warn!(%error, path = %path.display(), "removing a partial media write")
+                }
+            }
+        }
+    }
+}
+
+/// `original.mp3#1`: a name, `#`, and the local store's attempt number.
+fn is_partial_write(name: &str) -> bool {
+    name.rsplit_once('#').is_some_and(|(stem, suffix)| {
+        !stem.is_empty() && !suffix.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// Keys are Ampli's own (`avatars/<uuid>/<uuid>/256.jpg`); anything else is refused before

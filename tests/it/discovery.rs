@@ -165,7 +165,7 @@ async fn periodic_jobs_take_a_lock_and_the_token_clean_up_removes_expired_rows()
     let job = ampli::jobs::Periodic {
         name: "token-clean-up",
         every: std::time::Duration::from_secs(3600),
-        at_start: true,
+        first_run: std::time::Duration::ZERO,
     };
     let db = app.db.pool.clone();
     let run = || {

@@ -1,5 +1,6 @@
 //! /api/v1/songs: upload, read, list, edit, delete, credits, poster, stream and plays.
 
+mod audio_check;
 mod edit;
 pub mod store;
 mod stream;
@@ -52,7 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(post, path = "/api/v1/songs", tag = "songs", security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "file, poster, title, about, category, artists"),
     responses((status = 201, body = SongView), (status = 403, body = Problem), (status = 413, body = Problem),
-              (status = 415, body = Problem), (status = 422, body = Problem)))]
+              (status = 415, body = Problem), (status = 422, body = Problem), (status = 503, body = Problem)))]
 async fn upload_song(
     State(state): State<AppState>,
     caller: AuthUser,

@@ -69,10 +69,7 @@ impl Catalog {
         if *size == 0 {
             return Err(audio::AudioError::Invalid.into());
         }
-        let path = audio_file.0.clone();
-        let info: AudioInfo = tokio::task::spawn_blocking(move || audio::inspect(&path))
-            .await
-            .map_err(anyhow::Error::from)??;
+        let info: AudioInfo = self.check_audio(&audio_file.0).await?;
 
         let mut errors = Vec::new();
         let title = match form
@@ -204,10 +201,7 @@ impl Catalog {
         category: &'static str,
         credits: &[(Uuid, &'static str)],
     ) -> Result<store::SongRow, CatalogError> {
-        let source = path.to_owned();
-        let info = tokio::task::spawn_blocking(move || audio::inspect(&source))
-            .await
-            .map_err(anyhow::Error::from)??;
+        let info = self.check_audio(path).await?;
         let id = Uuid::new_v4();
         let key = format!("songs/{id}/original.{}", info.format.extension());
         let size = self.storage.put_file(&key, path).await?;

@@ -2,6 +2,8 @@
 
 mod artists;
 mod bodies;
+mod broken_audio;
+mod leftovers;
 mod media_access;
 mod nul_text;
 mod s3;
