@@ -263,6 +263,7 @@ pub struct NewItem {
     /// 0-based; default: the end.
     #[serde(
         default,
+        deserialize_with = "crate::http::json::whole_number::optional"
     )]
     position: Option<i64>,
 }
@@ -324,6 +325,7 @@ async fn add_item(
 #[serde(deny_unknown_fields)]
 pub struct MoveItem {
     /// The new 0-based position.
+    #[serde(deserialize_with = "crate::http::json::whole_number::required")]
     position: i64,
 }
 
