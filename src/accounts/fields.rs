@@ -128,6 +128,70 @@ impl NewPassword {
     }
 }
 
+/// The OpenAPI schemas of these fields: what `parse` accepts, so that a client (or a fuzzer)
+/// knows before sending. A name or address is trimmed first; the schemas describe the usual
+/// untrimmed form.
+pub mod schema {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    use utoipa::openapi::{RefOr, Schema};
+
+    use super::{DisplayName, NewPassword};
+
+    /// Plain ASCII addresses: `parse` also takes some Unicode ones, which no schema pattern
+    /// here can list exactly.
+    const EMAIL: &str = concat!(
+        r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,32}(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}){0,2}",
+        r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,3}",
+        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+    );
+    /// No control character anywhere, and something that is not a space.
+    const NAME: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+
+    fn string(nullable: bool) -> ObjectBuilder {
+        let types = if nullable {
+            SchemaType::from_iter([Type::String, Type::Null])
+        } else {
+            SchemaType::new(Type::String)
+        };
+        ObjectBuilder::new().schema_type(types)
+    }
+
+    fn build(object: ObjectBuilder) -> RefOr<Schema> {
+        object.into()
+    }
+
+    pub fn email() -> RefOr<Schema> {
+        build(string(false).max_length(Some(254)).pattern(Some(EMAIL)))
+    }
+
+    pub fn name() -> RefOr<Schema> {
+        build(
+            string(false)
+                .min_length(Some(1))
+                .max_length(Some(DisplayName::MAX_CHARS))
+                .pattern(Some(NAME)),
+        )
+    }
+
+    pub fn optional_name() -> RefOr<Schema> {
+        build(
+            string(true)
+                .min_length(Some(1))
+                .max_length(Some(DisplayName::MAX_CHARS))
+                .pattern(Some(NAME)),
+        )
+    }
+
+    /// Common passwords are refused too; they are too many to list here.
+    pub fn new_password() -> RefOr<Schema> {
+        build(
+            string(false)
+                .min_length(Some(NewPassword::MIN_CHARS))
+                .max_length(Some(NewPassword::MAX_CHARS)),
+        )
+    }
+}
+
 fn field(name: &str, message: &str) -> FieldError {
     FieldError {
         field: name.to_owned(),

@@ -105,7 +105,7 @@ async fn by(
 }
 
 /// One auto-generated playlist with its songs in order.
-#[utoipa::path(get, path = "/api/v1/discover/playlists/{id}", tag = "discovery", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/api/v1/discover/playlists/{id}", tag = "discovery", security((), ("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = AutoPlaylistWithSongs), (status = 404, body = Problem)))]
 async fn get_playlist(
     State(state): State<AppState>,
@@ -116,7 +116,7 @@ async fn get_playlist(
 }
 
 /// Trending: likes and plays of the last 7 days, recent ones weighing more.
-#[utoipa::path(get, path = "/api/v1/discover/trending", tag = "discovery",
+#[utoipa::path(get, path = "/api/v1/discover/trending", tag = "discovery", security((), ("bearer" = [])),
     responses((status = 200, body = AutoPlaylistWithSongs), (status = 404, body = Problem)))]
 async fn trending(
     State(state): State<AppState>,
@@ -126,7 +126,7 @@ async fn trending(
 }
 
 /// The newest songs.
-#[utoipa::path(get, path = "/api/v1/discover/new-releases", tag = "discovery",
+#[utoipa::path(get, path = "/api/v1/discover/new-releases", tag = "discovery", security((), ("bearer" = [])),
     responses((status = 200, body = AutoPlaylistWithSongs), (status = 404, body = Problem)))]
 async fn new_releases(
     State(state): State<AppState>,

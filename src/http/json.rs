@@ -117,3 +117,39 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// Integer fields of JSON bodies. JSON has one number type: `-17.0` is the integer -17 to
+/// JSON Schema (and so to the OpenAPI document), while serde's `i64` refuses it. These take
+/// any number with no fractional part (`#[serde(deserialize_with = "whole_number::required")]`,
+/// or `optional` with `default`).
+pub mod whole_number {
+    use serde::de::{Deserialize, Deserializer, Error};
+
+    pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        let number = serde_json::Number::deserialize(deserializer)?;
+        if let Some(whole) = number.as_i64() {
+            return Ok(whole);
+        }
+        match number.as_f64() {
+            // Bounds as f64: i64::MAX itself rounds up to 2^63, which does not fit.
+            Some(value)
+                if value.fract() == 0.0 && value >= -(2f64.powi(63)) && value < 2f64.powi(63) =>
+            {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "whole and within i64, checked above"
+                )]
+                Ok(value as i64)
+            }
+            _ => Err(D::Error::custom(format!(
+                "invalid value: {number}, expected a whole number"
+            ))),
+        }
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Whole(#[serde(deserialize_with = "required")] i64);
+        Ok(Option::<Whole>::deserialize(deserializer)?.map(|Whole(value)| value))
+    }
+}

@@ -7,6 +7,7 @@ pub mod docs;
 pub mod error;
 pub mod json;
 pub mod metrics;
+pub mod openapi;
 pub mod pagination;
 pub mod server;
 mod problem_layer;
@@ -59,12 +60,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at /api/openapi.json.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().into_openapi()
+    openapi::complete(api_routes().into_openapi())
 }
 
 /// The whole application, ready to serve.
 pub fn router(state: AppState, config: &Config) -> Router {
     let (routes, openapi) = api_routes().split_for_parts();
+    let openapi = openapi::complete(openapi);
     // Serialised once: the document only changes with the binary.
     let document = openapi.to_json().unwrap_or_else(|error| {
         tracing::error!(%error, "serialising the OpenAPI document");

@@ -15,6 +15,7 @@ pub struct PageQuery {
     /// 1 to 100 (values outside are clamped); default 20.
     pub limit: Option<i64>,
     /// The previous page's `nextCursor`.
+    #[param(schema_with = super::openapi::cursor)]
     pub cursor: Option<String>,
 }
 

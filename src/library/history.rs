@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct Progress {
     /// Seconds played, from 0 to the song's duration.
+    #[serde(deserialize_with = "crate::http::json::whole_number::required")]
     progress: i64,
 }
 

@@ -118,9 +118,23 @@ fn check_visibility(visibility: &str) -> Result<&'static str, ApiError> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPlaylist {
+    #[schema(schema_with = title)]
     title: String,
     /// public (default) or private.
+    #[schema(schema_with = visibility)]
     visibility: Option<String>,
+}
+
+fn title() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::openapi::text(1, 255, false)
+}
+
+fn optional_title() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::openapi::text(1, 255, true)
+}
+
+fn visibility() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::openapi::one_of(&["public", "private"], true)
 }
 
 /// Creates a playlist.
@@ -139,7 +153,7 @@ async fn create_playlist(
 }
 
 /// A playlist (a private one for its owner only).
-#[utoipa::path(get, path = "/api/v1/playlists/{id}", tag = "playlists", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/api/v1/playlists/{id}", tag = "playlists", security((), ("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = PlaylistView), (status = 404, body = Problem)))]
 async fn get_playlist(
     State(state): State<AppState>,
@@ -152,7 +166,9 @@ async fn get_playlist(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlaylistChanges {
+    #[schema(schema_with = optional_title)]
     title: Option<String>,
+    #[schema(schema_with = visibility)]
     visibility: Option<String>,
 }
 
@@ -211,7 +227,7 @@ pub struct ItemPage {
 }
 
 /// A playlist's songs in order (0-based positions), in pages.
-#[utoipa::path(get, path = "/api/v1/playlists/{id}/items", tag = "playlists", params(("id" = Uuid, Path), PageQuery),
+#[utoipa::path(get, path = "/api/v1/playlists/{id}/items", tag = "playlists", security((), ("bearer" = [])), params(("id" = Uuid, Path), PageQuery),
     responses((status = 200, body = ItemPage), (status = 404, body = Problem)))]
 async fn list_items(
     State(state): State<AppState>,
@@ -245,6 +261,10 @@ async fn list_items(
 pub struct NewItem {
     song_id: Uuid,
     /// 0-based; default: the end.
+    #[serde(
+        default,
+        deserialize_with = "crate::http::json::whole_number::optional"
+    )]
     position: Option<i64>,
 }
 
@@ -305,6 +325,7 @@ async fn add_item(
 #[serde(deny_unknown_fields)]
 pub struct MoveItem {
     /// The new 0-based position.
+    #[serde(deserialize_with = "crate::http::json::whole_number::required")]
     position: i64,
 }
 
@@ -377,7 +398,7 @@ async fn my_playlists(
 }
 
 /// A user's public playlists (all of them when the caller is that user).
-#[utoipa::path(get, path = "/api/v1/users/{id}/playlists", tag = "users", params(("id" = Uuid, Path), PageQuery),
+#[utoipa::path(get, path = "/api/v1/users/{id}/playlists", tag = "users", security((), ("bearer" = [])), params(("id" = Uuid, Path), PageQuery),
     responses((status = 200, body = PlaylistPage)))]
 async fn user_playlists(
     State(state): State<AppState>,

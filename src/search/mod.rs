@@ -68,7 +68,7 @@ pub struct SearchResults {
 
 /// Songs (by title and artists), artists, users and playlists (public ones, and the caller's
 /// own private ones) matching `q`, each kind ranked and limited.
-#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", security((), ("bearer" = [])), params(SearchParams),
     responses((status = 200, body = SearchResults), (status = 400, body = Problem)))]
 async fn search(
     State(state): State<AppState>,

@@ -31,8 +31,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
+    #[schema(schema_with = crate::accounts::fields::schema::name)]
     name: String,
+    #[schema(schema_with = crate::accounts::fields::schema::email)]
     email: String,
+    #[schema(schema_with = crate::accounts::fields::schema::new_password)]
     password: String,
 }
 
@@ -75,6 +78,7 @@ async fn verify_email(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailRequest {
+    #[schema(schema_with = crate::accounts::fields::schema::email)]
     email: String,
 }
 
@@ -103,6 +107,7 @@ async fn resend_verification(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LoginRequest {
+    #[schema(schema_with = crate::accounts::fields::schema::email)]
     pub(super) email: String,
     pub(super) password: String,
     /// A name for this device in the list of sessions, e.g. "Kitchen speaker".
@@ -230,6 +235,7 @@ async fn forgot_password(
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
     token: String,
+    #[schema(schema_with = crate::accounts::fields::schema::new_password)]
     password: String,
 }
 
@@ -251,6 +257,7 @@ async fn reset_password(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ChangePasswordRequest {
     current_password: String,
+    #[schema(schema_with = crate::accounts::fields::schema::new_password)]
     new_password: String,
 }
 

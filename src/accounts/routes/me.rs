@@ -39,6 +39,7 @@ async fn get_me(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
+    #[schema(schema_with = crate::accounts::fields::schema::optional_name)]
     name: Option<String>,
 }
 
@@ -105,7 +106,7 @@ async fn delete_avatar(
 }
 
 /// Someone's public profile.
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security((), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "The user")),
     responses((status = 200, body = PublicUserView), (status = 404, body = Problem)))]
 async fn get_user_profile(

@@ -94,7 +94,9 @@ fn answer(state: &AppState, signed_in: SignedIn) -> impl IntoResponse + use<> {
 
 /// Signs the web app in: the access token in the answer, the refresh token in a cookie.
 #[utoipa::path(post, path = "/api/v1/auth/web/login", tag = "accounts", request_body = LoginRequest,
-    responses((status = 200, body = WebTokensView), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    params(("X-Ampli-Web" = String, Header, description = "Any value: says the web app sends this.")),
+    responses((status = 200, body = WebTokensView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 429, body = Problem)))]
 async fn web_login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -108,7 +110,8 @@ async fn web_login(
 
 /// A new access token for the web app, from its cookie (which is rotated).
 #[utoipa::path(post, path = "/api/v1/auth/web/refresh", tag = "accounts",
-    responses((status = 200, body = WebTokensView), (status = 401, body = Problem)))]
+    params(("X-Ampli-Web" = String, Header, description = "Any value: says the web app sends this.")),
+    responses((status = 200, body = WebTokensView), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn web_refresh(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -127,7 +130,8 @@ async fn web_refresh(
 
 /// Signs the web app out: ends its session and clears the cookie.
 #[utoipa::path(post, path = "/api/v1/auth/web/logout", tag = "accounts", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = Problem)))]
+    params(("X-Ampli-Web" = String, Header, description = "Any value: says the web app sends this.")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn web_logout(
     State(state): State<AppState>,
     headers: HeaderMap,

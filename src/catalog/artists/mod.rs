@@ -285,7 +285,8 @@ async fn delete_artist(
 /// Sets an artist's picture (JPEG, PNG or WebP by content; re-encoded square in three sizes).
 #[utoipa::path(put, path = "/api/v1/artists/{id}/avatar", tag = "artists", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body(content = Vec<u8>, content_type = "image/*"),
-    responses((status = 200, body = ArtistView), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem)))]
+    responses((status = 200, body = ArtistView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem),
+        (status = 415, body = Problem)))]
 async fn put_artist_avatar(
     State(state): State<AppState>,
     caller: AuthUser,

@@ -147,7 +147,8 @@ pub async fn delete_song(
 /// Replaces a song's poster. The body is the picture (JPEG, PNG or WebP).
 #[utoipa::path(put, path = "/api/v1/songs/{id}/poster", tag = "songs", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body(content = Vec<u8>, content_type = "image/*"),
-    responses((status = 200, body = SongView), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem)))]
+    responses((status = 200, body = SongView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem),
+        (status = 415, body = Problem)))]
 pub async fn put_poster(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -166,6 +167,7 @@ pub async fn put_poster(
 pub struct CreditRequest {
     /// Primary, Featured, Composer, Lyricist, Producer, Performer, Remixer, Arranger, Mixer,
     /// Engineer, Conductor or Orchestra.
+    #[schema(schema_with = role)]
     role: String,
 }
 
@@ -217,4 +219,8 @@ pub async fn delete_credit(
         return Err(CatalogError::ArtistNotFound.into());
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn role() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::openapi::one_of(&crate::catalog::credits::ROLES, false)
 }

@@ -64,7 +64,7 @@ async fn upload_song(
 }
 
 /// A song with its artists and roles.
-#[utoipa::path(get, path = "/api/v1/songs/{id}", tag = "songs",
+#[utoipa::path(get, path = "/api/v1/songs/{id}", tag = "songs", security((), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "The song")),
     responses((status = 200, body = SongView), (status = 404, body = Problem)))]
 async fn get_song(
@@ -110,17 +110,32 @@ pub async fn with_viewer(
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Only this category.
+    #[param(schema_with = category)]
     category: Option<String>,
     /// Only songs uploaded by this user.
     owner: Option<Uuid>,
     /// Only songs crediting this artist.
     artist: Option<Uuid>,
     /// `new` (default) or `popular`.
+    #[param(schema_with = sort)]
     sort: Option<String>,
     /// 1 to 100, default 20.
     limit: Option<i64>,
     /// From the previous page's `nextCursor`.
+    #[param(schema_with = crate::http::openapi::cursor)]
     cursor: Option<String>,
+}
+
+fn category() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::openapi::one_of(&crate::catalog::categories::CATEGORIES, true)
+}
+
+fn sort() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::openapi::one_of(&["new", "popular"], true)
+}
+
+fn quality() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::openapi::one_of(&stream::QUALITIES, true)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -131,7 +146,7 @@ pub struct SongPage {
 }
 
 /// Songs, newest or most played first, in keyset pages.
-#[utoipa::path(get, path = "/api/v1/songs", tag = "songs", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/songs", tag = "songs", security((), ("bearer" = [])), params(ListQuery),
     responses((status = 200, body = SongPage), (status = 400, body = Problem)))]
 async fn list_songs(
     State(state): State<AppState>,
@@ -185,6 +200,7 @@ async fn list_songs(
 pub struct StreamQuery {
     /// original (default), high, medium, low or mp3. A quality not yet transcoded serves the
     /// original.
+    #[param(schema_with = quality)]
     quality: Option<String>,
     /// With `signature`: a signed link from POST /songs/{id}/stream-url.
     expires: Option<i64>,
@@ -224,6 +240,7 @@ async fn stream_song(
 #[serde(deny_unknown_fields)]
 pub struct StreamUrlRequest {
     /// original (default), high, medium, low or mp3.
+    #[schema(schema_with = quality)]
     quality: Option<String>,
 }
 

@@ -394,3 +394,51 @@ async fn a_private_playlist_exists_for_its_owner_only() {
     .await
     .assert_problem(422, "validation_failed");
 }
+
+#[tokio::test]
+async fn a_position_written_with_a_decimal_point_is_the_same_whole_number() {
+    // JSON Schema (and so the OpenAPI document) counts 1.0 as an integer; clients written in
+    // languages with one number type send it that way.
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("amy").await;
+    let first = uploaded_song(&app, &me.access, "A").await;
+    let second = uploaded_song(&app, &me.access, "B").await;
+    let id = playlist(&app, &me.access, "Mix", "public").await;
+    let items = format!("/api/v1/playlists/{id}/items");
+    let added = app
+        .call(
+            Method::POST,
+            &items,
+            Some(&me.access),
+            Some(json!({"songId": first["id"], "position": 0.0})),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    let at_front = app
+        .call(
+            Method::POST,
+            &items,
+            Some(&me.access),
+            Some(json!({"songId": second["id"], "position": 0.0})),
+        )
+        .await;
+    assert_eq!(at_front.json()["position"], 0, "{}", at_front.text());
+    let moved = app
+        .call(
+            Method::PATCH,
+            &format!("{items}/{}", second["id"].as_str().unwrap()),
+            Some(&me.access),
+            Some(json!({"position": 1.0})),
+        )
+        .await;
+    assert_eq!(moved.json()["position"], 1, "{}", moved.text());
+    assert_eq!(titles(&order(&app, &me.access, &id).await), ["A", "B"]);
+    app.call(
+        Method::PATCH,
+        &format!("{items}/{}", second["id"].as_str().unwrap()),
+        Some(&me.access),
+        Some(json!({"position": 0.5})),
+    )
+    .await
+    .assert_problem(422, "invalid_body");
+}
