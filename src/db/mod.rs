@@ -1,6 +1,7 @@
 //! The database: where it is (an external server or the private cluster), the connection
 //! pool, and the embedded migrations.
 
+pub mod availability;
 pub mod embedded;
 
 use std::time::Duration;
@@ -11,6 +12,7 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::config::{Config, redact_url};
+use availability::DatabaseStatus;
 use embedded::{ClusterOptions, EmbeddedCluster};
 
 /// Every migration, compiled into the binary. Migration 1 is the seed schema as written;
@@ -71,6 +73,14 @@ impl Database {
             }
         }
         Self::open(config).await
+    }
+
+    /// Whether the database is known to be down: watched for the private cluster only.
+    pub fn status(&self) -> DatabaseStatus {
+        self.cluster
+            .as_ref()
+            .map(EmbeddedCluster::status)
+            .unwrap_or_default()
     }
 
     /// Closes the pool, then stops the private cluster if there is one.
