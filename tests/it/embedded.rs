@@ -19,8 +19,8 @@ use ampli::db::availability::{Availability, DatabaseStatus};
 use crate::support::TestApp;
 use crate::support::app::{TestResponse, config_in, send};
 use crate::support::process::{
-    Answer, free_port, http_get, http_get_answer, postmaster_pid, process_alive, processes_in,
-    spawn_serve, stop_with, wait_until_ready,
+    Answer, KillOnDrop, free_port, http_get, http_get_answer, postmaster_pid, process_alive,
+    processes_in, spawn_serve, stop_with, wait_until_ready,
 };
 
 fn options(dir: &std::path::Path) -> ClusterOptions {
@@ -212,8 +212,8 @@ fn serve_starts_its_killed_cluster_again_and_serves_within_five_seconds() {
     std::fs::create_dir_all(&data_dir).unwrap();
     let log = data_dir.with_extension("serve.log");
     let port = free_port();
-    let mut server = spawn_serve(&data_dir, port);
-    wait_until_ready(&mut server, port, &log);
+    let mut server = KillOnDrop(spawn_serve(&data_dir, port));
+    wait_until_ready(&mut server.0, port, &log);
     assert_eq!(http_get(port, "/api/v1/songs").unwrap().0, 200);
     let killed = postmaster_pid(&data_dir).unwrap();
 
@@ -245,7 +245,7 @@ fn serve_starts_its_killed_cluster_again_and_serves_within_five_seconds() {
     eprintln!("answers after the kill: {answers:?}");
 
     let pgdata = data_dir.join("postgres");
-    stop_with(&mut server, Signal::SIGTERM);
+    stop_with(&mut server.0, Signal::SIGTERM);
     assert!(
         processes_in(&pgdata).is_empty(),
         "the restarted cluster is stopped with Ampli"
@@ -259,8 +259,8 @@ fn serve_exits_with_an_error_when_its_cluster_cannot_be_started_again() {
     std::fs::create_dir_all(&data_dir).unwrap();
     let log = data_dir.with_extension("serve.log");
     let port = free_port();
-    let mut server = spawn_serve(&data_dir, port);
-    wait_until_ready(&mut server, port, &log);
+    let mut server = KillOnDrop(spawn_serve(&data_dir, port));
+    wait_until_ready(&mut server.0, port, &log);
     let pgdata = data_dir.join("postgres");
 
     // An operator's `chmod -R a+rwx` on the data directory: PostgreSQL refuses to start on a
@@ -271,7 +271,7 @@ fn serve_exits_with_an_error_when_its_cluster_cannot_be_started_again() {
 
     let deadline = Instant::now() + Duration::from_secs(30);
     let status = loop {
-        if let Some(status) = server.try_wait().unwrap() {
+        if let Some(status) = server.0.try_wait().unwrap() {
             break status;
         }
         assert!(

@@ -42,6 +42,19 @@ pub fn spawn_serve(data_dir: &Path, port: u16) -> Child {
         .expect("ampli starts")
 }
 
+/// A server that is killed if its test fails before stopping it, so that no `ampli serve`
+/// (nor, through it, its cluster) outlives the test.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// A plain HTTP/1.1 GET; answers (status, body).
 pub fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
     http_get_answer(port, path).map(|answer| (answer.status, answer.body))
