@@ -8,12 +8,16 @@ use std::sync::Arc;
 use crate::accounts::Accounts;
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::db::availability::DatabaseStatus;
 use crate::http::metrics::Metrics;
 use crate::storage::Storage;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
+    /// Whether the database is known to be down (the private cluster restarting): set by
+    /// `ampli serve` for the cluster it runs; never down otherwise.
+    pub db_status: DatabaseStatus,
     pub metrics: Metrics,
     pub accounts: Arc<Accounts>,
     pub storage: Storage,
@@ -30,6 +34,7 @@ impl AppState {
             catalog: Catalog::new(db.clone(), config, storage.clone()).await?,
             storage,
             db,
+            db_status: DatabaseStatus::default(),
             metrics: Metrics::default(),
         })
     }

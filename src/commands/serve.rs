@@ -17,13 +17,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let database = Database::open(&config).await?;
     let served = serve(&config, &database).await;
     // Stop the private cluster whatever happened above, and only after the server is done.
+    // A cluster that could not be restarted answers here why, and Ampli exits non-zero.
     let closed = database.close().await;
     served.and(closed)
 }
 
 async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     db::migrate(&database.pool).await?;
-    let state = AppState::build(database.pool.clone(), config).await?;
+    let mut state = AppState::build(database.pool.clone(), config).await?;
+    state.db_status = database.status();
+    let cluster_failed = database.status();
     let (workers_stop, workers_stopping) = watch::channel(false);
     let workers_stopping_for_sweep = workers_stopping.clone(); // for the periodic jobs
     let flusher = state.catalog.plays.spawn_flusher();
@@ -53,8 +56,14 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
         idle_timeout: config.idle_timeout,
     };
     let server = http::server::serve(listener, app, limits, async move {
-        shutdown_signal().await;
-        tracing::info!("stopping: finishing in-flight requests");
+        tokio::select! {
+            () = shutdown_signal() => tracing::info!("stopping: finishing in-flight requests"),
+            // Serving on without a database would only answer 503 for ever; exiting lets a
+            // supervisor restart Ampli (or tell someone).
+            () = cluster_failed.failed() => tracing::error!(
+                "stopping: the private PostgreSQL cluster cannot be started again"
+            ),
+        }
         let _ = stopping_tx.send(true);
     });
     let grace = config.shutdown_timeout;

@@ -1,6 +1,7 @@
 //! The database: where it is (an external server or the private cluster), the connection
 //! pool, and the embedded migrations.
 
+pub mod availability;
 pub mod embedded;
 
 use std::time::Duration;
@@ -11,6 +12,7 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::config::{Config, redact_url};
+use availability::DatabaseStatus;
 use embedded::{ClusterOptions, EmbeddedCluster};
 
 /// Every migration, compiled into the binary. Migration 1 is the seed schema as written;
@@ -73,15 +75,36 @@ impl Database {
         Self::open(config).await
     }
 
+    /// Whether the database is known to be down: watched for the private cluster only.
+    pub fn status(&self) -> DatabaseStatus {
+        self.cluster
+            .as_ref()
+            .map(EmbeddedCluster::status)
+            .unwrap_or_default()
+    }
+
     /// Closes the pool, then stops the private cluster if there is one.
     pub async fn close(mut self) -> anyhow::Result<()> {
-        self.pool.close().await;
+        // Closing waits for every connection to come back, and sqlx's own upkeep may hold one
+        // for minutes, retrying to connect to a database that is gone (it does so after a
+        // broken connection is dropped). A cluster given up on is not waited for at all.
+        let wait = if self.status().is_known_down() {
+            Duration::ZERO
+        } else {
+            POOL_CLOSE_TIMEOUT
+        };
+        if tokio::time::timeout(wait, self.pool.close()).await.is_err() {
+            tracing::warn!(?wait, "closing the database pool without waiting further");
+        }
         if let Some(mut cluster) = self.cluster.take() {
             tokio::task::spawn_blocking(move || cluster.stop()).await??;
         }
         Ok(())
     }
 }
+
+/// The longest `Database::close` waits for the pool's connections to be closed.
+const POOL_CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Pool settings from the configuration. Connections are checked before use so that a
 /// database that went away and came back is picked up again without a restart.

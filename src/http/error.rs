@@ -108,10 +108,34 @@ impl ApiError {
         }
     }
 
-    /// 500 whose cause is logged with the request's id and never shown to the client.
-    pub fn internal(source: impl Into<anyhow::Error>) -> Self {
+    /// 503 `database_unavailable` with Retry-After: the database cannot be reached now, but
+    /// the same request may well succeed shortly.
+    pub fn database_unavailable() -> Self {
         Self {
-            source: Some(source.into()),
+            retry_after: Some(crate::db::availability::RETRY_AFTER),
+            ..Self::new(
+                ErrorKind::Unavailable,
+                "database_unavailable",
+                "The database cannot be reached. Try again shortly.",
+            )
+        }
+    }
+
+    /// 500 whose cause is logged with the request's id and never shown to the client; or,
+    /// when the cause is that the database could not be reached, the 503 that says so.
+    pub fn internal(source: impl Into<anyhow::Error>) -> Self {
+        let source = source.into();
+        let unreachable = source.chain().any(|cause| {
+            cause
+                .downcast_ref::<sqlx::Error>()
+                .is_some_and(crate::db::availability::is_unreachable)
+        });
+        if unreachable {
+            tracing::warn!(error = format!("{source:#}"), "database unreachable");
+            return Self::database_unavailable();
+        }
+        Self {
+            source: Some(source),
             ..Self::new(
                 ErrorKind::Internal,
                 "internal_error",

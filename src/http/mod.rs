@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod client_ip;
+mod database_gate;
 pub mod docs;
 pub mod error;
 pub mod json;
@@ -81,14 +82,19 @@ pub fn router(state: AppState, config: &Config) -> Router {
     )
 }
 
-/// Adds what every route shares: the problem-shaped fallback, body limit, timeout, panic
-/// catcher, error normaliser, metrics, request ids and the tracing span.
+/// Adds what every route shares: the problem-shaped fallback, the fast refusal while the
+/// database is known down, body limit, timeout, panic catcher, error normaliser, metrics,
+/// request ids and the tracing span.
 pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
     routes
         .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(state.clone())
         // Layers added with Router::layer wrap every route and the fallback, inside routing,
         // so the matched route is known to the metrics; the last one added runs first.
+        .layer(axum::middleware::from_fn_with_state(
+            state.db_status.clone(),
+            database_gate::refuse_while_down,
+        ))
         .layer(DefaultBodyLimit::max(config.max_body_size))
         .layer(axum::middleware::from_fn(text::refuse_nul_in_query))
         .layer(axum::middleware::from_fn_with_state(

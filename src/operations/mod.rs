@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::metrics::Metrics;
-use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
+use crate::http::{ApiError, ApiJson, Problem};
 use crate::state::AppState;
 
 /// How long readiness waits for the database before calling it unreachable.
@@ -32,14 +32,17 @@ pub struct Status {
     status: &'static str,
 }
 
-/// Liveness: the process is up and answering.
+/// Liveness: the process is up and answering. It stays 200 while the database is down, the
+/// private cluster's restart included: restarting Ampli would not bring the database back
+/// sooner, and should the cluster not start again Ampli exits by itself.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "The process is up", body = Status)))]
 async fn healthz() -> ApiJson<Status> {
     ApiJson(Status { status: "ok" })
 }
 
-/// Readiness: the database answers. 503 while it does not; 200 again once it is back.
+/// Readiness: the database answers. 503 (with Retry-After) while it does not; 200 again once
+/// it is back.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Status),
@@ -52,21 +55,13 @@ async fn readyz(State(db): State<PgPool>) -> Result<ApiJson<Status>, ApiError> {
         Ok(Ok(_)) => Ok(ApiJson(Status { status: "ready" })),
         Ok(Err(error)) => {
             tracing::warn!(%error, "readiness: database unreachable");
-            Err(unavailable())
+            Err(ApiError::database_unavailable())
         }
         Err(_) => {
             tracing::warn!("readiness: database did not answer in time");
-            Err(unavailable())
+            Err(ApiError::database_unavailable())
         }
     }
-}
-
-fn unavailable() -> ApiError {
-    ApiError::new(
-        ErrorKind::Unavailable,
-        "database_unavailable",
-        "The database cannot be reached.",
-    )
 }
 
 /// Metrics in the Prometheus text format: requests by route and status, latency histograms,

@@ -1,15 +1,12 @@
 //! The `ampli` binary as an operator meets it: help, configuration errors, migrate, serve.
 
-use std::process::Child;
-use std::time::{Duration, Instant};
-
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
 use sqlx::{Connection, PgConnection};
 
 use crate::support::TestDb;
 use crate::support::process::{
-    ampli, free_port, http_get, process_alive, processes_in, spawn_serve, wait_until_ready,
+    ampli, free_port, http_get, postmaster_pid, process_alive, processes_in, spawn_serve,
+    stop_with, wait_until_ready,
 };
 
 const SETTINGS: [(&str, &str); 37] = [
@@ -175,24 +172,6 @@ async fn ampli_migrate_applies_to_database_url_and_is_safe_to_run_again() {
     assert_eq!(views, 3);
 }
 
-fn stop_with(child: &mut Child, signal: Signal) {
-    kill(Pid::from_raw(child.id() as i32), signal).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "ampli exited with {status}");
-            return;
-        }
-        assert!(Instant::now() < deadline, "ampli did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn postmaster_pid(data_dir: &std::path::Path) -> i32 {
-    let text = std::fs::read_to_string(data_dir.join("postgres/postmaster.pid")).unwrap();
-    text.lines().next().unwrap().trim().parse().unwrap()
-}
-
 #[tokio::test]
 async fn serve_on_embedded_defaults_keeps_data_and_leaves_no_postgres_after_a_signal() {
     let dir = tempfile::tempdir().unwrap();
@@ -207,7 +186,7 @@ async fn serve_on_embedded_defaults_keeps_data_and_leaves_no_postgres_after_a_si
         wait_until_ready(&mut server, port, &log);
         let (status, body) = http_get(port, "/healthz").unwrap();
         assert_eq!((status, body.contains("ok")), (200, true));
-        let postmaster = postmaster_pid(&data_dir);
+        let postmaster = postmaster_pid(&data_dir).unwrap();
 
         let options = sqlx::postgres::PgConnectOptions::new_without_pgpass()
             .socket(&pgdata)

@@ -39,6 +39,15 @@ async fn readyz_is_503_while_the_database_is_unreachable() {
     )
     .await;
     response.assert_problem(503, "database_unavailable");
+    assert_eq!(response.header("retry-after"), Some("2"));
+    // A route that needs the database says the same, not 500.
+    let songs = send(
+        &router,
+        Request::get("/api/v1/songs").body(Body::empty()).unwrap(),
+    )
+    .await;
+    songs.assert_problem(503, "database_unavailable");
+    assert_eq!(songs.header("retry-after"), Some("2"));
     // Liveness does not depend on the database.
     let health = send(
         &router,

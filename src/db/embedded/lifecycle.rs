@@ -1,40 +1,46 @@
 //! Starting and stopping the private cluster: initdb on first start, stale-lock recovery,
-//! readiness, and an orderly shutdown that leaves no `postgres` process behind.
+//! and the handle whose keeper thread (`keeper.rs`) watches the postmaster, restarts it when
+//! it dies, and stops it in an orderly way that leaves no `postgres` process behind.
 
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use sqlx::postgres::PgConnectOptions;
+use tokio::sync::watch;
 
+use super::keeper::{Keeper, Postmaster, STOP_TIMEOUT};
 use super::privileges::RunAs;
 use super::{ClusterOptions, DATABASE, ROLE, SOCKET_PORT, binaries};
+use crate::db::availability::{Availability, DatabaseStatus};
 
 /// The descriptor number under which the cluster's processes find their data folder.
 const PGDATA_FD: RawFd = 200;
 const PGDATA_VIA_FD: &str = "/proc/self/fd/200";
 /// sockaddr_un holds 108 bytes including the final NUL.
 const MAX_SOCKET_PATH: usize = 107;
-const START_TIMEOUT: Duration = Duration::from_secs(60);
-const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running private cluster. Dropping it stops the cluster.
 #[derive(Debug)]
 pub struct EmbeddedCluster {
     pgdata: PathBuf,
-    pid: u32,
-    /// The thread that started the postmaster and stops it (see `Keeper`).
+    /// The current postmaster's, kept up to date by the keeper.
+    pid: Arc<AtomicU32>,
+    /// The thread that started the postmaster, restarts it and stops it (see `Keeper`).
     keeper: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
     stop: Option<mpsc::Sender<()>>,
-    /// Kept open while the cluster starts: it is what `/proc/self/fd/200` points at.
+    availability: watch::Receiver<Availability>,
+    /// Kept open while the cluster runs: it is what `/proc/self/fd/200` points at, for the
+    /// first start and every restart.
     _pgdata_handle: File,
     /// flock held while this process owns the cluster, so that two Ampli processes never
     /// share (or stop) one cluster.
@@ -79,13 +85,15 @@ impl EmbeddedCluster {
             initdb(&binaries, run_as, &pgdata_handle, &pgdata)?;
         }
         clear_stale_postmaster(&pgdata)?;
+        let cluster_version = read_cluster_version(&pgdata)?;
 
         let log = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&log_path)
             .with_context(|| format!("opening {}", log_path.display()))?;
-        let mut command = cluster_command(binaries.postgres(), run_as, &pgdata_handle);
+        let binary = binaries.postgres();
+        let mut command = cluster_command(binary.clone(), run_as, &pgdata_handle);
         command
             .arg("-D")
             .arg(PGDATA_VIA_FD)
@@ -94,22 +102,32 @@ impl EmbeddedCluster {
             .args(["-c", &format!("port={SOCKET_PORT}")])
             .args(["-c", "unix_socket_permissions=0700"])
             .args(
-                super::settings::server_settings(super::settings::machine_memory())
-                    .iter()
-                    .flat_map(|setting| ["-c", setting.as_str()]),
+                super::settings::server_settings(
+                    super::settings::machine_memory(),
+                    cluster_version,
+                )
+                .iter()
+                .flat_map(|setting| ["-c", setting.as_str()]),
             )
             .stdout(log.try_clone()?)
             .stderr(log)
             // Its own process group: a Ctrl-C in the terminal reaches Ampli, which drains its
             // requests first and only then stops the cluster.
             .process_group(0);
-        let (keeper, pid, stop) = Keeper::spawn(command, pgdata.join("postmaster.pid"), log_path)?;
+        let keeper = Keeper::spawn(Postmaster {
+            command,
+            pgdata: pgdata.clone(),
+            binary,
+            log_path,
+        })?;
+        let pid = keeper.pid.load(Ordering::Relaxed);
         tracing::info!(socket = %socket.display(), %pid, "private PostgreSQL cluster ready");
         Ok(Self {
             pgdata,
-            pid,
-            keeper: Some(keeper),
-            stop: Some(stop),
+            pid: keeper.pid,
+            keeper: Some(keeper.thread),
+            stop: Some(keeper.stop),
+            availability: keeper.availability,
             _pgdata_handle: pgdata_handle,
             owner_lock: Some(owner_lock),
         })
@@ -150,9 +168,14 @@ impl EmbeddedCluster {
         &self.pgdata
     }
 
-    /// The postmaster's process id.
+    /// The postmaster's process id (a new one after each restart).
     pub fn pid(&self) -> u32 {
-        self.pid
+        self.pid.load(Ordering::Relaxed)
+    }
+
+    /// Whether the cluster is up, being restarted after a crash, or given up on.
+    pub fn status(&self) -> DatabaseStatus {
+        DatabaseStatus::watching(self.availability.clone())
     }
 
     /// Stops the cluster and waits until its processes are gone. Idempotent.
@@ -167,125 +190,6 @@ impl EmbeddedCluster {
         // A stopped cluster no longer owns the data directory.
         drop(self.owner_lock.take());
         result
-    }
-}
-
-/// The thread that owns the postmaster process from spawn to exit.
-///
-/// PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not the process; a
-/// thread of its own, alive exactly as long as the cluster, makes the signal mean "Ampli died"
-/// whichever thread (async worker, blocking pool, test thread) asked for the cluster.
-struct Keeper;
-
-impl Keeper {
-    fn spawn(
-        mut command: Command,
-        pid_file: PathBuf,
-        log_path: PathBuf,
-    ) -> anyhow::Result<(
-        std::thread::JoinHandle<anyhow::Result<()>>,
-        u32,
-        mpsc::Sender<()>,
-    )> {
-        let (ready_tx, ready_rx) = mpsc::channel::<anyhow::Result<u32>>();
-        let (stop_tx, stop_rx) = mpsc::channel::<()>();
-        let keeper = std::thread::Builder::new()
-            .name("postgres-keeper".into())
-            .spawn(move || -> anyhow::Result<()> {
-                let mut postmaster = match command.spawn() {
-                    Ok(child) => child,
-                    Err(error) => {
-                        let _ =
-                            ready_tx
-                                .send(Err(anyhow::Error::new(error)
-                                    .context("starting the PostgreSQL server")));
-                        return Ok(());
-                    }
-                };
-                match wait_until_ready(&mut postmaster, &pid_file, &log_path) {
-                    Ok(()) => {
-                        let _ = ready_tx.send(Ok(postmaster.id()));
-                        // Returns when stop() sends or the cluster handle is dropped.
-                        let _ = stop_rx.recv();
-                        shut_down(&mut postmaster)
-                    }
-                    Err(error) => {
-                        let _ = shut_down(&mut postmaster);
-                        let _ = ready_tx.send(Err(error));
-                        Ok(())
-                    }
-                }
-            })
-            .context("starting the cluster's keeper thread")?;
-        match ready_rx.recv() {
-            Ok(Ok(pid)) => Ok((keeper, pid, stop_tx)),
-            Ok(Err(error)) => {
-                let _ = keeper.join();
-                Err(error)
-            }
-            Err(_) => {
-                let _ = keeper.join();
-                bail!("the cluster's keeper thread ended unexpectedly")
-            }
-        }
-    }
-}
-
-/// A fast shutdown (open sessions are ended, data is flushed), then harsher signals only if
-/// it does not finish in time.
-fn shut_down(postmaster: &mut Child) -> anyhow::Result<()> {
-    let pid = Pid::from_raw(postmaster.id() as i32);
-    for signal in [Signal::SIGINT, Signal::SIGQUIT, Signal::SIGKILL] {
-        if postmaster.try_wait()?.is_some() {
-            break;
-        }
-        let _ = kill(pid, signal);
-        if wait_for_exit(postmaster, STOP_TIMEOUT)? {
-            if signal != Signal::SIGINT {
-                tracing::warn!(
-                    ?signal,
-                    "the private cluster needed a harsher signal to stop"
-                );
-            }
-            break;
-        }
-    }
-    tracing::info!("private PostgreSQL cluster stopped");
-    Ok(())
-}
-
-fn wait_until_ready(
-    postmaster: &mut Child,
-    pid_file: &Path,
-    log_path: &Path,
-) -> anyhow::Result<()> {
-    let deadline = Instant::now() + START_TIMEOUT;
-    loop {
-        if let Some(status) = postmaster.try_wait()? {
-            bail!(
-                "the private PostgreSQL cluster exited during start-up ({status}); its log \
-                 ({}) ends with: {}",
-                log_path.display(),
-                log_tail(log_path)
-            );
-        }
-        // Line 8 of postmaster.pid is the postmaster's status; "ready" once it accepts
-        // connections (this is what pg_ctl watches too).
-        if let Ok(text) = std::fs::read_to_string(pid_file) {
-            let mut lines = text.lines();
-            let same_pid = lines.next().map(str::trim) == Some(&postmaster.id().to_string());
-            if same_pid && lines.nth(6).map(str::trim) == Some("ready") {
-                return Ok(());
-            }
-        }
-        if Instant::now() > deadline {
-            bail!(
-                "the private PostgreSQL cluster did not become ready within {}s; see {}",
-                START_TIMEOUT.as_secs(),
-                log_path.display()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -377,7 +281,7 @@ fn read_cluster_version(pgdata: &Path) -> anyhow::Result<Option<u32>> {
 /// A postmaster.pid left by a crash must not block the start. Since this process holds the
 /// data directory's lock, a live postmaster on this folder is an orphan of an Ampli that died
 /// uncleanly: it is stopped. A dead or unrelated pid just has its file removed.
-fn clear_stale_postmaster(pgdata: &Path) -> anyhow::Result<()> {
+pub(super) fn clear_stale_postmaster(pgdata: &Path) -> anyhow::Result<()> {
     let pid_file = pgdata.join("postmaster.pid");
     let Ok(text) = std::fs::read_to_string(&pid_file) else {
         return Ok(());
@@ -423,17 +327,6 @@ fn runs_in(pid: Pid, dir: &Path) -> bool {
     }
 }
 
-fn wait_for_exit(child: &mut Child, timeout: Duration) -> io::Result<bool> {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if child.try_wait()?.is_some() {
-            return Ok(true);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Ok(child.try_wait()?.is_some())
-}
-
 /// Tries for the data directory's lock, 100 ms apart.
 const LOCK_TRIES: u32 = 30;
 
@@ -464,10 +357,4 @@ fn lock_data_dir(data_dir: &Path) -> anyhow::Result<File> {
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))
-}
-
-fn log_tail(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(5)..].join(" | ")
 }

@@ -11,6 +11,7 @@
 //! that Ampli passes down, which reaches the folder without crossing its parents.
 
 mod binaries;
+mod keeper;
 mod lifecycle;
 mod privileges;
 mod settings;

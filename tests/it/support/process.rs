@@ -42,8 +42,44 @@ pub fn spawn_serve(data_dir: &Path, port: u16) -> Child {
         .expect("ampli starts")
 }
 
+/// A server that is killed if its test fails before stopping it, so that no `ampli serve`
+/// (nor, through it, its cluster) outlives the test.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// A plain HTTP/1.1 GET; answers (status, body).
 pub fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    http_get_answer(port, path).map(|answer| (answer.status, answer.body))
+}
+
+/// An answer read off the wire.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    /// The status line and header lines, as received.
+    pub head: String,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+/// A plain HTTP/1.1 GET, with the answer's headers.
+pub fn http_get_answer(port: u16, path: &str) -> std::io::Result<Answer> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(
@@ -57,11 +93,34 @@ pub fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    Ok(Answer {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    })
+}
+
+/// The pid of the postmaster running the private cluster in `data_dir`, from its
+/// `postmaster.pid`; None while there is no such file (a cluster being restarted).
+pub fn postmaster_pid(data_dir: &Path) -> Option<i32> {
+    let text = std::fs::read_to_string(data_dir.join("postgres/postmaster.pid")).ok()?;
+    text.lines().next()?.trim().parse().ok()
+}
+
+/// Sends `signal` to `child` and waits (at most a minute) until it exits with success.
+pub fn stop_with(child: &mut Child, signal: nix::sys::signal::Signal) {
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, signal).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "ampli exited with {status}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "ampli did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Polls /readyz until it answers 200, or panics with the server's log.
