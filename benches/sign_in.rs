@@ -118,7 +118,7 @@ async fn run(app: &BenchApp, quick: bool, seconds: Duration) -> anyhow::Result<(
             client
                 .request("POST", "/api/v1/auth/register", Some(&body))
                 .await,
-            201
+            202
         );
     }
 

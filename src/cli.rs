@@ -188,7 +188,12 @@ pub struct RawSettings {
 
     /// A connection where no byte moves either way for this long is closed, e.g. 60s; uploads
     /// and downloads are bounded by this, not by --request-timeout. [default: 60s]
-    #[arg(long, env = "AMPLI_IDLE_TIMEOUT", global = true, value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "AMPLI_IDLE_TIMEOUT",
+        global = true,
+        value_name = "DURATION"
+    )]
     pub idle_timeout: Option<String>,
 
     /// Longest time a client may take to send a request's headers, e.g. 10s. [default: 10s]

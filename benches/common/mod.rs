@@ -199,7 +199,7 @@ impl BenchApp {
             client
                 .request("POST", "/api/v1/auth/register", Some(&body))
                 .await,
-            201
+            202
         );
         sqlx::query("update users set verified = true where email = $1")
             .bind(&email)

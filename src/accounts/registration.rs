@@ -8,13 +8,16 @@ use super::{Accounts, AccountsError};
 use crate::mail::Template;
 
 impl Accounts {
-    /// Creates the account and mails a verification link.
+    /// Creates the account and mails a verification link. An address that already has an
+    /// account gets the same answer, and its owner a mail saying so: the answer never tells
+    /// anyone whether an address is registered. The password is hashed either way, so the
+    /// time taken does not tell either.
     pub async fn register(
         &self,
         name: &str,
         email: &str,
         password: &str,
-    ) -> Result<UserRow, AccountsError> {
+    ) -> Result<(), AccountsError> {
         let mut checks = Checks::default();
         let name = checks.take(DisplayName::parse(name));
         let email = checks.take(EmailAddress::parse(email));
@@ -24,14 +27,33 @@ impl Accounts {
             unreachable!("finish() fails when a field is missing");
         };
         let hash = self.hasher.hash(password.expose()).await?;
-        let user = users::create(&self.db, name.as_str(), email.as_str(), &hash)
-            .await
-            .map_err(|error| match error {
-                CreateError::EmailTaken => AccountsError::EmailTaken,
-                CreateError::Database(error) => error.into(),
-            })?;
-        self.send_verification(&user).await?;
-        Ok(user)
+        match users::create(&self.db, name.as_str(), email.as_str(), &hash).await {
+            Ok(user) => self.send_verification(&user).await,
+            Err(CreateError::EmailTaken) => self.tell_owner_of(&email).await,
+            Err(CreateError::Database(error)) => Err(error.into()),
+        }
+    }
+
+    /// Mails the owner of `email` that someone tried to sign up with it, within the address's
+    /// mail allowance (past it, silently nothing: the answer must not differ).
+    async fn tell_owner_of(&self, email: &EmailAddress) -> Result<(), AccountsError> {
+        let Some(owner) = users::find_by_email(&self.db, &email.lookup_key()).await? else {
+            return Ok(());
+        };
+        let allowed = self
+            .limiter
+            .hit(
+                &format!("mail:address:{}", email.lookup_key()),
+                self.limits.mail_requests_per_address,
+            )
+            .is_ok();
+        if allowed {
+            let link = format!("{}/forgot-password", self.public_url);
+            self.send_later(
+                Template::AccountExists { link: &link }.render(&owner.name, &owner.email),
+            );
+        }
+        Ok(())
     }
 
     /// Replaces the user's verification token with a new one and mails its link.

@@ -10,8 +10,8 @@ pub mod json;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
-pub mod server;
 mod problem_layer;
+pub mod server;
 pub mod text;
 pub mod timeout;
 

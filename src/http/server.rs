@@ -55,13 +55,11 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let io = TokioIo::new(Idle::new(stream, limits.idle_timeout));
-        let service = app
-            .clone()
-            .map_request(move |request: Request<Incoming>| {
-                let mut request = request.map(Body::new);
-                request.extensions_mut().insert(ConnectInfo(remote));
-                request
-            });
+        let service = app.clone().map_request(move |request: Request<Incoming>| {
+            let mut request = request.map(Body::new);
+            request.extensions_mut().insert(ConnectInfo(remote));
+            request
+        });
         let mut builder = Builder::new(TokioExecutor::new());
         builder
             .http1()

@@ -14,15 +14,23 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use crate::config::{Config, MailTransport, SmtpTls};
 pub use templates::Template;
 
-/// A message ready to go: both bodies and, for the outbox's log line, the link it carries.
-#[derive(Debug, Clone)]
+/// A message ready to go, in both bodies. Its links carry tokens, so a message is never logged:
+/// `Debug` names only its subject.
+#[derive(Clone)]
 pub struct Mail {
     pub to_name: String,
     pub to_address: String,
     pub subject: String,
     pub text: String,
     pub html: String,
-    pub link: Option<String>,
+}
+
+impl std::fmt::Debug for Mail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail")
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone)]
@@ -100,9 +108,9 @@ impl Mailer {
                 tokio::fs::write(&path, message.formatted())
                     .await
                     .with_context(|| format!("writing {}", path.display()))?;
-                // The outbox stands in for a mail server on a new instance: its operator reads
-                // links here. With SMTP configured, links are never logged.
-                tracing::info!(file = %path.display(), subject = mail.subject, link = mail.link, "mail written to the outbox");
+                // The outbox stands in for a mail server on a new instance: its operator opens
+                // the file. Its link is not logged: it holds a token, and logs travel further.
+                tracing::info!(file = %path.display(), subject = mail.subject, "mail written to the outbox");
             }
             Transport::Smtp(transport) => {
                 transport

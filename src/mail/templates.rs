@@ -3,9 +3,17 @@
 use super::Mail;
 
 pub enum Template<'a> {
-    VerifyEmail { link: &'a str },
-    ResetPassword { link: &'a str },
+    VerifyEmail {
+        link: &'a str,
+    },
+    ResetPassword {
+        link: &'a str,
+    },
     PasswordChanged,
+    /// Someone tried to sign up with an address that already has an account.
+    AccountExists {
+        link: &'a str,
+    },
 }
 
 impl Template<'_> {
@@ -29,6 +37,12 @@ impl Template<'_> {
                 None,
                 "If this was not you, reset your password at once and tell your Ampli operator.",
             ),
+            Self::AccountExists { link } => (
+                "Someone tried to sign up to Ampli with your address",
+                "Someone (perhaps you) tried to make a new Ampli account with this address, which already has one. If you forgot your password, reset it here:",
+                Some(*link),
+                "If this was not you, ignore this mail: nothing changed.",
+            ),
         };
         let mut text = format!("Hello {to_name},\n\n{intro}\n\n");
         let mut html = format!(
@@ -51,7 +65,6 @@ impl Template<'_> {
             subject: subject.to_owned(),
             text,
             html,
-            link: link.map(str::to_owned),
         }
     }
 }

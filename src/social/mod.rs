@@ -31,7 +31,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(rename_all = "camelCase")]
 pub struct ProfileStats {
     pub songs_uploaded: i64,
-    pub favorites_count: i64,
+    /// Favourites are private: only the profile's owner sees their count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorites_count: Option<i64>,
     /// Everyone sees the public ones; the owner sees all.
     pub playlists_created: i64,
     pub followers_count: i64,
@@ -80,7 +82,7 @@ pub async fn profile_figures(
     Ok((
         ProfileStats {
             songs_uploaded,
-            favorites_count,
+            favorites_count: (viewer == Some(user)).then_some(favorites_count),
             playlists_created,
             followers_count,
             following_count,

@@ -6,6 +6,7 @@
 mod accounts;
 pub mod catalog;
 mod cli;
+mod connection_limits;
 mod discovery;
 mod embedded;
 mod http_errors;

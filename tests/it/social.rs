@@ -61,7 +61,8 @@ async fn following_shows_on_profiles_lists_and_the_feed() {
         .json();
     assert_eq!(
         profile["stats"],
-        json!({"songsUploaded": 2, "favoritesCount": 0, "playlistsCreated": 1, "followersCount": 2, "followingCount": 1})
+        json!({"songsUploaded": 2, "playlistsCreated": 1, "followersCount": 2, "followingCount": 1}),
+        "favourites are private: no count for others"
     );
     assert_eq!(profile["isFollowing"], true);
     let own = app
@@ -78,6 +79,15 @@ async fn following_shows_on_profiles_lists_and_the_feed() {
         "the owner counts private ones too"
     );
     assert!(own.get("isFollowing").is_none());
+    assert_eq!(
+        own["stats"]["favoritesCount"], 0,
+        "the owner sees their own count"
+    );
+    let anonymous = app
+        .get(&format!("/api/v1/users/{}", ada.user_id))
+        .await
+        .json();
+    assert!(anonymous["stats"].get("favoritesCount").is_none());
 
     let followers = app
         .get(&format!("/api/v1/users/{}/followers?limit=1", ada.user_id))

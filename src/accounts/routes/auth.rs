@@ -39,18 +39,29 @@ pub struct RegisterRequest {
     password: String,
 }
 
-/// Creates an account and mails a link to confirm the address.
+/// What a sign-up answers, whether or not the address already had an account.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignUpAccepted {
+    /// The address, trimmed, that the mail went to.
+    email: String,
+}
+
+/// Creates an account and mails a link to confirm the address. The answer is the same for an
+/// address that already has an account (its owner is mailed instead), so it tells no one
+/// which addresses are registered.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
-    responses((status = 201, body = AccountView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 202, body = SignUpAccepted), (status = 422, body = Problem)))]
 async fn register(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RegisterRequest>,
-) -> Result<(StatusCode, ApiJson<AccountView>), ApiError> {
-    let user = state
+) -> Result<(StatusCode, ApiJson<SignUpAccepted>), ApiError> {
+    state
         .accounts
         .register(&body.name, &body.email, &body.password)
         .await?;
-    Ok((StatusCode::CREATED, ApiJson(user.into())))
+    let email = body.email.trim().to_owned();
+    Ok((StatusCode::ACCEPTED, ApiJson(SignUpAccepted { email })))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -78,7 +78,7 @@ async fn verification_and_reset_mail_go_through_smtp_with_the_public_url() {
     })
     .await;
     let email = "tess@example.test";
-    assert_eq!(app.register("Tess <&>", email, PASSWORD).await.status, 201);
+    assert_eq!(app.register("Tess <&>", email, PASSWORD).await.status, 202);
     let mail = wait_for_mail(&receiver.inbox(), email, "Confirm").await;
     assert!(
         mail.contains("From: \"Ampli Test\" <noreply@ampli.test>")

@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::Child;
 use std::time::{Duration, Instant, SystemTime};
 
 use nix::sys::signal::{Signal, kill};
@@ -13,25 +12,7 @@ use nix::unistd::Pid;
 use super::{Part, upload};
 use crate::support::TestApp;
 use crate::support::audio::wav;
-use crate::support::process::{ampli, free_port, process_alive, wait_until_ready};
-
-/// `ampli serve` on the test's database and data folder, its log in `log`.
-fn serve(app: &TestApp, port: u16, log: &Path) -> Child {
-    let file = std::fs::File::create(log).unwrap();
-    ampli()
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(app.data_dir.path())
-        .env("DATABASE_URL", app.db.url())
-        .stdout(file.try_clone().unwrap())
-        .stderr(file)
-        .spawn()
-        .expect("ampli starts")
-}
+use crate::support::process::{free_port, process_alive, serve_app, wait_until_ready};
 
 /// Entries of `dir` whose names start with `prefix`.
 fn named(dir: &Path, prefix: &str) -> Vec<PathBuf> {
@@ -117,7 +98,7 @@ async fn what_a_killed_server_leaves_is_cleared_at_the_next_start() {
     let tmp = app.data_dir.path().join("tmp");
     let media = app.data_dir.path().join("media");
     let port = free_port();
-    let mut server = serve(&app, port, &log);
+    let mut server = serve_app(&app, port, &log, &[]);
     wait_until_ready(&mut server, port, &log);
 
     // An upload the kill interrupts: 100 kB of a promised 10 MB have arrived.
@@ -186,7 +167,7 @@ async fn what_a_killed_server_leaves_is_cleared_at_the_next_start() {
 
     let log = logs.path().join("second.log");
     let port = free_port();
-    let mut server = serve(&app, port, &log);
+    let mut server = serve_app(&app, port, &log, &[]);
     wait_until_ready(&mut server, port, &log);
     assert!(
         named(&tmp, "upload-").is_empty(),

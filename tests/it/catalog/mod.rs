@@ -22,8 +22,12 @@ pub enum Part<'a> {
     File(&'a str, &'a str, &'a [u8]),
 }
 
-pub async fn upload(app: &TestApp, token: &str, parts: &[Part<'_>]) -> TestResponse {
-    let boundary = "ampli-test-boundary-7d1c";
+/// The boundary `multipart_body` separates parts with.
+pub const BOUNDARY: &str = "ampli-test-boundary-7d1c";
+
+/// A multipart/form-data body of `parts`, separated by [`BOUNDARY`].
+pub fn multipart_body(parts: &[Part<'_>]) -> Vec<u8> {
+    let boundary = BOUNDARY;
     let mut body = Vec::new();
     for part in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
@@ -45,13 +49,17 @@ pub async fn upload(app: &TestApp, token: &str, parts: &[Part<'_>]) -> TestRespo
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+pub async fn upload(app: &TestApp, token: &str, parts: &[Part<'_>]) -> TestResponse {
     let request = Request::post("/api/v1/songs")
         .header("authorization", format!("Bearer {token}"))
         .header(
             "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
+            format!("multipart/form-data; boundary={BOUNDARY}"),
         )
-        .body(Body::from(body))
+        .body(Body::from(multipart_body(parts)))
         .unwrap();
     app.send(request).await
 }

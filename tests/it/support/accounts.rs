@@ -67,7 +67,7 @@ impl TestApp {
     pub async fn verified_user(&self, name: &str) -> (String, Tokens) {
         let email = format!("{name}@example.test");
         let response = self.register(name, &email, PASSWORD).await;
-        assert_eq!(response.status, 201, "{}", response.text());
+        assert_eq!(response.status, 202, "{}", response.text());
         let token = token_in(&self.wait_for_mail(&email, "Confirm").await);
         let verified = self
             .post("/api/v1/auth/verify-email", json!({"token": token}))

@@ -55,6 +55,26 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// `ampli serve` on a test app's database and data folder, with `extra` settings, its log in
+/// `log`: requests may go to the app in-process and to the binary over TCP alike.
+pub fn serve_app(app: &super::TestApp, port: u16, log: &Path, extra: &[&str]) -> Child {
+    let file = std::fs::File::create(log).unwrap();
+    ampli()
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(app.data_dir.path())
+        .args(extra)
+        .env("DATABASE_URL", app.db.url())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .expect("ampli starts")
+}
+
 /// A plain HTTP/1.1 GET; answers (status, body).
 pub fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
     http_get_answer(port, path).map(|answer| (answer.status, answer.body))
