@@ -15,6 +15,8 @@ pub enum CatalogError {
     ArtistNotFound,
     #[error("a credited artist does not exist")]
     UnknownArtist,
+    #[error("the artist is linked to another account")]
+    ArtistNotConsented,
     #[error("not yours")]
     NotOwner,
     #[error("no audio file in the upload")]
@@ -71,6 +73,12 @@ impl From<CatalogError> for ApiError {
                 ErrorKind::Unprocessable,
                 "artist_not_found",
                 "A credited artist does not exist.".to_owned(),
+            ),
+            E::ArtistNotConsented => (
+                ErrorKind::Forbidden,
+                "artist_not_yours",
+                "This artist is linked to another account: only that account may credit it."
+                    .to_owned(),
             ),
             E::NotOwner => (
                 ErrorKind::Forbidden,

@@ -39,6 +39,16 @@ impl Catalog {
         Ok(())
     }
 
+    /// Whether `artist` is the caller's: linked to their account, or made by them and linked
+    /// to none.
+    async fn owns_artist(&self, caller: &AuthUser, artist: Uuid) -> Result<bool, CatalogError> {
+        Ok(match store::artist_owners(&self.db, artist).await? {
+            Some((Some(linked), _)) => linked == caller.user_id,
+            Some((None, creator)) => creator == Some(caller.user_id),
+            None => false,
+        })
+    }
+
     /// The song whose poster the caller may replace.
     pub async fn poster_editable(
         &self,
@@ -182,18 +192,21 @@ pub async fn put_credit(
     ApiJson(body): ApiJson<CreditRequest>,
 ) -> Result<ApiJson<SongView>, ApiError> {
     let catalog = &state.catalog;
-    catalog.editable(&caller, id).await?;
+    let song = catalog.editable(&caller, id).await?;
     let role = canonical_role(&body.role).ok_or_else(|| {
         CatalogError::Invalid(vec![field(
             "role",
             "Unknown role; see the API documentation.",
         )])
     })?;
-    if !store::set_credit(&catalog.db, id, artist, role)
+    let consenting = [caller.user_id, song.ownerid];
+    match store::set_credit(&catalog.db, id, artist, role, &consenting)
         .await
         .map_err(CatalogError::from)?
     {
-        return Err(CatalogError::ArtistNotFound.into());
+        store::Credit::Done => {}
+        store::Credit::NoSuchArtist => return Err(CatalogError::ArtistNotFound.into()),
+        store::Credit::NotConsented => return Err(CatalogError::ArtistNotConsented.into()),
     }
     let song = store::find(&catalog.db, id)
         .await
@@ -201,7 +214,9 @@ pub async fn put_credit(
     Ok(ApiJson(song.ok_or(CatalogError::SongNotFound)?.into()))
 }
 
-/// Removes an artist's credit from a song.
+/// Removes an artist's credit from a song: the song's owner (or an administrator) may, and so
+/// may the artist's own account (or, for an artist linked to none, whoever made it), so that
+/// nobody can be left credited on a song they want no part of.
 #[utoipa::path(delete, path = "/api/v1/songs/{id}/artists/{artistId}", tag = "songs", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("artistId" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -211,7 +226,11 @@ pub async fn delete_credit(
     Path((id, artist)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
     let catalog = &state.catalog;
-    catalog.editable(&caller, id).await?;
+    match catalog.editable(&caller, id).await {
+        Ok(_) => {}
+        Err(CatalogError::NotOwner) if catalog.owns_artist(&caller, artist).await? => {}
+        Err(error) => return Err(error.into()),
+    }
     if !store::remove_credit(&catalog.db, id, artist)
         .await
         .map_err(CatalogError::from)?

@@ -176,8 +176,10 @@ impl Catalog {
         )
         .await?;
         for (artist, role) in credits {
-            if !store::set_credit(&mut *tx, id, *artist, role).await? {
-                return Err(CatalogError::UnknownArtist);
+            match store::set_credit(&mut *tx, id, *artist, role, &[owner]).await? {
+                store::Credit::Done => {}
+                store::Credit::NoSuchArtist => return Err(CatalogError::UnknownArtist),
+                store::Credit::NotConsented => return Err(CatalogError::ArtistNotConsented),
             }
         }
         if let Some(prefix) = &poster_key {
