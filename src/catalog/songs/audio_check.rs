@@ -6,25 +6,33 @@ use std::path::Path;
 
 use crate::catalog::{Catalog, CatalogError};
 use crate::media::audio::{self, AudioInfo};
-use crate::media::decode::CheckError;
+use crate::media::decode::{CheckError, Ffmpeg};
 
 impl Catalog {
     /// Reads and checks the spooled file at `path`. Without ffmpeg only lofty's checks run
     /// (format by content, sane headers, an MP3 no shorter than its header claims).
     pub(super) async fn check_audio(&self, path: &Path) -> Result<AudioInfo, CatalogError> {
-        let source = path.to_owned();
-        let info = tokio::task::spawn_blocking(move || audio::inspect(&source))
-            .await
-            .map_err(anyhow::Error::from)??;
-        if let Some(ffmpeg) = &self.ffmpeg {
-            ffmpeg
-                .check_decodes(path, info.duration)
-                .await
-                .map_err(|error| match error {
-                    CheckError::Audio(error) => CatalogError::Audio(error),
-                    CheckError::Unexpected(error) => CatalogError::Unexpected(error),
-                })?;
-        }
-        Ok(info)
+        check_audio(path, self.ffmpeg.as_ref()).await
     }
+}
+
+/// [`Catalog::check_audio`] with the ffmpeg given (the upload's form reader has no catalog).
+pub(super) async fn check_audio(
+    path: &Path,
+    ffmpeg: Option<&Ffmpeg>,
+) -> Result<AudioInfo, CatalogError> {
+    let source = path.to_owned();
+    let info = tokio::task::spawn_blocking(move || audio::inspect(&source))
+        .await
+        .map_err(anyhow::Error::from)??;
+    if let Some(ffmpeg) = ffmpeg {
+        ffmpeg
+            .check_decodes(path, info.duration)
+            .await
+            .map_err(|error| match error {
+                CheckError::Audio(error) => CatalogError::Audio(error),
+                CheckError::Unexpected(error) => CatalogError::Unexpected(error),
+            })?;
+    }
+    Ok(info)
 }

@@ -8,6 +8,7 @@ use axum::extract::multipart::Field;
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
+use super::audio_check::check_audio;
 use super::store::{self, NewSong};
 use crate::accounts::AuthUser;
 use crate::catalog::categories::{self, DEFAULT_CATEGORY};
@@ -15,6 +16,7 @@ use crate::catalog::credits::{CreditInput, canonical_role};
 use crate::catalog::error::{CatalogError, field};
 use crate::catalog::{Catalog, posters};
 use crate::media::audio::{self, AudioInfo};
+use crate::media::decode::Ffmpeg;
 use crate::media::images;
 
 /// Longest title and description accepted.
@@ -27,7 +29,7 @@ const MAX_CREDITS: usize = 50;
 const MAX_PARTS: usize = 12;
 
 /// A temporary file removed when dropped, whatever happened.
-struct TempFile(PathBuf);
+pub(crate) struct TempFile(pub(crate) PathBuf);
 
 impl Drop for TempFile {
     fn drop(&mut self) {
@@ -64,69 +66,31 @@ impl Catalog {
         multipart: Multipart,
     ) -> Result<store::SongRow, CatalogError> {
         caller.require_verified()?;
-        let form = self.read_form(multipart).await?;
-        let (audio_file, size) = form.audio.as_ref().ok_or(CatalogError::MissingFile)?;
-        if *size == 0 {
-            return Err(audio::AudioError::Invalid.into());
-        }
-        let info: AudioInfo = self.check_audio(&audio_file.0).await?;
-
-        let mut errors = Vec::new();
-        let title = match form
-            .title
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            Some(title) => Some(title.to_owned()),
-            None => info.title.clone(),
-        };
-        let title = title.unwrap_or_default();
-        if title.is_empty() {
-            errors.push(field("title", "Give a title (the file's tags have none)."));
-        } else if title.chars().count() > MAX_TITLE_CHARS {
-            errors.push(field("title", "A title has at most 200 characters."));
-        }
-        let about = form
-            .about
-            .as_deref()
-            .map(str::trim)
-            .filter(|a| !a.is_empty());
-        if about.is_some_and(|a| a.chars().count() > MAX_ABOUT_CHARS) {
-            errors.push(field("about", "A description has at most 5000 characters."));
-        }
-        let category = match form.category.as_deref().filter(|c| !c.trim().is_empty()) {
-            None => Some(DEFAULT_CATEGORY),
-            Some(given) => categories::canonical(given),
-        };
-        if category.is_none() {
-            errors.push(field(
-                "category",
-                "Unknown category; see GET /api/v1/categories.",
-            ));
-        }
-        let credits = parse_credits(form.artists.as_deref(), &mut errors);
-        if !errors.is_empty() {
-            return Err(CatalogError::Invalid(errors));
-        }
-        let poster_source = form.poster.or(info.picture.clone());
+        let upload = read_upload(
+            multipart,
+            &self.tmp_dir,
+            self.max_upload_size,
+            self.ffmpeg.as_ref(),
+        )
+        .await?;
+        let poster_source = upload.poster.or(upload.info.picture.clone());
         let poster = match poster_source {
             Some(bytes) => Some(posters::renditions(bytes).await?),
             None => None,
         };
 
         let id = Uuid::new_v4();
-        let key = format!("songs/{id}/original.{}", info.format.extension());
-        let stored_size = self.storage.put_file(&key, &audio_file.0).await?;
+        let key = format!("songs/{id}/original.{}", upload.info.format.extension());
+        let stored_size = self.storage.put_file(&key, &upload.audio.0).await?;
         let prepared = Prepared {
             id,
             key: &key,
             size: stored_size,
-            info: &info,
-            title: &title,
-            about,
-            category: category.unwrap_or(DEFAULT_CATEGORY),
-            credits: &credits,
+            info: &upload.info,
+            title: &upload.title,
+            about: upload.about.as_deref(),
+            category: upload.category,
+            credits: &upload.credits,
         };
         let result = self.record_song(caller.user_id, prepared, poster).await;
         if result.is_err() {
@@ -223,56 +187,142 @@ impl Catalog {
         }
         result
     }
+}
 
-    async fn read_form(&self, mut multipart: Multipart) -> Result<Form, CatalogError> {
-        let mut form = Form::default();
-        let mut parts = 0;
-        while let Some(part) = multipart.next_field().await.map_err(malformed)? {
-            parts += 1;
-            if parts > MAX_PARTS {
-                return Err(CatalogError::MalformedUpload("Too many parts.".into()));
+/// An upload read and checked, its audio still in the temporary file: everything
+/// [`Catalog::upload`] takes from the client before it stores anything.
+pub(crate) struct Upload {
+    pub audio: TempFile,
+    pub info: AudioInfo,
+    pub title: String,
+    pub about: Option<String>,
+    pub category: &'static str,
+    pub credits: Vec<(Uuid, &'static str)>,
+    /// The poster part, if one was sent.
+    pub poster: Option<Vec<u8>>,
+}
+
+/// Reads the form (the audio spooled under `tmp_dir`), checks the audio (decoded in full by
+/// `ffmpeg` when there is one) and the text parts. Kept apart from the storing so that the fuzz
+/// targets run exactly this on hostile bodies.
+pub(crate) async fn read_upload(
+    multipart: Multipart,
+    tmp_dir: &Path,
+    max_upload_size: u64,
+    ffmpeg: Option<&Ffmpeg>,
+) -> Result<Upload, CatalogError> {
+    let form = read_form(multipart, tmp_dir, max_upload_size).await?;
+    let (audio_file, size) = form.audio.ok_or(CatalogError::MissingFile)?;
+    if size == 0 {
+        return Err(audio::AudioError::Invalid.into());
+    }
+    let info: AudioInfo = check_audio(&audio_file.0, ffmpeg).await?;
+
+    let mut errors = Vec::new();
+    let title = match form
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(title) => Some(title.to_owned()),
+        None => info.title.clone(),
+    };
+    let title = title.unwrap_or_default();
+    if title.is_empty() {
+        errors.push(field("title", "Give a title (the file's tags have none)."));
+    } else if title.chars().count() > MAX_TITLE_CHARS {
+        errors.push(field("title", "A title has at most 200 characters."));
+    }
+    let about = form
+        .about
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    if about.is_some_and(|a| a.chars().count() > MAX_ABOUT_CHARS) {
+        errors.push(field("about", "A description has at most 5000 characters."));
+    }
+    let category = match form.category.as_deref().filter(|c| !c.trim().is_empty()) {
+        None => Some(DEFAULT_CATEGORY),
+        Some(given) => categories::canonical(given),
+    };
+    if category.is_none() {
+        errors.push(field(
+            "category",
+            "Unknown category; see GET /api/v1/categories.",
+        ));
+    }
+    let credits = parse_credits(form.artists.as_deref(), &mut errors);
+    if !errors.is_empty() {
+        return Err(CatalogError::Invalid(errors));
+    }
+    Ok(Upload {
+        audio: audio_file,
+        info,
+        title,
+        about: about.map(str::to_owned),
+        category: category.unwrap_or(DEFAULT_CATEGORY),
+        credits,
+        poster: form.poster,
+    })
+}
+
+async fn read_form(
+    mut multipart: Multipart,
+    tmp_dir: &Path,
+    max_upload_size: u64,
+) -> Result<Form, CatalogError> {
+    let mut form = Form::default();
+    let mut parts = 0;
+    while let Some(part) = multipart.next_field().await.map_err(malformed)? {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(CatalogError::MalformedUpload("Too many parts.".into()));
+        }
+        let name = part.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "title" => form.title = Some(read_text(part, &name).await?),
+            "about" => form.about = Some(read_text(part, &name).await?),
+            "category" => form.category = Some(read_text(part, &name).await?),
+            "artists" => form.artists = Some(read_text(part, &name).await?),
+            "file" if form.audio.is_none() => {
+                form.audio = Some(spool(part, tmp_dir, max_upload_size).await?);
             }
-            let name = part.name().unwrap_or_default().to_owned();
-            match name.as_str() {
-                "title" => form.title = Some(read_text(part, &name).await?),
-                "about" => form.about = Some(read_text(part, &name).await?),
-                "category" => form.category = Some(read_text(part, &name).await?),
-                "artists" => form.artists = Some(read_text(part, &name).await?),
-                "file" if form.audio.is_none() => {
-                    form.audio = Some(self.spool(part).await?);
-                }
-                "poster" if form.poster.is_none() => {
-                    form.poster = Some(read_bytes(part, images::MAX_BYTES).await?)
-                }
-                other => {
-                    return Err(CatalogError::MalformedUpload(format!(
-                        "Unexpected part {other:?}: send file, poster, title, about, category and artists."
-                    )));
-                }
+            "poster" if form.poster.is_none() => {
+                form.poster = Some(read_bytes(part, images::MAX_BYTES).await?)
+            }
+            other => {
+                return Err(CatalogError::MalformedUpload(format!(
+                    "Unexpected part {other:?}: send file, poster, title, about, category and artists."
+                )));
             }
         }
-        Ok(form)
     }
+    Ok(form)
+}
 
-    /// Writes the audio part to a temporary file as it arrives. The client's file name is
-    /// never used.
-    async fn spool(&self, mut part: Field<'_>) -> Result<(TempFile, u64), CatalogError> {
-        let path = self.tmp_dir.join(format!("upload-{}", Uuid::new_v4()));
-        let temp = TempFile(path);
-        let mut file = tokio::fs::File::create(&temp.0)
-            .await
-            .map_err(anyhow::Error::from)?;
-        let mut written = 0u64;
-        while let Some(chunk) = part.chunk().await.map_err(malformed)? {
-            written += chunk.len() as u64;
-            if written > self.max_upload_size {
-                return Err(CatalogError::UploadTooLarge);
-            }
-            file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
+/// Writes the audio part to a temporary file as it arrives. The client's file name is
+/// never used.
+async fn spool(
+    mut part: Field<'_>,
+    tmp_dir: &Path,
+    max_upload_size: u64,
+) -> Result<(TempFile, u64), CatalogError> {
+    let path = tmp_dir.join(format!("upload-{}", Uuid::new_v4()));
+    let temp = TempFile(path);
+    let mut file = tokio::fs::File::create(&temp.0)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut written = 0u64;
+    while let Some(chunk) = part.chunk().await.map_err(malformed)? {
+        written += chunk.len() as u64;
+        if written > max_upload_size {
+            return Err(CatalogError::UploadTooLarge);
         }
-        file.flush().await.map_err(anyhow::Error::from)?;
-        Ok((temp, written))
+        file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
     }
+    file.flush().await.map_err(anyhow::Error::from)?;
+    Ok((temp, written))
 }
 
 fn malformed(error: axum::extract::multipart::MultipartError) -> CatalogError {

@@ -3,7 +3,7 @@
 //! a document that cannot be read at all is kept as a note for the report, never dropped.
 
 mod collection;
-mod dump;
+pub(crate) mod dump;
 mod export;
 mod wire;
 
