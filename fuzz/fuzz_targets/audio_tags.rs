@@ -18,17 +18,32 @@ fn path() -> &'static PathBuf {
     })
 }
 
+/// `inspect`, with libFuzzer's panic hook set aside for the call. `inspect` catches a panic of
+/// lofty's (overflowing arithmetic on a file's own numbers, known and answered as an invalid
+/// file), but the hook would abort at the panic before the catch: a panic that escapes
+/// `inspect` still reaches `fuzz_target!`, which aborts on it.
+fn inspect_catching_lofty() -> Result<audio::AudioInfo, audio::AudioError> {
+    let fuzzer_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| audio::inspect(path()));
+    std::panic::set_hook(fuzzer_hook);
+    match result {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
 fuzz_target!(|bytes: &[u8]| {
     let mut file = std::fs::File::create(path()).unwrap();
     file.write_all(bytes).unwrap();
     drop(file);
-    if let Ok(info) = audio::inspect(path()) {
+    if let Ok(info) = inspect_catching_lofty() {
         assert!(info.duration_seconds >= 1, "{info:?}");
         if let Some(title) = &info.title {
             assert!(!title.is_empty() && title.trim() == title, "{title:?}");
         }
         // The same bytes are read the same way again (no state carried between files).
-        let again = audio::inspect(path()).expect("read once, read twice");
+        let again = inspect_catching_lofty().expect("read once, read twice");
         assert_eq!(again.format, info.format);
         assert_eq!(again.duration_seconds, info.duration_seconds);
         assert_eq!(again.title, info.title);
