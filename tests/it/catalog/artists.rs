@@ -223,3 +223,87 @@ async fn an_artist_picture_is_re_encoded_and_removed_with_the_artist() {
     assert_eq!(gone.status, 204);
     assert!(app.media_files().is_empty());
 }
+
+#[tokio::test]
+async fn an_artist_linked_to_an_account_is_credited_only_with_its_consent() {
+    let app = TestApp::new().await;
+    let (_, singer) = app.verified_user("uma").await;
+    let (_, stranger) = app.verified_user("vic").await;
+    let artist = app
+        .call(
+            Method::POST,
+            "/api/v1/artists",
+            Some(&singer.access),
+            Some(json!({"name": "Uma Sings", "userId": singer.user_id})),
+        )
+        .await;
+    assert_eq!(artist.status, 201, "{}", artist.text());
+    let artist_id = artist.json()["id"].as_str().unwrap().to_owned();
+
+    // A stranger may not put Uma's artist on their own song, by edit or at upload.
+    let theirs = uploaded_song(&app, &stranger.access, "Borrowed fame").await;
+    let song_id = theirs["id"].as_str().unwrap().to_owned();
+    let credit = format!("/api/v1/songs/{song_id}/artists/{artist_id}");
+    app.call(
+        Method::PUT,
+        &credit,
+        Some(&stranger.access),
+        Some(json!({"role": "Primary"})),
+    )
+    .await
+    .assert_problem(403, "artist_not_yours");
+    let credits = json!([{"artistId": artist_id, "role": "Featured"}]).to_string();
+    let wav = crate::support::audio::wav(1);
+    super::upload(
+        &app,
+        &stranger.access,
+        &[
+            super::Part::Text("title", "Also borrowed"),
+            super::Part::Text("artists", &credits),
+            super::Part::File("file", "a.wav", &wav),
+        ],
+    )
+    .await
+    .assert_problem(403, "artist_not_yours");
+    let credited: i64 = sqlx::query_scalar("select count(*) from artistsongs")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(credited, 0);
+
+    // Uma credits her artist on her own song.
+    let hers = uploaded_song(&app, &singer.access, "Her own").await;
+    let own_credit = format!(
+        "/api/v1/songs/{}/artists/{artist_id}",
+        hers["id"].as_str().unwrap()
+    );
+    let added = app
+        .call(
+            Method::PUT,
+            &own_credit,
+            Some(&singer.access),
+            Some(json!({"role": "Primary"})),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.text());
+
+    // A credit of her artist on someone else's song (made before these rules, or by an
+    // importer) is hers to remove.
+    sqlx::query(
+        "insert into artistsongs (artistid, songid, role) values ($1::uuid, $2::uuid, 'Primary')",
+    )
+    .bind(&artist_id)
+    .bind(&song_id)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let removed = app
+        .call(Method::DELETE, &credit, Some(&singer.access), None)
+        .await;
+    assert_eq!(removed.status, 204, "{}", removed.text());
+    // And nobody else's: a third user can remove neither.
+    let (_, third) = app.verified_user("wes").await;
+    app.call(Method::DELETE, &own_credit, Some(&third.access), None)
+        .await
+        .assert_problem(403, "not_owner");
+}
