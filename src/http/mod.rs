@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 mod problem_layer;
+pub mod request_limits;
 pub mod server;
 pub mod text;
 pub mod timeout;
@@ -97,6 +98,9 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Co
         ))
         .layer(DefaultBodyLimit::max(config.max_body_size))
         .layer(axum::middleware::from_fn(text::refuse_nul_in_query))
+        .layer(axum::middleware::from_fn(
+            request_limits::limit_request_head,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             config.request_timeout,
             timeout::request_timeout,

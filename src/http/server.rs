@@ -64,7 +64,10 @@ pub async fn serve(
         builder
             .http1()
             .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_read_timeout);
+            .header_read_timeout(limits.header_read_timeout)
+            // Past Ampli's own limit, so that a request over it meets a problem, not hyper's
+            // bare 431.
+            .max_headers(2 * super::request_limits::MAX_HEADERS);
         builder.http2().timer(TokioTimer::new());
         let connection = builder
             .serve_connection_with_upgrades(io, TowerToHyperService::new(service))

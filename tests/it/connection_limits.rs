@@ -153,3 +153,45 @@ async fn a_slow_upload_outlasts_the_request_timeout_and_a_stalled_one_is_closed(
         .count();
     assert_eq!(spools, 0, "the stalled upload's spool was removed");
 }
+
+#[tokio::test]
+async fn a_head_too_large_is_a_problem_not_a_bare_answer() {
+    let app = TestApp::new().await;
+    let (mut server, port, _log) = start(&app).await;
+    let answers = tokio::task::spawn_blocking(move || {
+        let ask = |head: String| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream.write_all(head.as_bytes()).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            answer
+        };
+        let long_uri = format!(
+            "GET /api/v1/search?q={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "a".repeat(10_000)
+        );
+        let many: String = (0..150).map(|n| format!("X-Header-{n}: {n}\r\n")).collect();
+        let many_headers =
+            format!("GET /healthz HTTP/1.1\r\nHost: x\r\n{many}Connection: close\r\n\r\n");
+        (ask(long_uri), ask(many_headers))
+    })
+    .await
+    .unwrap();
+    stop_with(&mut server, nix::sys::signal::Signal::SIGTERM);
+    for (answer, status, code) in [
+        (&answers.0, "414", "uri_too_long"),
+        (&answers.1, "431", "headers_too_large"),
+    ] {
+        assert_eq!(answer.split_whitespace().nth(1), Some(status), "{answer}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("content-type: application/problem+json"),
+            "{answer}"
+        );
+        assert!(answer.contains(code), "{answer}");
+    }
+}

@@ -3,6 +3,7 @@
 mod admin;
 mod avatar;
 mod bad_input;
+mod log_secrets;
 mod recovery;
 mod sessions;
 mod sign_in_limits;
