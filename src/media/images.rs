@@ -80,13 +80,19 @@ pub async fn square_renditions(
 ) -> Result<Vec<Rendition>, ImageError> {
     let cost = decode_cost(&bytes)?;
     let permits = u32::try_from(cost.div_ceil(1 << 20)).unwrap_or(u32::MAX);
-    let _share = DECODE_PERMITS
+    let share = DECODE_PERMITS
         .acquire_many(permits.min((DECODE_BUDGET >> 20) as u32))
         .await
         .map_err(|_| ImageError::Corrupt)?;
-    tokio::task::spawn_blocking(move || decode_squares(&bytes, sizes))
-        .await
-        .map_err(|_| ImageError::Corrupt)?
+    // The share goes with the decode, not with this future: a request dropped while it waits
+    // (its timeout, its client gone) leaves the blocking decode running, and the memory held
+    // until that decode ends.
+    tokio::task::spawn_blocking(move || {
+        let _share = share;
+        decode_squares(&bytes, sizes)
+    })
+    .await
+    .map_err(|_| ImageError::Corrupt)?
 }
 
 /// The bytes a decode of `bytes` will hold at its peak, from the header alone; refuses what
@@ -197,6 +203,29 @@ mod tests {
             decode_squares(&truncated, &[64]).unwrap_err(),
             ImageError::Corrupt
         );
+    }
+
+    #[tokio::test]
+    async fn a_decode_keeps_its_share_of_the_budget_after_its_request_is_dropped() {
+        let total = DECODE_BUDGET >> 20;
+        let big = png(4096, 4096);
+        let dropped = tokio::time::timeout(
+            std::time::Duration::from_millis(1),
+            square_renditions(big, &[64]),
+        )
+        .await;
+        assert!(dropped.is_err(), "the decode outlasted the timeout");
+        // The decode goes on on its blocking thread, so its share is still taken...
+        assert!(DECODE_PERMITS.available_permits() < total);
+        // ...and given back when it ends.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while DECODE_PERMITS.available_permits() < total {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the share never came back"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
     }
 
     // A header claiming a huge canvas is covered end to end in tests/it/accounts/avatar.rs.
