@@ -91,7 +91,7 @@ async fn put_avatar(
     caller: AuthUser,
     body: Bytes,
 ) -> Result<ApiJson<AccountView>, ApiError> {
-    let user = state.accounts.set_avatar(&caller, body.to_vec()).await?;
+    let user = state.accounts.set_avatar(&caller, Vec::from(body)).await?;
     Ok(ApiJson(user.into()))
 }
 

@@ -296,7 +296,7 @@ async fn put_artist_avatar(
     // Who may change the artist is settled before a byte of the body is read.
     let artist = editable(&state, &caller, id).await?;
     let bytes = read_limited(body, images::MAX_BYTES).await?;
-    let renditions = images::square_renditions(bytes.to_vec(), &AVATAR_SIZES)
+    let renditions = images::square_renditions(Vec::from(bytes), &AVATAR_SIZES)
         .await
         .map_err(CatalogError::from)?;
     let prefix = format!("artists/{id}/{}", Uuid::new_v4());

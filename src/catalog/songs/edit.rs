@@ -168,7 +168,7 @@ pub async fn put_poster(
     // Who may change the song is settled before a byte of the body is read.
     let song = state.catalog.poster_editable(&caller, id).await?;
     let bytes = read_limited(body, images::MAX_BYTES).await?;
-    let song = state.catalog.replace_poster(song, bytes.to_vec()).await?;
+    let song = state.catalog.replace_poster(song, Vec::from(bytes)).await?;
     Ok(ApiJson(song.into()))
 }
 
