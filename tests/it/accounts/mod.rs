@@ -3,6 +3,7 @@
 mod admin;
 mod avatar;
 mod bad_input;
+mod image_flood;
 mod log_secrets;
 mod recovery;
 mod sessions;

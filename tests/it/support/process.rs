@@ -191,3 +191,86 @@ pub fn processes_in(dir: &Path) -> Vec<i32> {
         .filter(|pid| process_alive(*pid))
         .collect()
 }
+
+/// `ampli serve` on the database at `database_url` and the data folder `data_dir`, with the
+/// further flags `extra`, its log in `log`.
+pub fn spawn_serve_on(
+    data_dir: &Path,
+    database_url: &str,
+    port: u16,
+    extra: &[&str],
+    log: &Path,
+) -> Child {
+    let file = std::fs::File::create(log).unwrap();
+    ampli()
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .args(extra)
+        .env("DATABASE_URL", database_url)
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .expect("ampli starts")
+}
+
+/// One HTTP/1.1 request with a body, `headers` given as whole lines; answers what came back.
+/// A server may answer and close before the whole body is sent (a refusal): the answer is
+/// read all the same.
+pub fn http_send(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[String],
+    body: &[u8],
+    timeout: Duration,
+) -> std::io::Result<Answer> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(timeout))?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for header in headers {
+        head.push_str(header);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let answer = String::from_utf8_lossy(&raw);
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    Ok(Answer {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    })
+}
+
+/// A memory figure of process `pid` from /proc/<pid>/status (`VmRSS`, `VmHWM`), in bytes.
+pub fn memory_of(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|value| value.trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"));
+    kib * 1024
+}
+
+/// Resets the peak resident set size of `pid` (`VmHWM`) to its current one, so that the
+/// next reading is the peak of what happens from now on.
+pub fn reset_peak_memory(pid: u32) {
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").unwrap();
+}
