@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::error::{ApiError, ErrorKind};
 
 /// Longest path and query accepted, in bytes.
-pub const MAX_URI_BYTES: usize = 8 * 1024;
+pub const MAX_URI_BYTES: usize = 16 * 1024;
 /// Most headers accepted in one request (hyper is set to parse up to twice this).
 pub const MAX_HEADERS: usize = 100;
 /// Largest total of header names and values accepted, in bytes.
