@@ -162,4 +162,36 @@ async fn songs_and_avatars_live_in_an_s3_bucket() {
         .await;
     assert_eq!(deleted.status, 204);
     assert!(s3.keys().is_empty(), "{:?}", s3.keys());
+
+    // Deleting the account takes its avatar and the songs it still owns with it, at once.
+    let again = upload(
+        &app,
+        &me.access,
+        &[
+            Part::Text("title", "Goes with the account"),
+            Part::File("file", "a.wav", &original),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    let avatar = app
+        .send(
+            Request::put("/api/v1/me/avatar")
+                .header("authorization", format!("Bearer {}", me.access))
+                .body(Body::from(picture(80, 80, image::ImageFormat::Png)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(avatar.status, 200, "{}", avatar.text());
+    assert_eq!(s3.keys().len(), 4, "an original and three avatar sizes");
+    let gone = app
+        .call(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&me.access),
+            Some(serde_json::json!({"password": crate::support::accounts::PASSWORD})),
+        )
+        .await;
+    assert_eq!(gone.status, 204, "{}", gone.text());
+    assert!(s3.keys().is_empty(), "{:?}", s3.keys());
 }
