@@ -34,6 +34,11 @@ pub fn complete(mut document: OpenApi) -> OpenApi {
                 .build(),
         ),
     );
+    for schema in components.schemas.values_mut() {
+        if let RefOr::T(schema) = schema {
+            forbid_nul(schema);
+        }
+    }
     for item in document.paths.paths.values_mut() {
         for operation in [
             &mut item.get,
@@ -89,9 +94,16 @@ fn complete_operation(operation: &mut Operation) {
             .is_some()
     });
 
+    let has_query = parameters
+        .iter()
+        .any(|parameter| matches!(parameter.parameter_in, ParameterIn::Query));
     let mut added = Vec::new();
     if parameter_can_fail || json_body || form_body {
         added.push(StatusCode::BAD_REQUEST);
+    }
+    // Text holding NUL, in a query string too, is a 422 field error (`text.rs`).
+    if has_query {
+        added.push(StatusCode::UNPROCESSABLE_ENTITY);
     }
     if reads_token {
         added.push(StatusCode::UNAUTHORIZED);
@@ -102,6 +114,15 @@ fn complete_operation(operation: &mut Operation) {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             StatusCode::UNPROCESSABLE_ENTITY,
         ]);
+    }
+    for parameter in operation.parameters.iter_mut().flatten() {
+        if let RefOr::T(Parameter {
+            schema: Some(RefOr::T(schema)),
+            ..
+        }) = parameter
+        {
+            forbid_nul(schema);
+        }
     }
     let responses = &mut operation.responses.responses;
     for status in added {
@@ -114,6 +135,51 @@ fn complete_operation(operation: &mut Operation) {
         if let (true, RefOr::T(response)) = (is_error, response) {
             as_problem(status, response);
         }
+    }
+}
+
+/// Text without NUL, which no field takes (`text.rs`): given to every string that does not
+/// already have a pattern of its own (which then excludes NUL itself) or a format.
+const NO_NUL: &str = "^[^\\x00]*$";
+
+fn forbid_nul(schema: &mut Schema) {
+    match schema {
+        Schema::Object(object) => {
+            let is_string = match &object.schema_type {
+                SchemaType::Type(kind) => *kind == Type::String,
+                SchemaType::Array(kinds) => kinds.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            if is_string
+                && object.pattern.is_none()
+                && object.format.is_none()
+                && object.enum_values.is_none()
+            {
+                object.pattern = Some(NO_NUL.to_owned());
+            }
+            for property in object.properties.values_mut() {
+                if let RefOr::T(property) = property {
+                    forbid_nul(property);
+                }
+            }
+        }
+        Schema::Array(array) => {
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items
+                && let RefOr::T(items) = items.as_mut()
+            {
+                forbid_nul(items);
+            }
+        }
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(forbid_inline),
+        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(forbid_inline),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(forbid_inline),
+        _ => {}
+    }
+}
+
+fn forbid_inline(schema: &mut RefOr<Schema>) {
+    if let RefOr::T(schema) = schema {
+        forbid_nul(schema);
     }
 }
 
@@ -183,7 +249,8 @@ pub fn text(min: usize, max: usize, nullable: bool) -> RefOr<Schema> {
         .schema_type(string_type(nullable))
         .min_length(Some(min))
         .max_length(Some(max))
-        .pattern(Some(r"\S"))
+        // Something other than spaces, and no NUL.
+        .pattern(Some(r"^[^\x00]*\S[^\x00]*$"))
         .into()
 }
 
