@@ -250,7 +250,7 @@ pub fn text(min: usize, max: usize, nullable: bool) -> RefOr<Schema> {
         .min_length(Some(min))
         .max_length(Some(max))
         // Something other than spaces, and no NUL.
-        .pattern(Some(r"^[^\x00]*\S[^\x00]*$"))
+        .pattern(Some(r"^[^\x00]*[^\s\x00][^\x00]*$"))
         .into()
 }
 
