@@ -100,25 +100,7 @@ impl Answer {
 
 /// A plain HTTP/1.1 GET, with the answer's headers.
 pub fn http_get_answer(port: u16, path: &str) -> std::io::Result<Answer> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer)?;
-    let status = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-    Ok(Answer {
-        status,
-        head: head.to_owned(),
-        body: body.to_owned(),
-    })
+    http_send(port, "GET", path, &[], b"", Duration::from_secs(10))
 }
 
 /// The pid of the postmaster running the private cluster in `data_dir`, from its
