@@ -58,21 +58,7 @@ impl Drop for KillOnDrop {
 /// `ampli serve` on a test app's database and data folder, with `extra` settings, its log in
 /// `log`: requests may go to the app in-process and to the binary over TCP alike.
 pub fn serve_app(app: &super::TestApp, port: u16, log: &Path, extra: &[&str]) -> Child {
-    let file = std::fs::File::create(log).unwrap();
-    ampli()
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(app.data_dir.path())
-        .args(extra)
-        .env("DATABASE_URL", app.db.url())
-        .stdout(file.try_clone().unwrap())
-        .stderr(file)
-        .spawn()
-        .expect("ampli starts")
+    spawn_serve_on(app.data_dir.path(), &app.db.url(), port, extra, log)
 }
 
 /// A plain HTTP/1.1 GET; answers (status, body).
