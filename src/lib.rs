@@ -13,6 +13,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod accounts;
+pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -27,10 +28,11 @@ pub mod jobs;
 pub mod library;
 pub mod mail;
 pub mod media;
+pub mod metrics;
 pub mod operations;
 pub mod search;
+pub mod secrets;
 pub mod social;
-pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod web;

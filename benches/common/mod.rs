@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ampli::cli::RawSettings;
 use ampli::config::Config;
-use ampli::state::AppState;
+use ampli::app::AppState;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -173,7 +173,7 @@ impl BenchApp {
         let db = ampli::db::Database::open(&config).await?;
         ampli::db::migrate(&db.pool).await?;
         let state = AppState::build(db.pool.clone(), &config).await?;
-        let app = ampli::http::router(state.clone(), &config)
+        let app = ampli::app::router(state.clone(), &config)
             .into_make_service_with_connect_info::<SocketAddr>();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;

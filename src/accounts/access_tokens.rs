@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::secrets::random_bytes;
+use crate::secrets::random_bytes;
 
 const KEY_NAME: &str = "access_token_hs256";
 const ISSUER: &str = "ampli";

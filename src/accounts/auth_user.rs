@@ -1,14 +1,15 @@
 //! `AuthUser`: the signed-in caller, from `Authorization: Bearer <access token>`. The token's
 //! session must still be open, so signing a device out takes effect at once.
 
-use axum::extract::FromRequestParts;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
-use super::AccountsError;
+use super::{Accounts, AccountsError};
 use crate::http::ApiError;
-use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy)]
 pub struct AuthUser {
@@ -44,12 +45,16 @@ pub fn bearer_token(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-impl FromRequestParts<AppState> for AuthUser {
+impl<S> FromRequestParts<S> for AuthUser
+where
+    S: Send + Sync,
+    Arc<Accounts>: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let token = bearer_token(parts).ok_or(AccountsError::AuthenticationRequired)?;
-        let accounts = &state.accounts;
+        let accounts = Arc::<Accounts>::from_ref(state);
         let claims = accounts
             .access_tokens
             .verify(token)
@@ -79,10 +84,14 @@ impl FromRequestParts<AppState> for AuthUser {
 #[derive(Debug, Clone, Copy)]
 pub struct MaybeAuthUser(pub Option<AuthUser>);
 
-impl FromRequestParts<AppState> for MaybeAuthUser {
+impl<S> FromRequestParts<S> for MaybeAuthUser
+where
+    S: Send + Sync,
+    Arc<Accounts>: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         if parts.headers.get(header::AUTHORIZATION).is_none() {
             return Ok(Self(None));
         }

@@ -12,7 +12,6 @@ mod profile;
 mod recovery;
 mod registration;
 mod routes;
-pub mod secrets;
 mod sign_in;
 pub mod store;
 

@@ -2,11 +2,11 @@
 
 use super::fields::{EmailAddress, NewPassword};
 use super::passwords::Verdict;
-use super::secrets::{new_token, token_hash};
 use super::store::one_time_tokens::{self, Purpose};
 use super::store::{sessions, users};
 use super::{Accounts, AccountsError, AuthUser};
 use crate::mail::Template;
+use crate::secrets::{new_token, token_hash};
 
 impl Accounts {
     /// Starts a reset. Answers at once and alike whether or not the address has an account:

@@ -1,11 +1,11 @@
 //! Sign-up and email verification.
 
 use super::fields::{Checks, DisplayName, EmailAddress, NewPassword};
-use super::secrets::{new_token, token_hash};
 use super::store::one_time_tokens::{self, Purpose};
 use super::store::users::{self, CreateError, UserRow};
 use super::{Accounts, AccountsError};
 use crate::mail::Template;
+use crate::secrets::{new_token, token_hash};
 
 impl Accounts {
     /// Creates the account and mails a verification link. An address that already has an

@@ -5,11 +5,11 @@ use uuid::Uuid;
 use super::fields::EmailAddress;
 use super::limits::{Allowance, Attempt, RetryAfter};
 use super::passwords::Verdict;
-use super::secrets::{new_token, token_hash};
 use super::store::sessions::{self, Rotation, SessionRow};
 use super::store::users::{self, UserRow};
 use super::{Accounts, AccountsError, AuthUser};
 use crate::http::client_ip::network_of;
+use crate::secrets::{new_token, token_hash};
 
 /// Password checks for one account that may be waiting for or using the hashing pool at once,
 /// from anywhere. More are refused at once (429, retry in a second) rather than queued, so a

@@ -4,7 +4,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::ApiJson;
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub const CATEGORIES: [&str; 9] = [
     "Arts",

@@ -21,10 +21,11 @@ use uuid::Uuid;
 pub use error::CatalogError;
 use plays::PlayCounter;
 use signing::StreamSigner;
+use songs::answers::Viewer;
 
 use crate::config::Config;
 use crate::media::decode::Ffmpeg;
-use crate::state::AppState;
+use crate::app::AppState;
 use crate::storage::Storage;
 
 pub struct Catalog {
@@ -38,10 +39,17 @@ pub struct Catalog {
     /// Set when ffmpeg was found: uploads are decoded in full before they are accepted, and
     /// the bitrate ladder is made in the background.
     pub ffmpeg: Option<Ffmpeg>,
+    /// What listeners did with songs, for the answers (see `songs::answers`).
+    viewer: Viewer,
 }
 
 impl Catalog {
-    pub async fn new(db: PgPool, config: &Config, storage: Storage) -> anyhow::Result<Arc<Self>> {
+    pub async fn new(
+        db: PgPool,
+        config: &Config,
+        storage: Storage,
+        viewer: Viewer,
+    ) -> anyhow::Result<Arc<Self>> {
         let tmp_dir = std::path::absolute(config.data_dir.join("tmp"))?;
         std::fs::create_dir_all(&tmp_dir)?;
         songs::upload::clear_stale_uploads(&tmp_dir);
@@ -50,6 +58,7 @@ impl Catalog {
         let slots = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Arc::new(Self {
             signer: StreamSigner::load(&db).await?,
+            viewer,
             plays: PlayCounter::new(db.clone()),
             db,
             storage,
@@ -60,10 +69,7 @@ impl Catalog {
     }
 
     /// The transcoding worker, if ffmpeg is installed.
-    pub fn transcoder(
-        &self,
-        metrics: crate::http::metrics::Metrics,
-    ) -> Option<transcode::Transcoder> {
+    pub fn transcoder(&self, metrics: crate::metrics::Metrics) -> Option<transcode::Transcoder> {
         self.ffmpeg.clone().map(|ffmpeg| transcode::Transcoder {
             metrics,
             db: self.db.clone(),

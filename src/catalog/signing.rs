@@ -9,7 +9,7 @@ use sha2::Sha256;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::accounts::secrets::random_bytes;
+use crate::secrets::random_bytes;
 
 const KEY_NAME: &str = "stream_url_hs256";
 /// How long a stream link works.

@@ -114,7 +114,7 @@ pub fn clear_stale_work(tmp_dir: &Path) {
 }
 
 pub struct Transcoder {
-    pub metrics: crate::http::metrics::Metrics,
+    pub metrics: crate::metrics::Metrics,
     pub db: PgPool,
     pub storage: Storage,
     pub ffmpeg: Ffmpeg,

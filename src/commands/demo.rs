@@ -56,7 +56,8 @@ async fn fill(config: &Config, database: &Database) -> anyhow::Result<()> {
         bail!("this instance already has {existing} songs; ampli demo fills only an empty one");
     }
     let storage = Storage::from_config(config)?;
-    let catalog = Catalog::new(pool.clone(), config, storage).await?;
+    let viewer = std::sync::Arc::new(crate::library::ViewerStates::new(pool.clone()));
+    let catalog = Catalog::new(pool.clone(), config, storage, viewer).await?;
     let hash = hash_raw(DEMO_PASSWORD)?;
     let mut owners = Vec::new();
     for (name, email) in PEOPLE {

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::db::{self, Database};
 use crate::http;
 use crate::jobs::Periodic;
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(?config, "starting Ampli");
@@ -41,7 +41,7 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     };
     let periodic = spawn_periodic_jobs(config, &state, &workers_stopping_for_sweep);
     let catalog = state.catalog.clone();
-    let app = http::router(state, config);
+    let app = crate::app::router(state, config);
     let listener = TcpListener::bind(config.listen).await.with_context(|| {
         format!(
             "invalid setting --listen (AMPLI_LISTEN): cannot listen on {}",

@@ -15,7 +15,19 @@ use crate::accounts::MaybeAuthUser;
 use crate::catalog::songs::store as songs;
 use crate::catalog::songs::views::SongView;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
-use crate::state::AppState;
+use crate::app::AppState;
+
+/// The discovery service: what its routes call.
+pub struct Discovery {
+    pub db: sqlx::PgPool,
+    pub catalog: std::sync::Arc<crate::catalog::Catalog>,
+}
+
+impl Discovery {
+    pub fn new(db: sqlx::PgPool, catalog: std::sync::Arc<crate::catalog::Catalog>) -> Self {
+        Self { db, catalog }
+    }
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -9,8 +9,6 @@ use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::state::AppState;
-
 const INDEX_HTML: &str = include_str!("docs_assets/index.html");
 const DOCS_JS: &str = include_str!("docs_assets/docs.js");
 const DOCS_CSS: &str = include_str!("docs_assets/docs.css");
@@ -19,7 +17,7 @@ const DOCS_CSS: &str = include_str!("docs_assets/docs.css");
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
                    img-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>() -> OpenApiRouter<S> {
     OpenApiRouter::new()
         .routes(routes!(openapi_json))
         .routes(routes!(docs_page))

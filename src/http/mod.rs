@@ -1,5 +1,6 @@
-//! What all routes share: the router assembly, the middleware stack (request ids, tracing,
-//! metrics, limits, timeouts, error shape), the error type and the OpenAPI document.
+//! The HTTP toolkit every capability builds on: the middleware stack (request ids, tracing,
+//! metrics, limits, timeouts, error shape), the error type, extractors, pagination, the
+//! OpenAPI document's shared parts and the server loop. It imports no capability.
 
 pub mod body;
 pub mod client_ip;
@@ -7,7 +8,6 @@ mod database_gate;
 pub mod docs;
 pub mod error;
 pub mod json;
-pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 mod problem_layer;
@@ -23,86 +23,42 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorKind, FieldError, Problem};
 pub use json::ApiJson;
 
-use crate::config::Config;
-use crate::state::AppState;
+use crate::db::availability::DatabaseStatus;
+use crate::metrics::Metrics;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Ampli",
-        description = "A self-hostable music streaming platform. Errors are RFC 9457 problems \
-                       (application/problem+json) with a stable `code`."
-    ),
-    components(schemas(Problem, FieldError))
-)]
-struct ApiDoc;
-
-/// Every capability's routes with their OpenAPI description. A new capability adds its
-/// `router()` here.
-fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(crate::operations::router())
-        .merge(crate::accounts::router())
-        .merge(crate::catalog::router())
-        .merge(crate::library::router())
-        .merge(crate::social::router())
-        .merge(crate::discovery::router())
-        .merge(crate::search::router())
-        .merge(crate::storage::router())
-        .merge(docs::router())
-}
-
-/// The OpenAPI document, as served at /api/openapi.json.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    openapi::complete(api_routes().into_openapi())
-}
-
-/// The whole application, ready to serve.
-pub fn router(state: AppState, config: &Config) -> Router {
-    let (routes, openapi) = api_routes().split_for_parts();
-    let openapi = openapi::complete(openapi);
-    // Serialised once: the document only changes with the binary.
-    let document = openapi.to_json().unwrap_or_else(|error| {
-        tracing::error!(%error, "serialising the OpenAPI document");
-        "{}".to_owned()
-    });
-    with_common_layers(
-        routes
-            .layer(axum::Extension(std::sync::Arc::new(document)))
-            .merge(crate::web::router()),
-        state,
-        config,
-    )
+/// What the shared layers need from the application.
+pub struct Shared {
+    pub db_status: DatabaseStatus,
+    pub metrics: Metrics,
+    pub max_body_size: usize,
+    pub request_timeout: std::time::Duration,
 }
 
 /// Adds what every route shares: the problem-shaped fallback, the fast refusal while the
 /// database is known down, body limit, timeout, panic catcher, error normaliser, metrics,
 /// request ids and the tracing span.
-pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
+pub fn with_common_layers(routes: Router, shared: Shared) -> Router {
     routes
         .fallback(|| async { StatusCode::NOT_FOUND })
-        .with_state(state.clone())
         // Layers added with Router::layer wrap every route and the fallback, inside routing,
         // so the matched route is known to the metrics; the last one added runs first.
         .layer(axum::middleware::from_fn_with_state(
-            state.db_status.clone(),
+            shared.db_status,
             database_gate::refuse_while_down,
         ))
-        .layer(DefaultBodyLimit::max(config.max_body_size))
+        .layer(DefaultBodyLimit::max(shared.max_body_size))
         .layer(axum::middleware::from_fn(text::refuse_nul_in_query))
         .layer(axum::middleware::from_fn(
             request_limits::limit_request_head,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            config.request_timeout,
+            shared.request_timeout,
             timeout::request_timeout,
         ))
         .layer(CatchPanicLayer::custom(problem_layer::panic_response))
@@ -110,8 +66,8 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Co
             problem_layer::normalise_errors,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.metrics.clone(),
-            metrics::track,
+            shared.metrics,
+            crate::metrics::track,
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(

@@ -57,3 +57,12 @@ pub fn finish_page<R, P: Serialize>(
     };
     (rows, next)
 }
+
+/// One page of any list: `{"items": [...], "nextCursor": ... | null}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Passed back as `?cursor=` for the next page; null on the last one.
+    pub next_cursor: Option<String>,
+}

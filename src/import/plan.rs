@@ -32,8 +32,8 @@ use super::fields::{self, clip, describe};
 use super::ids::{self, Kind};
 use super::report::Report;
 use super::source::Collection;
-use crate::accounts::secrets::token_hash;
 use crate::catalog::categories;
+use crate::secrets::token_hash;
 use songs::songs;
 
 pub struct UserRow {

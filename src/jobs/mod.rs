@@ -12,7 +12,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 use tokio::sync::watch;
 
-use crate::http::metrics::Metrics;
+use crate::metrics::Metrics;
 
 /// A job that runs every `every`.
 pub struct Periodic {

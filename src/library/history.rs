@@ -15,7 +15,7 @@ use crate::catalog::songs::store as songs;
 use crate::catalog::songs::views::SongView;
 use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -16,7 +16,7 @@ use crate::catalog::songs::store as songs;
 use crate::catalog::songs::views::{OwnerView, SongView};
 use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -1,8 +1,6 @@
 //! Likes (public signals that feed popularity and Trending) and favourites (a private
 //! collection), both idempotent, plus what the caller did with each song.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -18,7 +16,7 @@ use crate::catalog::songs::store as songs;
 use crate::catalog::songs::views::SongView;
 use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem, pagination};
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -42,48 +40,6 @@ impl Collection {
             Self::Favorites => "favorites",
         }
     }
-}
-
-/// What the caller did with a song: for song answers.
-#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ViewerState {
-    pub liked: bool,
-    pub favorited: bool,
-    /// Seconds into the song where the caller stopped, if they played it.
-    pub resume_at: Option<i32>,
-}
-
-/// The caller's state for each of `songs`, in three indexed lookups.
-pub async fn viewer_states(
-    db: &PgPool,
-    user: Uuid,
-    songs: &[Uuid],
-) -> sqlx::Result<HashMap<Uuid, ViewerState>> {
-    let rows: Vec<(Uuid, bool, bool, Option<i32>)> = sqlx::query_as(
-        "select s.id,
-                exists (select 1 from likes l where l.userid = $1 and l.songid = s.id),
-                exists (select 1 from favorites f where f.userid = $1 and f.songid = s.id),
-                (select h.progress from history h where h.userid = $1 and h.songid = s.id)
-           from unnest($2::uuid[]) as s(id)",
-    )
-    .bind(user)
-    .bind(songs)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, liked, favorited, resume_at)| {
-            (
-                id,
-                ViewerState {
-                    liked,
-                    favorited,
-                    resume_at,
-                },
-            )
-        })
-        .collect())
 }
 
 async fn song_exists(db: &PgPool, song: Uuid) -> Result<(), ApiError> {

@@ -18,8 +18,20 @@ use crate::accounts::MaybeAuthUser;
 use crate::catalog::songs::store as song_store;
 use crate::catalog::songs::views::SongView;
 use crate::http::{ApiError, ApiJson, Problem};
-use crate::state::AppState;
+use crate::app::AppState;
 pub use query::{Kinds, SearchQuery};
+
+/// The search service: what its routes call.
+pub struct Search {
+    pub db: sqlx::PgPool,
+    pub catalog: std::sync::Arc<crate::catalog::Catalog>,
+}
+
+impl Search {
+    pub fn new(db: sqlx::PgPool, catalog: std::sync::Arc<crate::catalog::Catalog>) -> Self {
+        Self { db, catalog }
+    }
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(search))

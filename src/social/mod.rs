@@ -16,7 +16,19 @@ use crate::catalog::songs::store::{self as songs, SongCursor, SongFilter};
 use crate::catalog::songs::views::SongView;
 use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem, pagination};
-use crate::state::AppState;
+use crate::app::AppState;
+
+/// The social service: what its routes call.
+pub struct Social {
+    pub db: sqlx::PgPool,
+    pub catalog: std::sync::Arc<crate::catalog::Catalog>,
+}
+
+impl Social {
+    pub fn new(db: sqlx::PgPool, catalog: std::sync::Arc<crate::catalog::Catalog>) -> Self {
+        Self { db, catalog }
+    }
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::state::AppState;
+use crate::app::AppState;
 
 /// Only this origin's own files: no inline script or style, no other origin, no framing.
 /// Media and images may be blob: URLs (local previews of an upload before it is sent).

@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
 use ampli::db::embedded::{ClusterOptions, EmbeddedCluster};
-use ampli::state::AppState;
+use ampli::app::AppState;
 use axum::body::Body;
 use axum::http::Request;
 use nix::sys::signal::{Signal, kill};
@@ -139,7 +139,7 @@ async fn readiness_follows_the_database_down_and_back_up_without_a_restart() {
     ampli::db::migrate(&pool).await.unwrap();
     let config = config_in(dir.path(), |_| {});
     let state = AppState::build(pool, &config).await.unwrap();
-    let router = ampli::http::router(state, &config);
+    let router = ampli::app::router(state, &config);
     let readyz = || Request::get("/readyz").body(Body::empty()).unwrap();
 
     assert_eq!(send(&router, readyz()).await.status, 200);
@@ -165,7 +165,7 @@ async fn while_the_cluster_is_known_down_the_api_is_refused_at_once_and_the_rest
     let (availability, watched) = tokio::sync::watch::channel(Availability::Restarting);
     let mut state = app.state.clone();
     state.db_status = DatabaseStatus::watching(watched);
-    let router = ampli::http::router(state, &app.config);
+    let router = ampli::app::router(state, &app.config);
     let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
 
     // The database itself answers: only the status says it is down, so these are refused by

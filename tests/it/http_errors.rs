@@ -1,7 +1,7 @@
 //! Every error, whatever produced it, is a problem with a stable code.
 
 use ampli::http::{ApiError, ApiJson, ErrorKind};
-use ampli::state::AppState;
+use ampli::app::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
@@ -47,7 +47,7 @@ async fn app_with_test_routes() -> (Router, TestDb) {
         .route("/explode", get(explode))
         .route("/fail", get(fail_inside));
     let state = AppState::build(db.pool.clone(), &config).await.unwrap();
-    let router = ampli::http::with_common_layers(routes, state, &config);
+    let router = ampli::app::with_common_layers(routes, state, &config);
     (router, db)
 }
 

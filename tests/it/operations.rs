@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, request ids and the API documents.
 
-use ampli::state::AppState;
+use ampli::app::AppState;
 use axum::body::Body;
 use axum::http::Request;
 use sqlx::postgres::PgPoolOptions;
@@ -32,7 +32,7 @@ async fn readyz_is_503_while_the_database_is_unreachable() {
         .await
         .unwrap();
     state.db = pool;
-    let router = ampli::http::router(state, &app.config);
+    let router = ampli::app::router(state, &app.config);
     let response = send(
         &router,
         Request::get("/readyz").body(Body::empty()).unwrap(),

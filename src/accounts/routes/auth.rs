@@ -12,7 +12,7 @@ use crate::accounts::sign_in::Device;
 use crate::accounts::{AuthUser, SignedIn};
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson, Problem};
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -13,7 +13,7 @@ use super::{AccountView, PublicUserView};
 use crate::accounts::{AuthUser, MaybeAuthUser};
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::avatar::{AvatarUrls, avatar_urls};
 use super::store::sessions::SessionRow;
 use super::store::users::UserRow;
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::SessionView;
 use crate::accounts::AuthUser;
 use crate::http::{ApiError, ApiJson, Problem};
-use crate::state::AppState;
+use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

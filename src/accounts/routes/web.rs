@@ -17,7 +17,7 @@ use super::auth::{LoginRequest, sign_in_device};
 use crate::accounts::{AuthUser, SignedIn};
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
-use crate::state::AppState;
+use crate::app::AppState;
 
 const COOKIE: &str = "ampli_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth/web";

@@ -22,7 +22,7 @@ use crate::accounts::avatar::AVATAR_SIZES;
 use crate::http::body::read_limited;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
 use crate::media::images;
-use crate::state::AppState;
+use crate::app::AppState;
 use crate::storage::media_url;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, CatalogError, categories, posters};
 use crate::http::body::read_limited;
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
-use crate::state::AppState;
+use crate::app::AppState;
 
 impl Catalog {
     /// The song, if the caller may change it.

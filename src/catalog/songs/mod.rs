@@ -1,5 +1,6 @@
 //! /api/v1/songs: upload, read, list, edit, delete, credits, poster, stream and plays.
 
+pub mod answers;
 mod audio_check;
 mod edit;
 pub mod store;
@@ -23,7 +24,7 @@ use super::categories;
 use super::signing::LINK_LIFETIME_SECS;
 use crate::accounts::{AuthUser, MaybeAuthUser};
 use crate::http::{ApiError, ApiJson, Problem, pagination};
-use crate::state::AppState;
+use crate::app::AppState;
 pub use stream::QUALITIES;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -94,7 +95,12 @@ pub async fn with_viewer(
         return Ok(rows.into_iter().map(SongView::from).collect());
     };
     let ids: Vec<Uuid> = rows.iter().map(|row| row.songid).collect();
-    let states = crate::library::reactions::viewer_states(&state.db, user, &ids).await?;
+    let states = state
+        .catalog
+        .viewer
+        .states(user, &ids)
+        .await
+        .map_err(CatalogError::from)?;
     Ok(rows
         .into_iter()
         .map(|row| {

@@ -6,8 +6,17 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::store::SongRow;
-use crate::library::reactions::ViewerState;
 use crate::storage::media_url;
+
+/// What the caller did with a song: for song answers.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewerState {
+    pub liked: bool,
+    pub favorited: bool,
+    /// Seconds into the song where the caller stopped, if they played it.
+    pub resume_at: Option<i32>,
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -2,7 +2,7 @@
 
 use ampli::cli::RawSettings;
 use ampli::config::Config;
-use ampli::state::AppState;
+use ampli::app::AppState;
 use axum::Router;
 use std::net::SocketAddr;
 
@@ -43,7 +43,7 @@ impl TestApp {
         let data_dir = tempfile::tempdir().unwrap();
         let config = config_in(data_dir.path(), adjust);
         let state = AppState::build(db.pool.clone(), &config).await.unwrap();
-        let router = ampli::http::router(state.clone(), &config);
+        let router = ampli::app::router(state.clone(), &config);
         Self {
             router,
             state,

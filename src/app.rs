@@ -1,0 +1,147 @@
+//! The composition root: builds every capability's service, assembles their routers and the
+//! OpenAPI document, and wraps them in the shared middleware. Nothing in the crate imports
+//! this file but the commands that serve; capabilities name only the services they need, which
+//! their routers take from this state through `FromRef`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use sqlx::PgPool;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::accounts::Accounts;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::db::availability::DatabaseStatus;
+use crate::discovery::Discovery;
+use crate::http::{self, FieldError, Problem};
+use crate::library::Library;
+use crate::metrics::Metrics;
+use crate::search::Search;
+use crate::social::Social;
+use crate::storage::Storage;
+
+/// Every service, built once at start; handlers take only the part they need.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    /// Whether the database is known to be down (the private cluster restarting): set by
+    /// `ampli serve` for the cluster it runs; never down otherwise.
+    pub db_status: DatabaseStatus,
+    pub metrics: Metrics,
+    pub storage: Storage,
+    pub accounts: Arc<Accounts>,
+    pub catalog: Arc<Catalog>,
+    pub library: Arc<Library>,
+    pub social: Arc<Social>,
+    pub search: Arc<Search>,
+    pub discovery: Arc<Discovery>,
+}
+
+impl AppState {
+    /// Builds every capability's service, lower layers first. Needs a migrated database (it
+    /// reads the access-token and stream-link keys from it).
+    pub async fn build(db: PgPool, config: &Config) -> anyhow::Result<Self> {
+        let storage = Storage::from_config(config)?;
+        let accounts = Accounts::new(db.clone(), config, storage.clone()).await?;
+        // The catalog answers songs with what the caller did with them, which the library
+        // keeps: it is handed the library's lookup rather than importing the library.
+        let viewer_states = Arc::new(crate::library::ViewerStates::new(db.clone()));
+        let catalog = Catalog::new(db.clone(), config, storage.clone(), viewer_states).await?;
+        Ok(Self {
+            library: Arc::new(Library::new(db.clone(), catalog.clone())),
+            social: Arc::new(Social::new(db.clone(), catalog.clone())),
+            search: Arc::new(Search::new(db.clone(), catalog.clone())),
+            discovery: Arc::new(Discovery::new(db.clone(), catalog.clone())),
+            accounts,
+            catalog,
+            storage,
+            db,
+            db_status: DatabaseStatus::default(),
+            metrics: Metrics::default(),
+        })
+    }
+}
+
+/// `FromRef` for each part of the state a handler may take.
+macro_rules! parts {
+    ($($field:ident: $type:ty),* $(,)?) => {
+        $(impl FromRef<AppState> for $type {
+            fn from_ref(state: &AppState) -> Self {
+                state.$field.clone()
+            }
+        })*
+    };
+}
+
+parts!(
+    db: PgPool,
+    db_status: DatabaseStatus,
+    metrics: Metrics,
+    storage: Storage,
+    accounts: Arc<Accounts>,
+    catalog: Arc<Catalog>,
+    library: Arc<Library>,
+    social: Arc<Social>,
+    search: Arc<Search>,
+    discovery: Arc<Discovery>,
+);
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Ampli",
+        description = "A self-hostable music streaming platform. Errors are RFC 9457 problems \
+                       (application/problem+json) with a stable `code`."
+    ),
+    components(schemas(Problem, FieldError))
+)]
+struct ApiDoc;
+
+/// Every capability's routes with their OpenAPI description. A new capability adds its
+/// `router()` here.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::operations::router())
+        .merge(crate::accounts::router())
+        .merge(crate::catalog::router())
+        .merge(crate::library::router())
+        .merge(crate::social::router())
+        .merge(crate::discovery::router())
+        .merge(crate::search::router())
+        .merge(crate::storage::router())
+        .merge(http::docs::router())
+}
+
+/// The OpenAPI document, as served at /api/openapi.json.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    http::openapi::complete(api_routes().into_openapi())
+}
+
+/// The whole application, ready to serve.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let (routes, openapi) = api_routes().split_for_parts();
+    let openapi = http::openapi::complete(openapi);
+    // Serialised once: the document only changes with the binary.
+    let document = openapi.to_json().unwrap_or_else(|error| {
+        tracing::error!(%error, "serialising the OpenAPI document");
+        "{}".to_owned()
+    });
+    let routes = routes
+        .layer(axum::Extension(Arc::new(document)))
+        .merge(crate::web::router());
+    with_common_layers(routes, state, config)
+}
+
+/// `routes` with the state applied and every shared layer around them.
+pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
+    let shared = http::Shared {
+        db_status: state.db_status.clone(),
+        metrics: state.metrics.clone(),
+        max_body_size: config.max_body_size,
+        request_timeout: config.request_timeout,
+    };
+    http::with_common_layers(routes.with_state(state), shared)
+}

@@ -1,0 +1,83 @@
+//! The one way songs become answers: ids in, `SongView`s out in the same order, each with
+//! what the signed-in caller did with it. Every route that answers songs comes through here,
+//! so no list can forget the caller's state.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use uuid::Uuid;
+
+use super::store;
+use super::views::{SongView, ViewerState};
+use crate::catalog::{Catalog, CatalogError};
+
+/// What a listener did with songs (liked, favourited, where they stopped). The library keeps
+/// those; the composition root hands its lookup to the catalog, so that the catalog answers
+/// songs without importing the library above it.
+pub trait ViewerLookup: Send + Sync {
+    /// The caller's state for each of `songs`; a song missing from the map has none.
+    fn states<'a>(
+        &'a self,
+        user: Uuid,
+        songs: &'a [Uuid],
+    ) -> BoxFuture<'a, sqlx::Result<HashMap<Uuid, ViewerState>>>;
+}
+
+pub type Viewer = Arc<dyn ViewerLookup>;
+
+impl Catalog {
+    /// Answers for `ids`, in their order; a song deleted meanwhile is left out. With a
+    /// `viewer`, every answer carries `viewer` (the default state where they did nothing).
+    pub async fn song_answers(
+        &self,
+        ids: &[Uuid],
+        viewer: Option<Uuid>,
+    ) -> Result<Vec<SongView>, CatalogError> {
+        let rows = store::find_many(&self.db, ids).await?;
+        let states = match viewer {
+            Some(user) if !rows.is_empty() => Some(self.viewer.states(user, ids).await?),
+            Some(_) => Some(HashMap::new()),
+            None => None,
+        };
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                // Cloned rather than taken: an id may stand twice in a list.
+                let mut view = SongView::from(rows.get(id)?.clone());
+                if let Some(states) = &states {
+                    view.viewer = Some(states.get(id).copied().unwrap_or_default());
+                }
+                Some(view)
+            })
+            .collect())
+    }
+
+    /// One song's answer, or `SongNotFound`.
+    pub async fn song_answer(
+        &self,
+        id: Uuid,
+        viewer: Option<Uuid>,
+    ) -> Result<SongView, CatalogError> {
+        self.song_answers(&[id], viewer)
+            .await?
+            .pop()
+            .ok_or(CatalogError::SongNotFound)
+    }
+}
+
+/// Pairs rows that carry a song id with the answers made from those ids (in the same order,
+/// some perhaps left out), dropping the rows whose song is gone.
+pub fn pair_in_order<T>(
+    rows: Vec<T>,
+    song_of: impl Fn(&T) -> Uuid,
+    answers: Vec<SongView>,
+) -> Vec<(T, SongView)> {
+    let mut answers = answers.into_iter().peekable();
+    rows.into_iter()
+        .filter_map(|row| {
+            let view = answers.next_if(|view| view.id == song_of(&row))?;
+            Some((row, view))
+        })
+        .collect()
+}
