@@ -3,8 +3,8 @@
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::ApiJson;
 use crate::app::AppState;
+use crate::http::ApiJson;
 
 pub const CATEGORIES: [&str; 9] = [
     "Arts",

@@ -23,9 +23,9 @@ use plays::PlayCounter;
 use signing::StreamSigner;
 use songs::answers::Viewer;
 
+use crate::app::AppState;
 use crate::config::Config;
 use crate::media::decode::Ffmpeg;
-use crate::app::AppState;
 use crate::storage::Storage;
 
 pub struct Catalog {

@@ -6,11 +6,11 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::app::AppState;
 use crate::config::Config;
 use crate::db::{self, Database};
 use crate::http;
 use crate::jobs::Periodic;
-use crate::app::AppState;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(?config, "starting Ampli");

@@ -12,10 +12,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::accounts::MaybeAuthUser;
+use crate::app::AppState;
 use crate::catalog::songs::store as songs;
 use crate::catalog::songs::views::SongView;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
-use crate::app::AppState;
 
 /// The discovery service: what its routes call.
 pub struct Discovery {

@@ -11,11 +11,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::accounts::AuthUser;
+use crate::app::AppState;
 use crate::catalog::songs::store as songs;
 use crate::catalog::songs::views::SongView;
 use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
-use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -12,11 +12,11 @@ use uuid::Uuid;
 
 use super::playlists_store::{self as store, ItemError, PlaylistRow};
 use crate::accounts::{AuthUser, MaybeAuthUser};
+use crate::app::AppState;
 use crate::catalog::songs::store as songs;
 use crate::catalog::songs::views::{OwnerView, SongView};
 use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
-use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -12,9 +12,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::AppState;
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::metrics::Metrics;
-use crate::app::AppState;
 
 /// How long readiness waits for the database before calling it unreachable.
 const READINESS_TIMEOUT: Duration = Duration::from_secs(2);

@@ -15,10 +15,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::accounts::MaybeAuthUser;
+use crate::app::AppState;
 use crate::catalog::songs::store as song_store;
 use crate::catalog::songs::views::SongView;
 use crate::http::{ApiError, ApiJson, Problem};
-use crate::app::AppState;
 pub use query::{Kinds, SearchQuery};
 
 /// The search service: what its routes call.

@@ -12,11 +12,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::accounts::{AuthUser, MaybeAuthUser};
+use crate::app::AppState;
 use crate::catalog::songs::store::{self as songs, SongCursor, SongFilter};
 use crate::catalog::songs::views::SongView;
 use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem, pagination};
-use crate::app::AppState;
 
 /// The social service: what its routes call.
 pub struct Social {

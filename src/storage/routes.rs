@@ -11,8 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 
 use super::is_valid_key;
 use super::serve::Object;
-use crate::http::{ApiError, ErrorKind, Problem};
 use crate::app::AppState;
+use crate::http::{ApiError, ErrorKind, Problem};
 
 /// The key spans several path segments, which needs axum's `{*key}`; the OpenAPI document
 /// names it as the plain parameter `{key}`.

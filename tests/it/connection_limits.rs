@@ -7,10 +7,10 @@ use std::net::TcpStream;
 use std::process::Child;
 use std::time::{Duration, Instant};
 
-use crate::catalog::{BOUNDARY, Part, multipart_body, song_count};
 use crate::support::TestApp;
 use crate::support::audio::wav;
 use crate::support::process::{free_port, serve_app, stop_with, wait_until_ready};
+use crate::support::songs::{BOUNDARY, Part, multipart_body, song_count};
 
 /// The server under test: a 2 s request timeout, 2 s for headers, 3 s of idleness.
 async fn start(app: &TestApp) -> (Child, u16, std::path::PathBuf) {

@@ -3,8 +3,8 @@
 use axum::http::Method;
 use serde_json::Value;
 
-use crate::catalog::uploaded_song;
 use crate::support::TestApp;
+use crate::support::songs::uploaded_song;
 
 fn titles(list: &Value) -> Vec<String> {
     list["songs"]

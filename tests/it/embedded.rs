@@ -5,8 +5,8 @@
 use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
-use ampli::db::embedded::{ClusterOptions, EmbeddedCluster};
 use ampli::app::AppState;
+use ampli::db::embedded::{ClusterOptions, EmbeddedCluster};
 use axum::body::Body;
 use axum::http::Request;
 use nix::sys::signal::{Signal, kill};

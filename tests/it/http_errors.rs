@@ -1,7 +1,7 @@
 //! Every error, whatever produced it, is a problem with a stable code.
 
-use ampli::http::{ApiError, ApiJson, ErrorKind};
 use ampli::app::AppState;
+use ampli::http::{ApiError, ApiJson, ErrorKind};
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;

@@ -3,8 +3,8 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::catalog::uploaded_song;
 use crate::support::TestApp;
+use crate::support::songs::uploaded_song;
 
 fn song_titles(results: &Value) -> Vec<String> {
     results["songs"]

@@ -3,8 +3,8 @@
 use axum::http::Method;
 use serde_json::json;
 
-use crate::catalog::uploaded_song;
 use crate::support::TestApp;
+use crate::support::songs::uploaded_song;
 
 #[tokio::test]
 async fn following_shows_on_profiles_lists_and_the_feed() {

@@ -10,9 +10,9 @@ use utoipa_axum::routes;
 use super::AccountView;
 use crate::accounts::sign_in::Device;
 use crate::accounts::{AuthUser, SignedIn};
+use crate::app::AppState;
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson, Problem};
-use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -11,9 +11,9 @@ use uuid::Uuid;
 
 use super::{AccountView, PublicUserView};
 use crate::accounts::{AuthUser, MaybeAuthUser};
+use crate::app::AppState;
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
-use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

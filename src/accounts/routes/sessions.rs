@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::SessionView;
 use crate::accounts::AuthUser;
-use crate::http::{ApiError, ApiJson, Problem};
 use crate::app::AppState;
+use crate::http::{ApiError, ApiJson, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

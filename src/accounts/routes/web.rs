@@ -15,9 +15,9 @@ use utoipa_axum::routes;
 use super::AccountView;
 use super::auth::{LoginRequest, sign_in_device};
 use crate::accounts::{AuthUser, SignedIn};
+use crate::app::AppState;
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
-use crate::app::AppState;
 
 const COOKIE: &str = "ampli_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth/web";

@@ -19,10 +19,10 @@ use super::songs::store as songs_store;
 use super::songs::views::SongView;
 use crate::accounts::AuthUser;
 use crate::accounts::avatar::AVATAR_SIZES;
+use crate::app::AppState;
 use crate::http::body::read_limited;
 use crate::http::{ApiError, ApiJson, ErrorKind, FieldError, Problem, pagination};
 use crate::media::images;
-use crate::app::AppState;
 use crate::storage::media_url;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -53,6 +53,15 @@ impl Catalog {
             .collect())
     }
 
+    /// `SongNotFound` unless the song exists: for routes that act on a song by id.
+    pub async fn require_song(&self, id: Uuid) -> Result<(), CatalogError> {
+        if store::exists(&self.db, id).await? {
+            Ok(())
+        } else {
+            Err(CatalogError::SongNotFound)
+        }
+    }
+
     /// One song's answer, or `SongNotFound`.
     pub async fn song_answer(
         &self,

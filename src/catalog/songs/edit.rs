@@ -11,13 +11,13 @@ use super::store::{self, SongRow};
 use super::upload::{MAX_ABOUT_CHARS, MAX_TITLE_CHARS};
 use super::views::SongView;
 use crate::accounts::AuthUser;
+use crate::app::AppState;
 use crate::catalog::credits::canonical_role;
 use crate::catalog::error::field;
 use crate::catalog::{Catalog, CatalogError, categories, posters};
 use crate::http::body::read_limited;
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
-use crate::app::AppState;
 
 impl Catalog {
     /// The song, if the caller may change it.

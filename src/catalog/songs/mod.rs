@@ -23,8 +23,8 @@ use super::CatalogError;
 use super::categories;
 use super::signing::LINK_LIFETIME_SECS;
 use crate::accounts::{AuthUser, MaybeAuthUser};
-use crate::http::{ApiError, ApiJson, Problem, pagination};
 use crate::app::AppState;
+use crate::http::{ApiError, ApiJson, Problem, pagination};
 pub use stream::QUALITIES;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -66,6 +66,13 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Song
     .await
 }
 
+pub async fn exists(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select exists (select 1 from songs where songid = $1)")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
 /// Several songs by id, in one query.
 pub async fn find_many(
     db: &PgPool,

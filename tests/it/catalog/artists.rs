@@ -1,8 +1,8 @@
 use axum::http::Method;
 use serde_json::json;
 
-use super::uploaded_song;
 use crate::support::TestApp;
+use crate::support::songs::uploaded_song;
 
 #[tokio::test]
 async fn artists_are_edited_by_their_creator_or_an_admin_and_only_admins_verify() {
@@ -254,13 +254,13 @@ async fn an_artist_linked_to_an_account_is_credited_only_with_its_consent() {
     .assert_problem(403, "artist_not_yours");
     let credits = json!([{"artistId": artist_id, "role": "Featured"}]).to_string();
     let wav = crate::support::audio::wav(1);
-    super::upload(
+    crate::support::songs::upload(
         &app,
         &stranger.access,
         &[
-            super::Part::Text("title", "Also borrowed"),
-            super::Part::Text("artists", &credits),
-            super::Part::File("file", "a.wav", &wav),
+            crate::support::songs::Part::Text("title", "Also borrowed"),
+            crate::support::songs::Part::Text("artists", &credits),
+            crate::support::songs::Part::File("file", "a.wav", &wav),
         ],
     )
     .await

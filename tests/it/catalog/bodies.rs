@@ -8,7 +8,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{Method, Request};
 use serde_json::json;
 
-use super::uploaded_song;
+use crate::support::songs::uploaded_song;
 use crate::support::{TestApp, TestResponse};
 
 const CHUNK: usize = 64 * 1024;

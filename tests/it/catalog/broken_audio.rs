@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use super::{Part, song_count, upload, uploaded_song};
 use crate::support::TestApp;
 use crate::support::audio::{encoded, wav};
+use crate::support::songs::{Part, song_count, upload, uploaded_song};
 
 /// A 3-second MP3 as ffmpeg writes it: an ID3 tag, then a Xing header that gives the frame
 /// count, so the claimed duration does not depend on the file's length.

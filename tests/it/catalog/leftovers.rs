@@ -9,10 +9,10 @@ use std::time::{Duration, Instant, SystemTime};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use super::{Part, upload};
 use crate::support::TestApp;
 use crate::support::audio::wav;
 use crate::support::process::{free_port, process_alive, serve_app, wait_until_ready};
+use crate::support::songs::{Part, upload};
 
 /// Entries of `dir` whose names start with `prefix`.
 fn named(dir: &Path, prefix: &str) -> Vec<PathBuf> {

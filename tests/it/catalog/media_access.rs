@@ -5,10 +5,10 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use serde_json::json;
 
-use super::{Part, upload};
 use crate::support::accounts::PASSWORD;
 use crate::support::audio::wav;
 use crate::support::images::picture;
+use crate::support::songs::{Part, upload};
 use crate::support::{TestApp, TestResponse};
 
 async fn get_with(

@@ -5,9 +5,9 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use super::{Part, song_count, upload, uploaded_song};
 use crate::support::TestApp;
 use crate::support::audio::wav;
+use crate::support::songs::{Part, song_count, upload, uploaded_song};
 
 fn assert_nul_refused(answer: &crate::support::TestResponse, field: &str) {
     answer.assert_problem(422, "validation_failed");

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{Method, Request};
 
-use super::{Part, upload};
 use crate::support::TestApp;
 use crate::support::audio::wav;
 use crate::support::images::picture;
 use crate::support::process::free_port;
+use crate::support::songs::{Part, upload};
 
 const BUCKET: &str = "ampli-media";
 

@@ -2,8 +2,8 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use serde_json::json;
 
-use super::{Part, upload, uploaded_song};
 use crate::support::audio::wav;
+use crate::support::songs::{Part, upload, uploaded_song};
 use crate::support::{TestApp, TestResponse};
 
 async fn get(

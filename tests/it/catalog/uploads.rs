@@ -1,11 +1,11 @@
 use axum::http::Method;
 use serde_json::json;
 
-use super::{Part, song_count, upload, uploaded_song};
 use crate::support::TestApp;
 use crate::support::accounts::PASSWORD;
 use crate::support::audio::{encoded, wav};
 use crate::support::images::{picture, png_claiming};
+use crate::support::songs::{Part, song_count, upload, uploaded_song};
 
 #[tokio::test]
 async fn an_unverified_user_cannot_upload() {

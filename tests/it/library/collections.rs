@@ -1,8 +1,8 @@
 use axum::http::Method;
 use serde_json::json;
 
-use crate::catalog::uploaded_song;
 use crate::support::TestApp;
+use crate::support::songs::uploaded_song;
 
 #[tokio::test]
 async fn likes_and_favourites_are_idempotent_and_shown_on_songs() {

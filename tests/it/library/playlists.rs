@@ -1,8 +1,8 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::catalog::uploaded_song;
 use crate::support::TestApp;
+use crate::support::songs::uploaded_song;
 
 async fn playlist(app: &TestApp, token: &str, title: &str, visibility: &str) -> String {
     let created = app

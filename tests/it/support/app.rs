@@ -1,8 +1,8 @@
 //! The application called in-process, the way a client would call it over HTTP.
 
+use ampli::app::AppState;
 use ampli::cli::RawSettings;
 use ampli::config::Config;
-use ampli::app::AppState;
 use axum::Router;
 use std::net::SocketAddr;
 

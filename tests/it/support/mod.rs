@@ -6,6 +6,7 @@ pub mod audio;
 pub mod db;
 pub mod images;
 pub mod process;
+pub mod songs;
 
 pub use app::{TestApp, TestResponse};
 pub use db::TestDb;
