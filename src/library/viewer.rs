@@ -7,6 +7,7 @@ use futures_util::future::BoxFuture;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::store;
 use crate::catalog::songs::answers::ViewerLookup;
 use crate::catalog::songs::views::ViewerState;
 
@@ -26,38 +27,6 @@ impl ViewerLookup for ViewerStates {
         user: Uuid,
         songs: &'a [Uuid],
     ) -> BoxFuture<'a, sqlx::Result<HashMap<Uuid, ViewerState>>> {
-        Box::pin(viewer_states(&self.db, user, songs))
+        Box::pin(store::viewer::states(&self.db, user, songs))
     }
-}
-
-/// The caller's state for each of `songs`, in three indexed lookups.
-async fn viewer_states(
-    db: &PgPool,
-    user: Uuid,
-    songs: &[Uuid],
-) -> sqlx::Result<HashMap<Uuid, ViewerState>> {
-    let rows: Vec<(Uuid, bool, bool, Option<i32>)> = sqlx::query_as(
-        "select s.id,
-                exists (select 1 from likes l where l.userid = $1 and l.songid = s.id),
-                exists (select 1 from favorites f where f.userid = $1 and f.songid = s.id),
-                (select h.progress from history h where h.userid = $1 and h.songid = s.id)
-           from unnest($2::uuid[]) as s(id)",
-    )
-    .bind(user)
-    .bind(songs)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, liked, favorited, resume_at)| {
-            (
-                id,
-                ViewerState {
-                    liked,
-                    favorited,
-                    resume_at,
-                },
-            )
-        })
-        .collect())
 }

@@ -1,128 +1,32 @@
-//! Playlists and their ordered items. Positions are dense and 0-based; every change to a
-//! playlist's items locks its Playlists row first, so concurrent edits of one playlist queue
-//! up while edits of different playlists run side by side.
+//! A playlist's ordered items. Positions are dense and 0-based; every change to a playlist's
+//! items locks its Playlists row first, so concurrent edits of one playlist queue up while
+//! edits of different playlists run side by side.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::library::LibraryError;
+
 /// Most songs one playlist may hold.
-pub const MAX_ITEMS: i64 = 10_000;
+const MAX_ITEMS: i64 = 10_000;
 /// Where a song is parked while the others shift (never a real position).
 const PARKED: i32 = -1_000_000_000;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PlaylistRow {
-    pub playlistid: Uuid,
-    pub title: String,
-    pub visibility: Option<String>,
-    pub ownerid: Uuid,
-    pub ownername: String,
-    pub itemcount: i64,
-    pub createdat: DateTime<Utc>,
-    pub updatedat: DateTime<Utc>,
-}
-
-impl PlaylistRow {
-    pub fn is_private(&self) -> bool {
-        self.visibility.as_deref() == Some("private")
-    }
-}
-
-const SELECT: &str = "select p.playlistid, p.title, p.visibility, p.ownerid, u.name as ownername,
-        (select count(*) from playlistitems i where i.playlistid = p.playlistid) as itemcount,
-        p.createdat, p.updatedat
-   from playlists p join users u on u.userid = p.ownerid";
-
-/// What changing a playlist's items can run into.
-#[derive(Debug, thiserror::Error)]
-pub enum ItemError {
-    #[error("no such playlist")]
-    PlaylistNotFound,
-    #[error("no such song")]
-    SongNotFound,
-    #[error("the song is not in the playlist")]
-    NotInPlaylist,
-    #[error("the song is in the playlist already")]
-    AlreadyThere,
-    #[error("position out of range")]
-    BadPosition { items: i64 },
-    #[error("the playlist is full")]
-    Full,
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-}
-
-pub async fn create(db: &PgPool, owner: Uuid, title: &str, visibility: &str) -> sqlx::Result<Uuid> {
-    sqlx::query_scalar("insert into playlists (title, visibility, ownerid) values ($1, $2, $3) returning playlistid")
-        .bind(title)
-        .bind(visibility)
-        .bind(owner)
-        .fetch_one(db)
-        .await
-}
-
-pub async fn find(db: &PgPool, id: Uuid) -> sqlx::Result<Option<PlaylistRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} where p.playlistid = $1"
-    )))
-    .bind(id)
-    .fetch_optional(db)
-    .await
-}
-
-pub async fn update(
-    db: &PgPool,
-    id: Uuid,
-    title: Option<&str>,
-    visibility: Option<&str>,
-) -> sqlx::Result<()> {
-    sqlx::query("update playlists set title = coalesce($2, title), visibility = coalesce($3, visibility) where playlistid = $1")
-        .bind(id)
-        .bind(title)
-        .bind(visibility)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn delete(db: &PgPool, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("delete from playlists where playlistid = $1")
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-/// An owner's playlists, newest first; private ones only when `include_private`.
-pub async fn list_for_owner(
-    db: &PgPool,
-    owner: Uuid,
-    include_private: bool,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
-) -> sqlx::Result<Vec<PlaylistRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} where p.ownerid = $1 and ($2 or p.visibility = 'public')
-            and ($3::timestamptz is null or (p.createdat, p.playlistid) < ($3, $4))
-          order by p.createdat desc, p.playlistid desc limit $5"
-    )))
-    .bind(owner)
-    .bind(include_private)
-    .bind(after.map(|(at, _)| at))
-    .bind(after.map(|(_, id)| id))
-    .bind(limit)
-    .fetch_all(db)
-    .await
+#[derive(Debug, sqlx::FromRow)]
+pub struct ItemRow {
+    pub position: i32,
+    pub songid: Uuid,
+    pub addedat: DateTime<Utc>,
 }
 
 /// Items in order, from `from_position` on.
-pub async fn items(
+pub async fn page(
     db: &PgPool,
     playlist: Uuid,
     from_position: i32,
     limit: i64,
-) -> sqlx::Result<Vec<(i32, Uuid, DateTime<Utc>)>> {
+) -> sqlx::Result<Vec<ItemRow>> {
     sqlx::query_as(
         "select position, songid, addedat from playlistitems
           where playlistid = $1 and position >= $2 order by position limit $3",
@@ -135,13 +39,13 @@ pub async fn items(
 }
 
 /// Locks the playlist for this transaction and answers how many items it has.
-async fn lock(tx: &mut PgConnection, playlist: Uuid) -> Result<i64, ItemError> {
+async fn lock(tx: &mut PgConnection, playlist: Uuid) -> Result<i64, LibraryError> {
     let locked: Option<Uuid> =
         sqlx::query_scalar("select playlistid from playlists where playlistid = $1 for update")
             .bind(playlist)
             .fetch_optional(&mut *tx)
             .await?;
-    locked.ok_or(ItemError::PlaylistNotFound)?;
+    locked.ok_or(LibraryError::PlaylistNotFound)?;
     Ok(
         sqlx::query_scalar("select count(*) from playlistitems where playlistid = $1")
             .bind(playlist)
@@ -187,31 +91,25 @@ async fn position_of(
         .await
 }
 
-/// Adds `song` at `position` (default: the end); answers the position it took.
+/// Adds `song` (which the caller checked exists) at `position` (default: the end); answers
+/// the position it took.
 pub async fn add(
     db: &PgPool,
     playlist: Uuid,
     song: Uuid,
     position: Option<i64>,
-) -> Result<i32, ItemError> {
+) -> Result<i32, LibraryError> {
     let mut tx = db.begin().await?;
     let count = lock(&mut tx, playlist).await?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from songs where songid = $1)")
-        .bind(song)
-        .fetch_one(&mut *tx)
-        .await?;
-    if !exists {
-        return Err(ItemError::SongNotFound);
-    }
     if position_of(&mut tx, playlist, song).await?.is_some() {
-        return Err(ItemError::AlreadyThere);
+        return Err(LibraryError::AlreadyInPlaylist);
     }
     if count >= MAX_ITEMS {
-        return Err(ItemError::Full);
+        return Err(LibraryError::PlaylistFull);
     }
     let at = position.unwrap_or(count);
     if !(0..=count).contains(&at) {
-        return Err(ItemError::BadPosition { items: count });
+        return Err(LibraryError::BadPosition { items: count });
     }
     let at = at as i32;
     shift(&mut tx, playlist, at, count as i32, 1).await?;
@@ -227,14 +125,19 @@ pub async fn add(
 }
 
 /// Moves `song` to `to`, the others closing up around it.
-pub async fn move_item(db: &PgPool, playlist: Uuid, song: Uuid, to: i64) -> Result<i32, ItemError> {
+pub async fn move_to(
+    db: &PgPool,
+    playlist: Uuid,
+    song: Uuid,
+    to: i64,
+) -> Result<i32, LibraryError> {
     let mut tx = db.begin().await?;
     let count = lock(&mut tx, playlist).await?;
     let from = position_of(&mut tx, playlist, song)
         .await?
-        .ok_or(ItemError::NotInPlaylist)?;
+        .ok_or(LibraryError::NotInPlaylist)?;
     if !(0..count).contains(&to) {
-        return Err(ItemError::BadPosition { items: count });
+        return Err(LibraryError::BadPosition { items: count });
     }
     let to = to as i32;
     if to != from {
@@ -261,12 +164,12 @@ pub async fn move_item(db: &PgPool, playlist: Uuid, song: Uuid, to: i64) -> Resu
     Ok(to)
 }
 
-pub async fn remove(db: &PgPool, playlist: Uuid, song: Uuid) -> Result<(), ItemError> {
+pub async fn remove(db: &PgPool, playlist: Uuid, song: Uuid) -> Result<(), LibraryError> {
     let mut tx = db.begin().await?;
     let count = lock(&mut tx, playlist).await?;
     let at = position_of(&mut tx, playlist, song)
         .await?
-        .ok_or(ItemError::NotInPlaylist)?;
+        .ok_or(LibraryError::NotInPlaylist)?;
     sqlx::query("delete from playlistitems where playlistid = $1 and songid = $2")
         .bind(playlist)
         .bind(song)
