@@ -2,7 +2,7 @@
 //! and emoji are just characters (the query is bound, never spliced, and trigram matching has
 //! no wildcards).
 
-use crate::http::{ApiError, ErrorKind};
+use super::SearchError;
 
 pub const MAX_CHARS: usize = 200;
 pub const MAX_WORDS: usize = 8;
@@ -25,10 +25,6 @@ pub struct SearchQuery {
     pub limit: i64,
 }
 
-fn bad(code: &'static str, detail: &str) -> ApiError {
-    ApiError::new(ErrorKind::BadRequest, code, detail.to_owned())
-}
-
 impl SearchQuery {
     /// The query as a literal for LIKE: `\`, `%` and `_` escaped, so they match themselves.
     pub fn like_pattern(&self) -> String {
@@ -42,13 +38,10 @@ impl SearchQuery {
         q: Option<&str>,
         kinds: Option<&str>,
         limit: Option<i64>,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, SearchError> {
         let raw = q.unwrap_or_default();
         if raw.chars().count() > MAX_CHARS {
-            return Err(bad(
-                "query_too_long",
-                "A search has at most 200 characters.",
-            ));
+            return Err(SearchError::QueryTooLong);
         }
         let cleaned: String = raw
             .chars()
@@ -56,7 +49,7 @@ impl SearchQuery {
             .collect();
         let words: Vec<&str> = cleaned.split_whitespace().take(MAX_WORDS).collect();
         if words.is_empty() {
-            return Err(bad("query_empty", "Type something to search for."));
+            return Err(SearchError::QueryEmpty);
         }
         let kinds = match kinds {
             None => Kinds {
@@ -79,10 +72,7 @@ impl SearchQuery {
                         "users" => kinds.users = true,
                         "playlists" => kinds.playlists = true,
                         _ => {
-                            return Err(bad(
-                                "unknown_type",
-                                "type is a list of songs, artists, users and playlists.",
-                            ));
+                            return Err(SearchError::UnknownType);
                         }
                     }
                 }
@@ -94,10 +84,7 @@ impl SearchQuery {
                         playlists: false,
                     })
                 {
-                    return Err(bad(
-                        "unknown_type",
-                        "type is a list of songs, artists, users and playlists.",
-                    ));
+                    return Err(SearchError::UnknownType);
                 }
                 kinds
             }
@@ -113,6 +100,12 @@ impl SearchQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::ApiError;
+
+    /// The error code a refused query answers with.
+    fn code(query: Result<SearchQuery, SearchError>) -> &'static str {
+        ApiError::from(query.unwrap_err()).code
+    }
 
     #[test]
     fn queries_are_cleaned_and_bounded() {
@@ -131,22 +124,15 @@ mod tests {
             50
         );
         for empty in [None, Some(""), Some("   "), Some("\u{1}\u{2}")] {
-            assert_eq!(
-                SearchQuery::parse(empty, None, None).unwrap_err().code,
-                "query_empty"
-            );
+            assert_eq!(code(SearchQuery::parse(empty, None, None)), "query_empty");
         }
         let long = "a".repeat(10_000);
         assert_eq!(
-            SearchQuery::parse(Some(&long), None, None)
-                .unwrap_err()
-                .code,
+            code(SearchQuery::parse(Some(&long), None, None)),
             "query_too_long"
         );
         assert_eq!(
-            SearchQuery::parse(Some("x"), Some("songs,albums"), None)
-                .unwrap_err()
-                .code,
+            code(SearchQuery::parse(Some("x"), Some("songs,albums"), None)),
             "unknown_type"
         );
         let only = SearchQuery::parse(Some("x"), Some("artists"), None)

@@ -18,5 +18,6 @@ pub mod schema;
 mod search;
 mod social;
 mod support;
+mod viewer_social;
 mod views;
 mod web;

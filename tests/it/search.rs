@@ -180,7 +180,7 @@ async fn bad_queries_get_a_stable_code_or_a_clamped_answer() {
 /// prefer an index: every branch is an index scan, never a sequential scan.
 #[tokio::test]
 async fn every_search_statement_is_served_by_an_index() {
-    use ampli::search::{songs, sql};
+    use ampli::search::store::{songs, sql};
     let app = TestApp::new().await;
     let pool = &app.db.pool;
     sqlx::raw_sql(

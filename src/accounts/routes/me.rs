@@ -1,16 +1,15 @@
-//! /api/v1/me and /api/v1/users/{id}: the caller's account and public profiles.
+//! /api/v1/me: the caller's account.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
-use super::{AccountView, PublicUserView};
-use crate::accounts::{AuthUser, MaybeAuthUser};
+use super::AccountView;
+use crate::accounts::AuthUser;
 use crate::app::AppState;
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
@@ -23,7 +22,6 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(put_avatar, delete_avatar))
                 .layer(DefaultBodyLimit::max(images::MAX_BYTES + 1024)),
         )
-        .routes(routes!(get_user_profile))
 }
 
 /// The caller's account.
@@ -103,21 +101,4 @@ async fn delete_avatar(
     caller: AuthUser,
 ) -> Result<ApiJson<AccountView>, ApiError> {
     Ok(ApiJson(state.accounts.remove_avatar(&caller).await?.into()))
-}
-
-/// Someone's public profile.
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security((), ("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The user")),
-    responses((status = 200, body = PublicUserView), (status = 404, body = Problem)))]
-async fn get_user_profile(
-    State(state): State<AppState>,
-    viewer: MaybeAuthUser,
-    Path(id): Path<Uuid>,
-) -> Result<ApiJson<PublicUserView>, ApiError> {
-    let mut profile = PublicUserView::from(state.accounts.public_profile(id).await?);
-    let (stats, is_following) =
-        crate::social::profile_figures(&state.db, id, viewer.user_id()).await?;
-    profile.stats = Some(stats);
-    profile.is_following = is_following;
-    Ok(ApiJson(profile))
 }

@@ -55,37 +55,6 @@ impl From<UserRow> for AccountView {
     }
 }
 
-/// Someone's public profile: no email.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PublicUserView {
-    pub id: Uuid,
-    pub name: String,
-    pub avatar_url: Option<String>,
-    pub avatar_urls: Option<AvatarUrls>,
-    pub created_at: DateTime<Utc>,
-    /// The UserStats figures.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stats: Option<crate::social::ProfileStats>,
-    /// Whether the caller follows this user (signed in, someone else's profile).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_following: Option<bool>,
-}
-
-impl From<UserRow> for PublicUserView {
-    fn from(user: UserRow) -> Self {
-        Self {
-            id: user.userid,
-            name: user.name,
-            avatar_url: user.avatarurl,
-            avatar_urls: user.avatarpublicid.as_deref().map(avatar_urls),
-            created_at: user.createdat,
-            stats: None,
-            is_following: None,
-        }
-    }
-}
-
 /// One signed-in device.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
