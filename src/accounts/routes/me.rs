@@ -1,7 +1,9 @@
 //! /api/v1/me and /api/v1/users/{id}: the caller's account and public profiles.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -10,12 +12,15 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{AccountView, PublicUserView};
-use crate::accounts::{AuthUser, MaybeAuthUser};
-use crate::app::AppState;
+use crate::accounts::{Accounts, AuthUser, MaybeAuthUser};
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Accounts>: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(get_me, update_me, delete_me))
         .merge(
@@ -30,10 +35,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = AccountView), (status = 401, body = Problem)))]
 async fn get_me(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
 ) -> Result<ApiJson<AccountView>, ApiError> {
-    Ok(ApiJson(state.accounts.me(&caller).await?.into()))
+    Ok(ApiJson(accounts.me(&caller).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -47,13 +52,13 @@ pub struct UpdateMe {
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("bearer" = [])), request_body = UpdateMe,
     responses((status = 200, body = AccountView), (status = 422, body = Problem)))]
 async fn update_me(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
     ApiJson(body): ApiJson<UpdateMe>,
 ) -> Result<ApiJson<AccountView>, ApiError> {
     let user = match body.name {
-        Some(name) => state.accounts.rename(&caller, &name).await?,
-        None => state.accounts.me(&caller).await?,
+        Some(name) => accounts.rename(&caller, &name).await?,
+        None => accounts.me(&caller).await?,
     };
     Ok(ApiJson(user.into()))
 }
@@ -69,14 +74,11 @@ pub struct DeleteMe {
 #[utoipa::path(delete, path = "/api/v1/me", tag = "me", security(("bearer" = [])), request_body = DeleteMe,
     responses((status = 204), (status = 403, body = Problem)))]
 async fn delete_me(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
     ApiJson(body): ApiJson<DeleteMe>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .accounts
-        .delete_account(&caller, &body.password)
-        .await?;
+    accounts.delete_account(&caller, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -87,11 +89,11 @@ async fn delete_me(
     responses((status = 200, body = AccountView), (status = 413, body = Problem),
               (status = 415, body = Problem), (status = 422, body = Problem)))]
 async fn put_avatar(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
     body: Bytes,
 ) -> Result<ApiJson<AccountView>, ApiError> {
-    let user = state.accounts.set_avatar(&caller, Vec::from(body)).await?;
+    let user = accounts.set_avatar(&caller, Vec::from(body)).await?;
     Ok(ApiJson(user.into()))
 }
 
@@ -99,10 +101,10 @@ async fn put_avatar(
 #[utoipa::path(delete, path = "/api/v1/me/avatar", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = AccountView)))]
 async fn delete_avatar(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
 ) -> Result<ApiJson<AccountView>, ApiError> {
-    Ok(ApiJson(state.accounts.remove_avatar(&caller).await?.into()))
+    Ok(ApiJson(accounts.remove_avatar(&caller).await?.into()))
 }
 
 /// Someone's public profile.
@@ -110,13 +112,13 @@ async fn delete_avatar(
     params(("id" = Uuid, Path, description = "The user")),
     responses((status = 200, body = PublicUserView), (status = 404, body = Problem)))]
 async fn get_user_profile(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     viewer: MaybeAuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<ApiJson<PublicUserView>, ApiError> {
-    let mut profile = PublicUserView::from(state.accounts.public_profile(id).await?);
+    let mut profile = PublicUserView::from(accounts.public_profile(id).await?);
     let (stats, is_following) =
-        crate::social::profile_figures(&state.db, id, viewer.user_id()).await?;
+        crate::social::profile_figures(&accounts.db, id, viewer.user_id()).await?;
     profile.stats = Some(stats);
     profile.is_following = is_following;
     Ok(ApiJson(profile))
