@@ -1,8 +1,16 @@
 //! Ampli: a self-hostable music streaming platform on PostgreSQL.
 //!
-//! Layout: `cli` and `config` read the command line; `commands` run it; `db` owns the
-//! connection, the migrations and the private cluster; `http` holds what all routes share;
-//! each capability (so far `operations`) owns its routes, SQL and types.
+//! Layers, highest first; a module imports only those below it:
+//! - `app`: the composition root; builds every service, assembles the routers and the
+//!   OpenAPI document. Only the commands (and tests and benches) import it.
+//! - `commands`: what each subcommand of the binary runs (serve, migrate, demo, admin, import).
+//! - capabilities, each with its service, routes, SQL and errors: `search`, `discovery`,
+//!   `social`, then `library`, `catalog`, `accounts`, then `operations`, `web`, `import`.
+//! - toolkits shared by the capabilities: `http` (errors, extractors, middleware, docs),
+//!   `metrics`, `secrets`, `media` (audio and pictures), `jobs` (the periodic-job runner).
+//! - storage: `db` (the pool, migrations and the private cluster), `storage` (media files on
+//!   disk or S3), `mail`.
+//! - `config` and `cli`: the settings, read once at start.
 
 /// mimalloc rather than the system's allocator: the MongoDB import parses a dump's documents on
 /// one thread and drops them on another, millions of small allocations, which glibc's

@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
+use super::store::sessions;
 use super::{Accounts, AccountsError};
 use crate::http::ApiError;
 
@@ -26,14 +27,6 @@ impl AuthUser {
             Ok(())
         } else {
             Err(AccountsError::EmailNotVerified)
-        }
-    }
-
-    pub fn require_admin(&self) -> Result<(), AccountsError> {
-        if self.is_admin {
-            Ok(())
-        } else {
-            Err(AccountsError::AdminOnly)
         }
     }
 }
@@ -59,16 +52,9 @@ where
             .access_tokens
             .verify(token)
             .ok_or(AccountsError::InvalidAccessToken)?;
-        let open: Option<(bool, bool)> = sqlx::query_as(
-            "select coalesce(u.verified, false), u.isadmin
-               from usertokens t join users u on u.userid = t.userid
-              where t.tokenid = $1 and t.userid = $2 and t.expiresat > now()",
-        )
-        .bind(claims.sid)
-        .bind(claims.sub)
-        .fetch_optional(&accounts.db)
-        .await
-        .map_err(AccountsError::from)?;
+        let open = sessions::open_caller(&accounts.db, claims.sid, claims.sub)
+            .await
+            .map_err(AccountsError::from)?;
         let (verified, is_admin) = open.ok_or(AccountsError::SessionEnded)?;
         Ok(Self {
             user_id: claims.sub,

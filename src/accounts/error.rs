@@ -30,8 +30,6 @@ pub enum AccountsError {
     SessionEnded,
     #[error("email not verified")]
     EmailNotVerified,
-    #[error("admin only")]
-    AdminOnly,
     #[error("session not found")]
     SessionNotFound,
     #[error("user not found")]
@@ -120,11 +118,6 @@ impl From<AccountsError> for ApiError {
                 ErrorKind::Forbidden,
                 "email_not_verified",
                 "Confirm your email address first: follow the link we mailed you.",
-            ),
-            E::AdminOnly => (
-                ErrorKind::Forbidden,
-                "admin_only",
-                "Only an administrator may do this.",
             ),
             E::SessionNotFound => (
                 ErrorKind::NotFound,

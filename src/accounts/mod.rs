@@ -1,5 +1,16 @@
 //! Accounts and sessions: sign-up, email verification, sign-in on many devices, password
-//! reset, profiles. Routes live in `routes/`, SQL in `store/`, the flows in the files below.
+//! reset, the caller's own account and avatar. `Accounts` (below) is the service; the
+//! `AuthUser` / `MaybeAuthUser` extractors (`auth_user.rs`) identify the caller for every
+//! other capability.
+//!
+//! Depends only on what lies below it: `http`, `secrets`, `media` (avatar pictures), `mail`,
+//! `storage` and `config`. (The public profile still borrows `social`'s figures until it moves
+//! there.)
+//!
+//! Where things are: the HTTP handlers in `routes/` (one file per group: auth, web sign-in,
+//! sessions, me), all SQL in `store/`, the errors in `error.rs`, and each flow beside this
+//! file (`registration`, `sign_in`, `recovery`, `profile`, `avatar`), with the pieces they
+//! share (`access_tokens`, `passwords`, `fields`, `limits`).
 
 pub mod access_tokens;
 mod auth_user;

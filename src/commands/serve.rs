@@ -138,7 +138,7 @@ fn spawn_periodic_jobs(
         }),
         clean_up.spawn(db, metrics, stop.clone(), move || {
             let db = db3.clone();
-            async move { crate::jobs::clean_up_tokens(&db).await }
+            async move { Ok(crate::accounts::store::clean_up_tokens(&db).await?) }
         }),
     ]
 }

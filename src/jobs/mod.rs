@@ -1,8 +1,10 @@
 //! Background work, one mechanism for all of Ampli:
 //! - queued jobs live in the Jobs table and are taken with `FOR UPDATE SKIP LOCKED`
 //!   (transcoding: `catalog::transcode`);
-//! - periodic jobs run here, each under a PostgreSQL advisory lock so that with several
-//!   instances only one runs it at a time, retried with back-off, counted in /metrics.
+//! - periodic jobs are run by `Periodic`, each under a PostgreSQL advisory lock so that with
+//!   several instances only one runs it at a time, retried with back-off, counted in /metrics.
+//!   What a job does belongs to its capability (the token clean-up is
+//!   `accounts::store::clean_up_tokens`); `ampli serve` schedules them.
 //!
 //! Every job is idempotent: running one twice does no harm.
 
@@ -101,16 +103,4 @@ impl Periodic {
             .await?;
         result.map(|()| true)
     }
-}
-
-/// The seed's clean-up: expired verification and reset tokens, and ended sessions.
-pub async fn clean_up_tokens(db: &PgPool) -> anyhow::Result<()> {
-    sqlx::raw_sql(
-        "delete from emailverificationtokens where expiresat < now();
-         delete from passwordresettokens where expiresat < now();
-         delete from usertokens where expiresat < now();",
-    )
-    .execute(db)
-    .await?;
-    Ok(())
 }

@@ -2,21 +2,24 @@
 //! object store. Keys hold a fresh UUID per upload, so a file never changes under its URL and
 //! may be cached for a long time.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRef, Path, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use axum::routing::get;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use super::is_valid_key;
 use super::serve::Object;
-use crate::app::AppState;
+use super::{Storage, is_valid_key};
 use crate::http::{ApiError, ErrorKind, Problem};
 
 /// The key spans several path segments, which needs axum's `{*key}`; the OpenAPI document
 /// names it as the plain parameter `{key}`.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Storage: FromRef<S>,
+{
     #[derive(OpenApi)]
     #[openapi(paths(get_media))]
     struct MediaDoc;
@@ -56,7 +59,7 @@ fn is_public(key: &str) -> bool {
     responses((status = 200, description = "The file"), (status = 206, description = "Part of the file"),
               (status = 304), (status = 404, body = Problem), (status = 416, body = Problem)))]
 async fn get_media(
-    State(state): State<AppState>,
+    State(storage): State<Storage>,
     Path(key): Path<String>,
     method: Method,
     headers: HeaderMap,
@@ -70,8 +73,7 @@ async fn get_media(
         // A key holds a fresh id per upload: the file never changes under its URL.
         cache_control: "public, max-age=31536000, immutable",
     };
-    state
-        .storage
+    storage
         .respond(object, &method, &headers)
         .await?
         .ok_or_else(not_found)

@@ -8,8 +8,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::app::AppState;
-
 /// Only this origin's own files: no inline script or style, no other origin, no framing.
 /// Media and images may be blob: URLs (local previews of an upload before it is sent).
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -68,7 +66,11 @@ const PAGES: &[&str] = &[
     "/categories/{name}",
 ];
 
-pub fn router() -> Router<AppState> {
+/// The app's files and pages; they need nothing from the state, so any state will do.
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     let mut router = Router::new().route("/assets/{*path}", get(asset));
     for page in PAGES {
         router = router.route(page, get(index));

@@ -170,7 +170,7 @@ async fn periodic_jobs_take_a_lock_and_the_token_clean_up_removes_expired_rows()
     let db = app.db.pool.clone();
     let run = || {
         let db = db.clone();
-        async move { ampli::jobs::clean_up_tokens(&db).await }
+        async move { Ok(ampli::accounts::store::clean_up_tokens(&db).await?) }
     };
     assert!(job.run_once(&app.db.pool, &run).await.unwrap());
     let left: (i64, i64) = sqlx::query_as(

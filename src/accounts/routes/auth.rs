@@ -1,6 +1,8 @@
 //! /api/v1/auth: sign-up, verification, sign-in, refresh, sign-out and password recovery.
 
-use axum::extract::State;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -9,12 +11,15 @@ use utoipa_axum::routes;
 
 use super::AccountView;
 use crate::accounts::sign_in::Device;
-use crate::accounts::{AuthUser, SignedIn};
-use crate::app::AppState;
+use crate::accounts::{Accounts, AuthUser, SignedIn};
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson, Problem};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Accounts>: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(register))
         .routes(routes!(verify_email))
@@ -53,11 +58,10 @@ pub struct SignUpAccepted {
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
     responses((status = 202, body = SignUpAccepted), (status = 422, body = Problem)))]
 async fn register(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<(StatusCode, ApiJson<SignUpAccepted>), ApiError> {
-    state
-        .accounts
+    accounts
         .register(&body.name, &body.email, &body.password)
         .await?;
     let email = body.email.trim().to_owned();
@@ -79,10 +83,10 @@ pub struct Verified {
 #[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = Verified), (status = 400, body = Problem)))]
 async fn verify_email(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<ApiJson<Verified>, ApiError> {
-    state.accounts.verify_email(&body.token).await?;
+    accounts.verify_email(&body.token).await?;
     Ok(ApiJson(Verified { verified: true }))
 }
 
@@ -102,11 +106,11 @@ pub struct Accepted {
 #[utoipa::path(post, path = "/api/v1/auth/resend-verification", tag = "accounts", request_body = EmailRequest,
     responses((status = 202, body = Accepted), (status = 429, body = Problem)))]
 async fn resend_verification(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<EmailRequest>,
 ) -> Result<(StatusCode, ApiJson<Accepted>), ApiError> {
-    state.accounts.resend_verification(&body.email, &ip).await?;
+    accounts.resend_verification(&body.email, &ip).await?;
     Ok((
         StatusCode::ACCEPTED,
         ApiJson(Accepted {
@@ -154,20 +158,20 @@ impl TokensView {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
     responses((status = 200, body = TokensView), (status = 401, body = Problem), (status = 429, body = Problem)))]
 async fn login(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<ApiJson<TokensView>, ApiError> {
-    let signed_in = sign_in_device(&state, &ip, &headers, &body, None).await?;
-    let ttl = state.accounts.access_tokens.ttl.as_secs();
+    let signed_in = sign_in_device(&accounts, &ip, &headers, &body, None).await?;
+    let ttl = accounts.access_tokens.ttl.as_secs();
     Ok(ApiJson(TokensView::new(signed_in, ttl)))
 }
 
 /// Signs `body`'s account in on the device the request comes from, named by the body or else
 /// `default_name`. Shared by the API's and the web app's sign-in.
 pub(super) async fn sign_in_device(
-    state: &AppState,
+    accounts: &Accounts,
     ip: &str,
     headers: &HeaderMap,
     body: &LoginRequest,
@@ -180,8 +184,7 @@ pub(super) async fn sign_in_device(
             .and_then(|v| v.to_str().ok()),
         client_ip: ip,
     };
-    Ok(state
-        .accounts
+    Ok(accounts
         .sign_in(&body.email, &body.password, device)
         .await?)
 }
@@ -197,19 +200,22 @@ pub struct RefreshRequest {
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "accounts", request_body = RefreshRequest,
     responses((status = 200, body = TokensView), (status = 401, body = Problem)))]
 async fn refresh(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<ApiJson<TokensView>, ApiError> {
-    let signed_in = state.accounts.refresh(&body.refresh_token).await?;
-    let ttl = state.accounts.access_tokens.ttl.as_secs();
+    let signed_in = accounts.refresh(&body.refresh_token).await?;
+    let ttl = accounts.access_tokens.ttl.as_secs();
     Ok(ApiJson(TokensView::new(signed_in, ttl)))
 }
 
 /// Signs this device out.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem)))]
-async fn logout(State(state): State<AppState>, caller: AuthUser) -> Result<StatusCode, ApiError> {
-    state.accounts.sign_out(&caller).await?;
+async fn logout(
+    State(accounts): State<Arc<Accounts>>,
+    caller: AuthUser,
+) -> Result<StatusCode, ApiError> {
+    accounts.sign_out(&caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -217,10 +223,10 @@ async fn logout(State(state): State<AppState>, caller: AuthUser) -> Result<Statu
 #[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "accounts", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem)))]
 async fn logout_all(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
 ) -> Result<StatusCode, ApiError> {
-    state.accounts.sign_out_everywhere(&caller).await?;
+    accounts.sign_out_everywhere(&caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -229,11 +235,11 @@ async fn logout_all(
 #[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "accounts", request_body = EmailRequest,
     responses((status = 202, body = Accepted), (status = 429, body = Problem)))]
 async fn forgot_password(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<EmailRequest>,
 ) -> Result<(StatusCode, ApiJson<Accepted>), ApiError> {
-    state.accounts.forgot_password(&body.email, &ip).await?;
+    accounts.forgot_password(&body.email, &ip).await?;
     Ok((
         StatusCode::ACCEPTED,
         ApiJson(Accepted {
@@ -254,13 +260,10 @@ pub struct ResetRequest {
 #[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "accounts", request_body = ResetRequest,
     responses((status = 204), (status = 400, body = Problem), (status = 422, body = Problem)))]
 async fn reset_password(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     ApiJson(body): ApiJson<ResetRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .accounts
-        .reset_password(&body.token, &body.password)
-        .await?;
+    accounts.reset_password(&body.token, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -277,12 +280,11 @@ pub struct ChangePasswordRequest {
     request_body = ChangePasswordRequest,
     responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn change_password(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
     ApiJson(body): ApiJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .accounts
+    accounts
         .change_password(&caller, &body.current_password, &body.new_password)
         .await?;
     Ok(StatusCode::NO_CONTENT)

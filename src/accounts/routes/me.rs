@@ -1,7 +1,9 @@
 //! /api/v1/me: the caller's account.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -9,12 +11,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AccountView;
-use crate::accounts::AuthUser;
-use crate::app::AppState;
+use crate::accounts::{Accounts, AuthUser};
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Accounts>: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(get_me, update_me, delete_me))
         .merge(
@@ -28,10 +33,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = AccountView), (status = 401, body = Problem)))]
 async fn get_me(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
 ) -> Result<ApiJson<AccountView>, ApiError> {
-    Ok(ApiJson(state.accounts.me(&caller).await?.into()))
+    Ok(ApiJson(accounts.me(&caller).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -45,13 +50,13 @@ pub struct UpdateMe {
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("bearer" = [])), request_body = UpdateMe,
     responses((status = 200, body = AccountView), (status = 422, body = Problem)))]
 async fn update_me(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
     ApiJson(body): ApiJson<UpdateMe>,
 ) -> Result<ApiJson<AccountView>, ApiError> {
     let user = match body.name {
-        Some(name) => state.accounts.rename(&caller, &name).await?,
-        None => state.accounts.me(&caller).await?,
+        Some(name) => accounts.rename(&caller, &name).await?,
+        None => accounts.me(&caller).await?,
     };
     Ok(ApiJson(user.into()))
 }
@@ -67,14 +72,11 @@ pub struct DeleteMe {
 #[utoipa::path(delete, path = "/api/v1/me", tag = "me", security(("bearer" = [])), request_body = DeleteMe,
     responses((status = 204), (status = 403, body = Problem)))]
 async fn delete_me(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
     ApiJson(body): ApiJson<DeleteMe>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .accounts
-        .delete_account(&caller, &body.password)
-        .await?;
+    accounts.delete_account(&caller, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -85,11 +87,11 @@ async fn delete_me(
     responses((status = 200, body = AccountView), (status = 413, body = Problem),
               (status = 415, body = Problem), (status = 422, body = Problem)))]
 async fn put_avatar(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
     body: Bytes,
 ) -> Result<ApiJson<AccountView>, ApiError> {
-    let user = state.accounts.set_avatar(&caller, Vec::from(body)).await?;
+    let user = accounts.set_avatar(&caller, Vec::from(body)).await?;
     Ok(ApiJson(user.into()))
 }
 
@@ -97,8 +99,8 @@ async fn put_avatar(
 #[utoipa::path(delete, path = "/api/v1/me/avatar", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = AccountView)))]
 async fn delete_avatar(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
 ) -> Result<ApiJson<AccountView>, ApiError> {
-    Ok(ApiJson(state.accounts.remove_avatar(&caller).await?.into()))
+    Ok(ApiJson(accounts.remove_avatar(&caller).await?.into()))
 }

@@ -5,18 +5,25 @@ mod me;
 mod sessions;
 mod web;
 
+use std::sync::Arc;
+
+use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
+use super::Accounts;
 use super::avatar::{AvatarUrls, avatar_urls};
 use super::store::sessions::SessionRow;
 use super::store::users::UserRow;
-use crate::app::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Accounts>: FromRef<S>,
+{
     OpenApiRouter::new()
         .merge(auth::router())
         .merge(sessions::router())

@@ -1,6 +1,8 @@
 //! /api/v1/auth/sessions: the caller's signed-in devices.
 
-use axum::extract::{Path, State};
+use std::sync::Arc;
+
+use axum::extract::{FromRef, Path, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -9,11 +11,14 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::SessionView;
-use crate::accounts::AuthUser;
-use crate::app::AppState;
+use crate::accounts::{Accounts, AuthUser};
 use crate::http::{ApiError, ApiJson, Problem};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Accounts>: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(list_sessions))
         .routes(routes!(end_session))
@@ -31,10 +36,10 @@ pub struct SessionList {
 #[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = SessionList), (status = 401, body = Problem)))]
 async fn list_sessions(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
 ) -> Result<ApiJson<SessionList>, ApiError> {
-    let rows = state.accounts.sessions(&caller).await?;
+    let rows = accounts.sessions(&caller).await?;
     Ok(ApiJson(SessionList {
         items: rows
             .into_iter()
@@ -49,10 +54,10 @@ async fn list_sessions(
     params(("id" = Uuid, Path, description = "The session")),
     responses((status = 204), (status = 404, body = Problem)))]
 async fn end_session(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    state.accounts.end_session(&caller, id).await?;
+    accounts.end_session(&caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

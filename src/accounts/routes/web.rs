@@ -4,7 +4,9 @@
 //! Every route also wants the `X-Ampli-Web` header, which a cross-site form cannot send: with
 //! SameSite it keeps another site from using the cookie.
 
-use axum::extract::State;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse};
 use serde::Serialize;
@@ -14,8 +16,7 @@ use utoipa_axum::routes;
 
 use super::AccountView;
 use super::auth::{LoginRequest, sign_in_device};
-use crate::accounts::{AuthUser, SignedIn};
-use crate::app::AppState;
+use crate::accounts::{Accounts, AuthUser, SignedIn};
 use crate::http::client_ip::ClientIp;
 use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
 
@@ -23,7 +24,11 @@ const COOKIE: &str = "ampli_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth/web";
 const WEB_HEADER: &str = "x-ampli-web";
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Accounts>: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(web_login))
         .routes(routes!(web_refresh))
@@ -53,8 +58,8 @@ fn require_web_header(headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-fn set_cookie(state: &AppState, value: &str, max_age_seconds: u64) -> HeaderValue {
-    let secure = if state.accounts.public_url.starts_with("https://") {
+fn set_cookie(accounts: &Accounts, value: &str, max_age_seconds: u64) -> HeaderValue {
+    let secure = if accounts.public_url.starts_with("https://") {
         "; Secure"
     } else {
         ""
@@ -76,16 +81,16 @@ fn read_cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-fn answer(state: &AppState, signed_in: SignedIn) -> impl IntoResponse + use<> {
+fn answer(accounts: &Accounts, signed_in: SignedIn) -> impl IntoResponse + use<> {
     let cookie = set_cookie(
-        state,
+        accounts,
         &signed_in.refresh_token,
-        state.accounts.session_ttl.as_secs(),
+        accounts.session_ttl.as_secs(),
     );
     let view = WebTokensView {
         access_token: signed_in.access_token,
         token_type: "Bearer",
-        expires_in: state.accounts.access_tokens.ttl.as_secs(),
+        expires_in: accounts.access_tokens.ttl.as_secs(),
         session_id: signed_in.session.tokenid,
         user: signed_in.user.into(),
     };
@@ -98,14 +103,14 @@ fn answer(state: &AppState, signed_in: SignedIn) -> impl IntoResponse + use<> {
     responses((status = 200, body = WebTokensView), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 429, body = Problem)))]
 async fn web_login(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     require_web_header(&headers)?;
-    let signed_in = sign_in_device(&state, &ip, &headers, &body, Some("Web browser")).await?;
-    Ok(answer(&state, signed_in))
+    let signed_in = sign_in_device(&accounts, &ip, &headers, &body, Some("Web browser")).await?;
+    Ok(answer(&accounts, signed_in))
 }
 
 /// A new access token for the web app, from its cookie (which is rotated).
@@ -113,7 +118,7 @@ async fn web_login(
     params(("X-Ampli-Web" = String, Header, description = "Any value: says the web app sends this.")),
     responses((status = 200, body = WebTokensView), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn web_refresh(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     require_web_header(&headers)?;
@@ -124,8 +129,8 @@ async fn web_refresh(
             "This browser is not signed in.".to_owned(),
         ));
     };
-    let signed_in = state.accounts.refresh(&token).await?;
-    Ok(answer(&state, signed_in))
+    let signed_in = accounts.refresh(&token).await?;
+    Ok(answer(&accounts, signed_in))
 }
 
 /// Signs the web app out: ends its session and clears the cookie.
@@ -133,14 +138,14 @@ async fn web_refresh(
     params(("X-Ampli-Web" = String, Header, description = "Any value: says the web app sends this.")),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn web_logout(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     headers: HeaderMap,
     caller: AuthUser,
 ) -> Result<impl IntoResponse, ApiError> {
     require_web_header(&headers)?;
-    state.accounts.sign_out(&caller).await?;
+    accounts.sign_out(&caller).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        AppendHeaders([(header::SET_COOKIE, set_cookie(&state, "", 0))]),
+        AppendHeaders([(header::SET_COOKIE, set_cookie(&accounts, "", 0))]),
     ))
 }

@@ -80,3 +80,14 @@ pub async fn clear(db: &mut PgConnection, purpose: Purpose, user: Uuid) -> sqlx:
     .await?;
     Ok(())
 }
+
+/// Forgets expired tokens of this purpose; they can no longer be used.
+pub async fn remove_expired(db: &mut PgConnection, purpose: Purpose) -> sqlx::Result<()> {
+    let table = purpose.table();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "delete from {table} where expiresat < now()"
+    )))
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}

@@ -98,15 +98,21 @@ pub async fn rotate(
     })
 }
 
-/// The session if it is still open, for checking an access token on each request.
-pub async fn find_open(db: &PgPool, session: Uuid, user: Uuid) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "select exists (select 1 from usertokens
-                         where tokenid = $1 and userid = $2 and expiresat > now())",
+/// For checking an access token on each request: whether its user's address is verified and
+/// whether they are an administrator, if the session is still open.
+pub async fn open_caller(
+    db: &PgPool,
+    session: Uuid,
+    user: Uuid,
+) -> sqlx::Result<Option<(bool, bool)>> {
+    sqlx::query_as(
+        "select coalesce(u.verified, false), u.isadmin
+           from usertokens t join users u on u.userid = t.userid
+          where t.tokenid = $1 and t.userid = $2 and t.expiresat > now()",
     )
     .bind(session)
     .bind(user)
-    .fetch_one(db)
+    .fetch_optional(db)
     .await
 }
 
@@ -142,4 +148,12 @@ pub async fn end_all(db: impl PgExecutor<'_>, user: Uuid, keep: Option<Uuid>) ->
     .execute(db)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Forgets sessions past their expiry; they no longer sign anyone in.
+pub async fn remove_expired(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query("delete from usertokens where expiresat < now()")
+        .execute(db)
+        .await?;
+    Ok(())
 }
