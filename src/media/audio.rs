@@ -4,9 +4,13 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
+use lofty::config::ParseOptions;
 use lofty::file::FileType;
+use lofty::picture::PictureType;
 use lofty::prelude::*;
 use lofty::probe::Probe;
+
+use super::tags::{self, Tags};
 
 /// The formats Ampli accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,16 +97,15 @@ pub struct AudioInfo {
     /// What the headers claim, to the millisecond, for the decode check to compare with.
     pub duration: std::time::Duration,
     pub title: Option<String>,
-    /// Embedded cover art, if any.
+    /// Embedded cover art, if any: the front cover when the file marks one.
     pub picture: Option<Vec<u8>>,
+    /// Album, artists, numbers, genres, gains and lyrics (see `tags`).
+    pub tags: Tags,
 }
 
 /// Reads `path`: format by content, duration, title and cover art from the tags. Blocking.
 pub fn inspect(path: &Path) -> Result<AudioInfo, AudioError> {
-    let probe = Probe::open(path)
-        .map_err(|_| AudioError::Invalid)?
-        .guess_file_type()
-        .map_err(|_| AudioError::Invalid)?;
+    let probe = probe(path, true)?;
     let format = probe
         .file_type()
         .and_then(AudioFormat::from_file_type)
@@ -115,9 +118,17 @@ pub fn inspect(path: &Path) -> Result<AudioInfo, AudioError> {
     // lofty's arithmetic on a file's own numbers can overflow (an Opus file whose last granule
     // position is near 2^64, found by fuzz/: `total_samples * 1000` in its properties), which
     // panics wherever overflow checks are on: such a file is corrupt, not the server's fault.
-    let tagged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| probe.read()))
-        .map_err(|_| AudioError::Invalid)?
-        .map_err(|_| AudioError::Invalid)?;
+    let read = |probe: Probe<_>| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| probe.read()))
+            .map_err(|_| AudioError::Invalid)?
+            .map_err(|_| AudioError::Invalid)
+    };
+    // A cover past lofty's allocation limit (16 MiB) fails the whole read: such a file is
+    // read again without its pictures, and keeps its audio and other tags.
+    let tagged = match read(probe) {
+        Ok(tagged) => tagged,
+        Err(_) => read(self::probe(path, false)?)?,
+    };
     let properties = tagged.properties();
     let duration = properties.duration();
     // No decoder plays a stream of zero samples a second or zero channels.
@@ -137,15 +148,34 @@ pub fn inspect(path: &Path) -> Result<AudioInfo, AudioError> {
         .and_then(|t| t.title().map(|s| s.trim().to_owned()))
         .filter(|s| !s.is_empty());
     let picture = tag
-        .and_then(|t| t.pictures().first())
+        .and_then(|t| {
+            let pictures = t.pictures();
+            pictures
+                .iter()
+                .find(|p| p.pic_type() == PictureType::CoverFront)
+                .or(pictures.first())
+        })
         .map(|p| p.data().to_vec());
     Ok(AudioInfo {
         format,
         duration_seconds: i32::try_from(seconds).unwrap_or(i32::MAX),
         duration,
-        title,
+        title: title.and_then(|t| tags::clean(&t, tags::MAX_NAME_CHARS)),
         picture,
+        tags: tags::read(&tagged, path),
     })
+}
+
+/// lofty's reader for `path`, its type guessed from the content.
+fn probe(
+    path: &Path,
+    read_cover_art: bool,
+) -> Result<Probe<std::io::BufReader<std::fs::File>>, AudioError> {
+    Probe::open(path)
+        .map_err(|_| AudioError::Invalid)?
+        .options(ParseOptions::new().read_cover_art(read_cover_art))
+        .guess_file_type()
+        .map_err(|_| AudioError::Invalid)
 }
 
 /// Whether an MP3's own header (Xing or VBRI, which count its frames and bytes) promises more

@@ -1,6 +1,11 @@
-//! Media processing: audio inspection and decode checks, image checking and re-encoding, byte ranges.
+//! Media processing: audio inspection and decode checks, tags and lyrics, image checking and
+//! re-encoding, byte ranges.
 
 pub mod audio;
 pub mod decode;
 pub mod images;
+pub mod lyrics;
+pub mod names;
 pub mod range;
+mod synced_lyrics;
+pub mod tags;

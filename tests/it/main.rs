@@ -18,6 +18,7 @@ pub mod schema;
 mod search;
 mod social;
 mod support;
+mod tags;
 mod viewer_social;
 mod views;
 mod web;
