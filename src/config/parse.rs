@@ -1,4 +1,4 @@
-//! Parsers for the human-friendly values settings accept: durations and byte sizes.
+//! Parsers for the values settings accept: durations, byte sizes, counts and ports.
 
 use std::time::Duration;
 
@@ -37,4 +37,24 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         _ => return Err(bad()),
     };
     number.checked_mul(factor).ok_or_else(bad)
+}
+
+pub fn parse_count(text: &str) -> Result<u32, String> {
+    text.parse::<u32>()
+        .map_err(|_| format!("expected a whole number, got {text:?}"))
+}
+
+pub fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.is_zero() {
+        return Err("must be more than zero".to_owned());
+    }
+    Ok(duration)
+}
+
+pub fn parse_port(text: &str) -> Result<u16, String> {
+    text.parse::<u16>()
+        .ok()
+        .filter(|port| *port > 0)
+        .ok_or_else(|| format!("expected a port number, got {text:?}"))
 }

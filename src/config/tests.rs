@@ -120,3 +120,59 @@ fn s3_settings_are_checked_and_the_secret_never_shown() {
     let error = Config::from_raw(&bad).unwrap_err().to_string();
     assert!(error.contains("AMPLI_S3_ENDPOINT"), "{error}");
 }
+
+#[test]
+fn raw_settings_debug_hides_the_secrets() {
+    let settings = RawSettings {
+        database_url: Some("postgres://ampli:hunter2@db/ampli".into()),
+        smtp_password: Some("smtp-secret".into()),
+        s3_secret_access_key: Some("s3-secret".into()),
+        smtp_host: Some("mail.example".into()),
+        ..raw()
+    };
+    let shown = format!("{settings:?} {:?}", Config::from_raw(&settings).unwrap());
+    for secret in ["hunter2", "smtp-secret", "s3-secret"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(shown.contains("mail.example"), "{shown}");
+}
+
+#[test]
+fn a_file_value_of_the_wrong_kind_names_its_setting() {
+    let file: toml::Table = "db_pool_max = [1, 2]".parse().unwrap();
+    let error = raw().fill_missing_from(file).unwrap_err().to_string();
+    assert!(
+        error.contains("--db-pool-max (AMPLI_DB_POOL_MAX)"),
+        "{error}"
+    );
+    let file: toml::Table = "config = \"other.toml\"".parse().unwrap();
+    let error = raw().fill_missing_from(file).unwrap_err().to_string();
+    assert!(error.contains("unknown key \"config\""), "{error}");
+}
+
+/// README's configuration table is the operator's reference: each setting has its row, with
+/// the environment variable and fixed default the code uses.
+#[test]
+fn the_readme_table_lists_every_setting_as_declared() {
+    let readme = include_str!("../../README.md");
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|line| line.starts_with("| `--"))
+        .map(|line| line.split('|').map(str::trim).collect())
+        .collect();
+    let config = raw().settings().config.declared;
+    let declared: Vec<_> = std::iter::once(config)
+        .chain(RawSettings::DECLARED)
+        .collect();
+    assert_eq!(rows.len(), declared.len(), "one row per setting");
+    for (row, setting) in rows.iter().zip(declared) {
+        let flag = format!("`--{}`", setting.key.replace('_', "-"));
+        assert_eq!(
+            (row[1], row[2]),
+            (flag.as_str(), format!("`{}`", setting.env).as_str())
+        );
+        if let Some(default) = setting.default {
+            assert_eq!(row[3], format!("`{default}`"), "default of {flag}");
+        }
+    }
+}

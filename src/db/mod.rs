@@ -30,6 +30,7 @@ impl Database {
     pub async fn open(config: &Config) -> anyhow::Result<Self> {
         let (options, cluster) = match &config.database_url {
             Some(url) => {
+                let url = url.expose();
                 let options: PgConnectOptions = url.parse().with_context(|| {
                     format!(
                         "invalid setting DATABASE_URL: cannot parse {}",

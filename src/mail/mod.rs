@@ -73,7 +73,10 @@ impl Mailer {
                 if let Some(username) = username {
                     builder = builder.credentials(Credentials::new(
                         username.clone(),
-                        password.clone().unwrap_or_default(),
+                        password
+                            .as_ref()
+                            .map(|password| password.expose().to_owned())
+                            .unwrap_or_default(),
                     ));
                 }
                 Transport::Smtp(builder.build())

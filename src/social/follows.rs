@@ -1,34 +1,11 @@
 //! Following and unfollowing people, and the pages of who follows whom.
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Social, SocialError, store};
+use super::store::{self, PeopleCursor, PersonView, Side};
+use super::{Social, SocialError};
 use crate::accounts::Accounts;
 use crate::http::pagination::{self, Page};
-
-/// Which side of UserFollowers a page lists.
-#[derive(Debug, Clone, Copy)]
-pub enum Side {
-    /// Who follows the user.
-    Followers,
-    /// Whom the user follows.
-    Following,
-}
-
-/// Where a page of people ended: when they followed, and who.
-pub type PeopleCursor = (DateTime<Utc>, Uuid);
-
-#[derive(Serialize, ToSchema, sqlx::FromRow)]
-#[serde(rename_all = "camelCase")]
-pub struct PersonView {
-    pub id: Uuid,
-    pub name: String,
-    pub avatar_url: Option<String>,
-    pub since: DateTime<Utc>,
-}
 
 impl Social {
     /// Follows `user` (again: no change). Following yourself is refused.

@@ -3,7 +3,8 @@
 //!
 //! Depends on accounts (whether a user exists, their public face, the caller) and the catalog
 //! (the feed's songs, answered through `Catalog::song_answers`). Handlers are in `routes.rs`,
-//! the operations in `follows.rs`, `profile.rs` and below, the SQL in `store.rs`.
+//! the operations in `follows.rs`, `profile.rs` and below, the SQL and the rows it
+//! answers (`PersonView`, `UserStats`) in `store.rs`.
 
 mod error;
 mod follows;
@@ -25,8 +26,8 @@ use crate::catalog::songs::store::{self as songs, SongCursor, SongFilter};
 use crate::catalog::songs::views::SongView;
 use crate::http::pagination::{self, Page};
 pub use error::SocialError;
-pub use follows::{PersonView, Side};
 pub use profile::{ProfileStats, PublicUserView};
+pub use store::{PersonView, Side};
 
 /// The social service: what its routes call.
 pub struct Social {

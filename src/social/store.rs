@@ -1,12 +1,34 @@
-//! All of the social capability's SQL. UserFollowers is its own table. A page of people joins
-//! the users they are for their names, in the same query, as accounts has no batch lookup to
-//! ask; the profile figures read the seed's UserStats view, as they always have.
+//! All of the social capability's SQL, and the rows it answers. UserFollowers is its own
+//! table. A page of people joins the users they are for their names, in the same query, as
+//! accounts has no batch lookup to ask; the profile figures read the seed's UserStats view, as
+//! they always have.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use sqlx::PgPool;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::follows::{PersonView, Side};
+/// Which side of UserFollowers a page lists.
+#[derive(Debug, Clone, Copy)]
+pub enum Side {
+    /// Who follows the user.
+    Followers,
+    /// Whom the user follows.
+    Following,
+}
+
+/// Where a page of people ended: when they followed, and who.
+pub type PeopleCursor = (DateTime<Utc>, Uuid);
+
+#[derive(Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonView {
+    pub id: Uuid,
+    pub name: String,
+    pub avatar_url: Option<String>,
+    pub since: DateTime<Utc>,
+}
 
 pub async fn follow(db: &PgPool, follower: Uuid, followed: Uuid) -> sqlx::Result<()> {
     sqlx::query(
@@ -44,7 +66,7 @@ pub async fn people(
     db: &PgPool,
     user: Uuid,
     side: Side,
-    after: Option<(DateTime<Utc>, Uuid)>,
+    after: Option<PeopleCursor>,
     limit: i64,
 ) -> sqlx::Result<Vec<PersonView>> {
     // Fixed SQL for each side; only values are bound.

@@ -77,7 +77,7 @@ impl Storage {
         if let (Some(id), Some(secret)) = (&s3.access_key_id, &s3.secret_access_key) {
             builder = builder
                 .with_access_key_id(id)
-                .with_secret_access_key(secret);
+                .with_secret_access_key(secret.expose());
         }
         let store = builder.build().context(
             "invalid S3 settings (--s3-bucket, --s3-endpoint, --s3-region, credentials)",
