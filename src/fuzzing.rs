@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 pub use crate::catalog::CatalogError;
-use crate::catalog::songs::upload;
+use crate::catalog::upload::form as upload;
 pub use crate::import::plan::Plan;
 use crate::import::plan::{self, Target};
 pub use crate::import::report::Report;

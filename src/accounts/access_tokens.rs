@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::secrets::random_bytes;
+use crate::secrets::{random_bytes, server_key};
 
 const KEY_NAME: &str = "access_token_hs256";
 const ISSUER: &str = "ampli";
@@ -35,21 +35,11 @@ pub struct AccessTokens {
 }
 
 impl AccessTokens {
-    /// Loads the signing key, making it on first start. Concurrent first starts agree on one
-    /// key: the insert that loses does nothing and everyone reads the winner's.
+    /// Loads the signing key, making it on first start.
     pub async fn load(db: &PgPool, ttl: Duration) -> anyhow::Result<Self> {
-        sqlx::query("insert into serversecrets (name, secret) values ($1, $2) on conflict (name) do nothing")
-            .bind(KEY_NAME)
-            .bind(random_bytes::<64>().to_vec())
-            .execute(db)
+        let secret = server_key(db, KEY_NAME, &random_bytes::<64>())
             .await
-            .context("storing the access-token key")?;
-        let secret: Vec<u8> =
-            sqlx::query_scalar("select secret from serversecrets where name = $1")
-                .bind(KEY_NAME)
-                .fetch_one(db)
-                .await
-                .context("reading the access-token key")?;
+            .context("loading the access-token key")?;
         Ok(Self::from_secret(&secret, ttl))
     }
 

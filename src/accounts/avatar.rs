@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::store::users::{self, UserRow};
 use super::{Accounts, AccountsError, AuthUser};
-use crate::media::images::{self, ImageError};
+use crate::media::images::{self, ImageError, Rendition};
 use crate::storage::media_url;
 
 /// The sizes an avatar is made in, smallest first. The middle one is `AvatarURL`.
@@ -39,15 +39,9 @@ impl Accounts {
             .await
             .map_err(AccountsError::BadImage)?;
         let prefix = format!("avatars/{}/{}", caller.user_id, Uuid::new_v4());
-        let mut stored = Vec::new();
-        for rendition in renditions {
-            let key = format!("{prefix}/{}.jpg", rendition.size);
-            if let Err(error) = self.storage.put(&key, rendition.jpeg).await {
-                self.remove_files(&prefix).await;
-                return Err(error.into());
-            }
-            stored.push(key);
-        }
+        self.storage
+            .put_all(&prefix, renditions.into_iter().map(Rendition::into_file))
+            .await?;
         let url = self.storage.url(&format!("{prefix}/256.jpg"));
         let previous = users::find(&self.db, caller.user_id).await?;
         let updated =

@@ -1,11 +1,5 @@
 //! The fixed list of song categories (the earlier Ampli's), served by GET /categories.
 
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-use crate::app::AppState;
-use crate::http::ApiJson;
-
 pub const CATEGORIES: [&str; 9] = [
     "Arts",
     "Business",
@@ -26,15 +20,4 @@ pub fn canonical(category: &str) -> Option<&'static str> {
         .iter()
         .find(|known| known.eq_ignore_ascii_case(category.trim()))
         .copied()
-}
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_categories))
-}
-
-/// The song categories.
-#[utoipa::path(get, path = "/api/v1/categories", tag = "songs",
-    responses((status = 200, body = Vec<String>)))]
-async fn list_categories() -> ApiJson<&'static [&'static str]> {
-    ApiJson(&CATEGORIES)
 }

@@ -1,4 +1,5 @@
-//! Artist credits on songs: who did what.
+//! Artist credits on songs: the roles a credit may carry, and a credit as a client sends it.
+//! Crediting and uncrediting are in `songs.rs`.
 
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -19,6 +19,10 @@ pub enum CatalogError {
     ArtistNotConsented,
     #[error("not yours")]
     NotOwner,
+    #[error("administrators only")]
+    AdminOnly,
+    #[error("an artist may be linked to the caller's own account only")]
+    NotYourAccount,
     #[error("no audio file in the upload")]
     MissingFile,
     #[error("the upload is too large")]
@@ -50,6 +54,11 @@ pub fn field(name: &str, message: &str) -> FieldError {
         field: name.to_owned(),
         message: message.to_owned(),
     }
+}
+
+/// One field refused with its reason.
+pub fn invalid(name: &str, message: &str) -> CatalogError {
+    CatalogError::Invalid(vec![field(name, message)])
 }
 
 impl From<CatalogError> for ApiError {
@@ -84,6 +93,16 @@ impl From<CatalogError> for ApiError {
                 ErrorKind::Forbidden,
                 "not_owner",
                 "Only its owner or an administrator may change this.".to_owned(),
+            ),
+            E::AdminOnly => (
+                ErrorKind::Forbidden,
+                "admin_only",
+                "Only an administrator may verify an artist.".to_owned(),
+            ),
+            E::NotYourAccount => (
+                ErrorKind::Forbidden,
+                "not_owner",
+                "You may link an artist to your own account only.".to_owned(),
             ),
             E::MissingFile => (
                 ErrorKind::Unprocessable,

@@ -1,33 +1,57 @@
 //! The catalog: artists, songs with their credits, uploads, posters, streaming and play
-//! counts. Routes in `routes`-named files, SQL in `store.rs` files.
+//! counts, and the one way songs become answers (`Catalog::song_answers`).
+//!
+//! Depends on accounts (who calls: `AuthUser`, `MaybeAuthUser`; the avatar sizes artists
+//! share), on the http toolkit (errors, JSON, pagination, body limits), on media (audio and
+//! image checks), on storage (the files) and on secrets (the stream-link key). What a listener
+//! did with a song is the library's, above: it is handed in at start as a `ViewerLookup`.
+//!
+//! The service below is what the routes call, its operations in the files beside this one
+//! (`songs.rs`, `upload/`, `posters.rs`, `credits.rs`, `artists.rs`, `stream.rs`, `plays.rs`,
+//! `answers.rs`); handlers in `routes/`, the SQL in `store/` (the transcoding queue's in
+//! `transcode.rs`), the answers' shapes in `views.rs`, the errors in `error.rs`.
 
+mod answers;
 mod artists;
 pub mod categories;
-pub mod credits;
+mod credits;
 mod error;
-pub mod plays;
+mod metadata;
+mod plays;
 mod posters;
+mod routes;
 mod signing;
-pub mod songs;
+mod songs;
+mod store;
+mod stream;
 pub mod transcode;
+pub(crate) mod upload;
+mod views;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::extract::{DefaultBodyLimit, FromRef};
 use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+pub use answers::{Viewer, ViewerLookup, pair_in_order};
 pub use error::CatalogError;
 use plays::PlayCounter;
 use signing::StreamSigner;
-use songs::answers::Viewer;
+pub use store::songs::{SongCursor, SongFilter};
+pub use views::{ArtistView, OwnerView, SongView, ViewerState};
 
-use crate::app::AppState;
+use crate::accounts::Accounts;
 use crate::config::Config;
 use crate::media::decode::Ffmpeg;
+use crate::media::images;
 use crate::storage::Storage;
 
+/// The catalog's service: every catalog operation, whoever asks (its routes, the
+/// capabilities above it, the jobs, `ampli demo`).
 pub struct Catalog {
     pub db: PgPool,
     pub storage: Storage,
@@ -39,7 +63,7 @@ pub struct Catalog {
     /// Set when ffmpeg was found: uploads are decoded in full before they are accepted, and
     /// the bitrate ladder is made in the background.
     pub ffmpeg: Option<Ffmpeg>,
-    /// What listeners did with songs, for the answers (see `songs::answers`).
+    /// What listeners did with songs, for the answers (see `answers.rs`).
     viewer: Viewer,
 }
 
@@ -52,7 +76,7 @@ impl Catalog {
     ) -> anyhow::Result<Arc<Self>> {
         let tmp_dir = std::path::absolute(config.data_dir.join("tmp"))?;
         std::fs::create_dir_all(&tmp_dir)?;
-        songs::upload::clear_stale_uploads(&tmp_dir);
+        upload::clear_stale_uploads(&tmp_dir);
         transcode::clear_stale_work(&tmp_dir);
         // One decode per core, shared by the upload checks and the transcoder.
         let slots = std::thread::available_parallelism().map_or(1, usize::from);
@@ -95,9 +119,46 @@ impl Catalog {
     }
 }
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Catalog>: FromRef<S>,
+    Arc<Accounts>: FromRef<S>,
+{
+    use routes::{artists, categories, credits, songs, stream};
     OpenApiRouter::new()
-        .merge(categories::router())
-        .merge(artists::router())
-        .merge(songs::router())
+        .routes(routes!(categories::list_categories))
+        .routes(routes!(artists::list_artists, artists::create_artist))
+        .routes(routes!(
+            artists::get_artist,
+            artists::update_artist,
+            artists::delete_artist
+        ))
+        .routes(routes!(artists::artist_songs))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(artists::put_artist_avatar))
+                .layer(DefaultBodyLimit::max(images::MAX_BYTES + 1024)),
+        )
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(songs::upload_song))
+                .routes(routes!(songs::put_poster))
+                // Uploads stream to disk; their own limit replaces the JSON one, and the
+                // connection's idle timeout the request's total one.
+                .layer(DefaultBodyLimit::disable())
+                .route_layer(axum::middleware::from_fn(
+                    crate::http::timeout::streamed_body,
+                )),
+        )
+        .routes(routes!(songs::list_songs))
+        .routes(routes!(
+            songs::get_song,
+            songs::update_song,
+            songs::delete_song
+        ))
+        .routes(routes!(credits::put_credit, credits::delete_credit))
+        .routes(routes!(stream::stream_song))
+        .routes(routes!(stream::stream_url))
+        .routes(routes!(stream::record_play))
 }

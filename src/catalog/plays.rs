@@ -10,6 +10,8 @@ use sqlx::PgPool;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
+use super::{Catalog, CatalogError, store};
+
 /// One listener counts once per song within this window.
 pub const DEDUP_WINDOW: Duration = Duration::from_secs(30);
 /// How often pending plays are written.
@@ -80,15 +82,7 @@ impl PlayCounter {
             return Ok(0);
         }
         let (ids, counts): (Vec<Uuid>, Vec<i64>) = batch.iter().copied().unzip();
-        let result = sqlx::query(
-            "update songs s set playcount = coalesce(s.playcount, 0) + b.plays
-               from unnest($1::uuid[], $2::bigint[]) as b(songid, plays)
-              where s.songid = b.songid",
-        )
-        .bind(&ids)
-        .bind(&counts)
-        .execute(&self.db)
-        .await;
+        let result = store::songs::add_plays(&self.db, &ids, &counts).await;
         match result {
             Ok(_) => Ok(counts.iter().sum::<i64>() as u64),
             Err(error) => {
@@ -131,5 +125,13 @@ impl PlayCounter {
     /// Asks the flusher to write what is pending and end.
     pub fn stop(&self) {
         self.stop.notify_one();
+    }
+}
+
+impl Catalog {
+    /// Records that `listener` played `song`; false when they reported it moments ago.
+    pub async fn record_play(&self, listener: Uuid, song: Uuid) -> Result<bool, CatalogError> {
+        self.require_song(song).await?;
+        Ok(self.plays.record(listener, song))
     }
 }

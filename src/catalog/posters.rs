@@ -1,8 +1,11 @@
-//! Song posters: checked and re-encoded square in two sizes, like avatars.
+//! Song posters: checked and re-encoded square in two sizes, like avatars, stored under a
+//! fresh prefix, and the old files removed only once the new ones are recorded.
 
 use uuid::Uuid;
 
+use super::store::songs::{self as store, SongRow};
 use super::{Catalog, CatalogError};
+use crate::accounts::AuthUser;
 use crate::media::images::{self, Rendition};
 use crate::storage::media_url;
 
@@ -26,16 +29,39 @@ impl Catalog {
         renditions: Vec<Rendition>,
     ) -> Result<String, CatalogError> {
         let prefix = format!("songs/{song}/poster-{}", Uuid::new_v4());
-        for rendition in renditions {
-            if let Err(error) = self
-                .storage
-                .put(&format!("{prefix}/{}.jpg", rendition.size), rendition.jpeg)
-                .await
-            {
-                let _ = self.storage.delete_prefix(&prefix).await;
-                return Err(error.into());
-            }
-        }
+        self.storage
+            .put_all(&prefix, renditions.into_iter().map(Rendition::into_file))
+            .await?;
         Ok(prefix)
+    }
+
+    /// The song whose poster the caller may replace. Asked before the picture is read, so
+    /// that nobody else makes the server read and decode one.
+    pub async fn poster_editable(
+        &self,
+        caller: &AuthUser,
+        id: Uuid,
+    ) -> Result<SongRow, CatalogError> {
+        caller.require_verified()?;
+        self.editable(caller, id).await
+    }
+
+    pub async fn replace_poster(
+        &self,
+        song: SongRow,
+        bytes: Vec<u8>,
+    ) -> Result<SongRow, CatalogError> {
+        let id = song.songid;
+        let renditions = renditions(bytes).await?;
+        let prefix = self.store_poster(id, renditions).await?;
+        let url = url(&prefix);
+        if !store::set_poster(&self.db, id, Some(&url), Some(&prefix)).await? {
+            let _ = self.storage.delete_prefix(&prefix).await;
+            return Err(CatalogError::SongNotFound);
+        }
+        if let Some(old) = song.posterpublicid {
+            let _ = self.storage.delete_prefix(&old).await;
+        }
+        self.reread(id).await
     }
 }

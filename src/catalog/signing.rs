@@ -9,7 +9,7 @@ use sha2::Sha256;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::secrets::random_bytes;
+use crate::secrets::{random_bytes, server_key};
 
 const KEY_NAME: &str = "stream_url_hs256";
 /// How long a stream link works.
@@ -22,15 +22,7 @@ pub struct StreamSigner {
 
 impl StreamSigner {
     pub async fn load(db: &PgPool) -> anyhow::Result<Self> {
-        sqlx::query("insert into serversecrets (name, secret) values ($1, $2) on conflict (name) do nothing")
-            .bind(KEY_NAME)
-            .bind(random_bytes::<32>().to_vec())
-            .execute(db)
-            .await?;
-        let key: Vec<u8> = sqlx::query_scalar("select secret from serversecrets where name = $1")
-            .bind(KEY_NAME)
-            .fetch_one(db)
-            .await?;
+        let key = server_key(db, KEY_NAME, &random_bytes::<32>()).await?;
         Ok(Self { key })
     }
 

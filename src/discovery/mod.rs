@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::accounts::Accounts;
 use crate::catalog::Catalog;
-use crate::catalog::songs::views::SongView;
+use crate::catalog::SongView;
 pub use error::DiscoveryError;
 pub use store::AutoPlaylistView;
 

@@ -26,8 +26,8 @@ use uuid::Uuid;
 
 use crate::accounts::Accounts;
 use crate::catalog::Catalog;
-use crate::catalog::songs::answers;
-use crate::catalog::songs::views::SongView;
+use crate::catalog::SongView;
+use crate::catalog::pair_in_order;
 use crate::http::pagination::{self, Page};
 pub use error::LibraryError;
 use error::invalid;
@@ -334,7 +334,7 @@ impl Library {
     ) -> Result<Vec<(R, SongView)>, LibraryError> {
         let ids: Vec<Uuid> = rows.iter().map(&song_of).collect();
         let songs = self.catalog.song_answers(&ids, viewer).await?;
-        Ok(answers::pair_in_order(rows, song_of, songs))
+        Ok(pair_in_order(rows, song_of, songs))
     }
 }
 

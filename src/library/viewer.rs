@@ -1,5 +1,5 @@
 //! What a listener did with songs (liked, favourited, where they stopped), as the catalog's
-//! song answers show it: the library's side of `catalog::songs::answers::ViewerLookup`.
+//! song answers show it: the library's side of `catalog::ViewerLookup`.
 
 use std::collections::HashMap;
 
@@ -8,8 +8,8 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::store;
-use crate::catalog::songs::answers::ViewerLookup;
-use crate::catalog::songs::views::ViewerState;
+use crate::catalog::ViewerLookup;
+use crate::catalog::ViewerState;
 
 pub struct ViewerStates {
     db: PgPool,

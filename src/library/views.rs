@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::store::playlists::PlaylistRow;
-use crate::catalog::songs::views::{OwnerView, SongView};
+use crate::catalog::{OwnerView, SongView};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

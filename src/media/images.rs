@@ -72,6 +72,14 @@ pub struct Rendition {
     pub jpeg: Vec<u8>,
 }
 
+impl Rendition {
+    /// The file's name under its picture's prefix (`512.jpg`) and its bytes, for
+    /// `Storage::put_all`.
+    pub fn into_file(self) -> (String, Vec<u8>) {
+        (format!("{}.jpg", self.size), self.jpeg)
+    }
+}
+
 /// Checks `bytes` and makes a square JPEG for each of `sizes` (centre-cropped), on a blocking
 /// thread once the decode's share of [`DECODE_BUDGET`] is free.
 pub async fn square_renditions(

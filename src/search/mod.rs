@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use crate::accounts::Accounts;
 use crate::catalog::Catalog;
-use crate::catalog::songs::views::SongView;
+use crate::catalog::SongView;
 pub use error::SearchError;
 pub use query::{Kinds, SearchQuery};
 use store::{NamedResult, PlaylistResult};

@@ -21,10 +21,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::accounts::Accounts;
-use crate::catalog::Catalog;
-use crate::catalog::songs::store::{self as songs, SongCursor, SongFilter};
-use crate::catalog::songs::views::SongView;
-use crate::http::pagination::{self, Page};
+use crate::catalog::{Catalog, SongCursor, SongFilter, SongView};
+use crate::http::pagination::Page;
 pub use error::SocialError;
 pub use profile::{ProfileStats, PublicUserView};
 pub use store::{PersonView, Side};
@@ -51,17 +49,10 @@ impl Social {
             followed_by: Some(caller),
             ..SongFilter::default()
         };
-        // The catalog's list gives the page and its cursor; the answers come from the one
-        // read path, so that they carry what the caller did with each song.
-        let rows = songs::list(&self.db, &filter, after.as_ref(), limit + 1).await?;
-        let (rows, next_cursor) = pagination::finish_page(rows, limit, |last| SongCursor {
-            created: Some(last.createdat),
-            plays: Some(last.playcount.unwrap_or(0)),
-            id: last.songid,
-        });
-        let ids: Vec<Uuid> = rows.iter().map(|row| row.songid).collect();
-        let items = self.catalog.song_answers(&ids, Some(caller)).await?;
-        Ok(Page { items, next_cursor })
+        Ok(self
+            .catalog
+            .song_page(&filter, after.as_ref(), limit, Some(caller))
+            .await?)
     }
 }
 

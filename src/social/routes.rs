@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{PersonView, PublicUserView, Side, Social};
 use crate::accounts::{Accounts, AuthUser, MaybeAuthUser};
-use crate::catalog::songs::views::SongView;
+use crate::catalog::SongView;
 use crate::http::pagination::{self, Page, PageQuery};
 use crate::http::{ApiError, ApiJson, Problem};
 

@@ -101,6 +101,29 @@ impl Storage {
         Ok(())
     }
 
+    /// Puts each of `files` (a name and its bytes) under `prefix`, or none of them: after a
+    /// failure what was stored under `prefix` is removed, so that no half set of renditions
+    /// is left for the orphan sweep.
+    pub async fn put_all(
+        &self,
+        prefix: &str,
+        files: impl IntoIterator<Item = (String, Vec<u8>)>,
+    ) -> anyhow::Result<()> {
+        for (name, bytes) in files {
+            if let Err(error) = self.put(&format!("{prefix}/{name}"), bytes).await {
+                if let Err(cleanup) = self.delete_prefix(prefix).await {
+                    tracing::warn!(
+                        error = format!("{cleanup:#}"),
+                        prefix,
+                        "removing media files"
+                    );
+                }
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+
     /// The object's bytes, or `None` if there is no such object.
     pub async fn get(&self, key: &str) -> anyhow::Result<Option<Bytes>> {
         let path = object_path(key)?;

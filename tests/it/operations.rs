@@ -22,16 +22,20 @@ async fn healthz_and_readyz_answer_ok_with_a_database() {
 #[tokio::test]
 async fn readyz_is_503_while_the_database_is_unreachable() {
     let port = crate::support::process::free_port();
+    let app = TestApp::new().await;
+    // Everything built on a real database through a pool that keeps no idle connection; then
+    // the pool is pointed at a port where nobody listens, so every service's next query finds
+    // the database gone (each service holds this same pool, not a copy).
     let pool = PgPoolOptions::new()
         .acquire_timeout(std::time::Duration::from_secs(1))
-        .connect_lazy(&format!("postgres://nobody@127.0.0.1:{port}/none"))
-        .unwrap();
-    // Everything built on a real database, then the pool swapped for one that cannot connect.
-    let app = TestApp::new().await;
-    let mut state = AppState::build(app.db.pool.clone(), &app.config)
-        .await
-        .unwrap();
-    state.db = pool;
+        .after_release(|_, _| Box::pin(async { Ok(false) }))
+        .connect_lazy_with((*app.db.pool.connect_options()).clone());
+    let state = AppState::build(pool.clone(), &app.config).await.unwrap();
+    pool.set_connect_options(
+        format!("postgres://nobody@127.0.0.1:{port}/none")
+            .parse()
+            .unwrap(),
+    );
     let router = ampli::app::router(state, &app.config);
     let response = send(
         &router,

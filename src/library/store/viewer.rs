@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::catalog::songs::views::ViewerState;
+use crate::catalog::ViewerState;
 
 /// The user's state for each of `songs`, in three indexed lookups.
 pub async fn states(

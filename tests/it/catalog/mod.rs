@@ -1,4 +1,5 @@
-//! The catalog: artists, uploads, streaming, plays, transcoding.
+//! The catalog: artists, uploads, streaming, plays, transcoding, and the caller's state on
+//! the songs it answers.
 
 mod artists;
 mod bodies;
@@ -9,3 +10,4 @@ mod nul_text;
 mod s3;
 mod streaming;
 mod uploads;
+mod viewer;

@@ -1,4 +1,4 @@
-//! Artists rows.
+//! Artists rows: the people credited on songs, optionally linked to a user account.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
-use super::store;
+use super::store::songs::{self as store, SongCursor, SongFilter};
 use super::views::{SongView, ViewerState};
-use crate::catalog::{Catalog, CatalogError};
+use super::{Catalog, CatalogError};
+use crate::http::pagination::{self, Page};
 
 /// What a listener did with songs (liked, favourited, where they stopped). The library keeps
 /// those; the composition root hands its lookup to the catalog, so that the catalog answers
@@ -51,6 +52,26 @@ impl Catalog {
                 Some(view)
             })
             .collect())
+    }
+
+    /// One page of songs as `filter` picks and orders them, after `after`, answered for
+    /// `viewer`; its cursor continues the same order.
+    pub async fn song_page(
+        &self,
+        filter: &SongFilter,
+        after: Option<&SongCursor>,
+        limit: i64,
+        viewer: Option<Uuid>,
+    ) -> Result<Page<SongView>, CatalogError> {
+        let rows = store::list(&self.db, filter, after, limit + 1).await?;
+        let (rows, next_cursor) = pagination::finish_page(rows, limit, |last| SongCursor {
+            created: Some(last.createdat),
+            plays: Some(last.playcount.unwrap_or(0)),
+            id: last.songid,
+        });
+        let ids: Vec<Uuid> = rows.iter().map(|row| row.songid).collect();
+        let items = self.song_answers(&ids, viewer).await?;
+        Ok(Page { items, next_cursor })
     }
 
     /// `SongNotFound` unless the song exists: for routes that act on a song by id.

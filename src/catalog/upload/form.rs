@@ -1,53 +1,30 @@
-//! POST /songs: a multipart upload streamed to a temporary file, checked by its content,
-//! stored, and only then recorded. A refused or failed upload leaves no row and no file.
+//! Reading an upload's form: the parts of a multipart body, the audio spooled to a temporary
+//! file as it arrives (never held in memory, never named by the client), the text parts
+//! bounded and checked by the song rules, the credits parsed. Nothing is stored here, so that
+//! the fuzz targets run exactly this on hostile bodies.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use axum::extract::Multipart;
 use axum::extract::multipart::Field;
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
+use super::TempFile;
 use super::audio_check::check_audio;
-use super::store::{self, NewSong};
-use crate::accounts::AuthUser;
-use crate::catalog::categories::{self, DEFAULT_CATEGORY};
+use crate::catalog::categories::DEFAULT_CATEGORY;
 use crate::catalog::credits::{CreditInput, canonical_role};
 use crate::catalog::error::{CatalogError, field};
-use crate::catalog::{Catalog, posters};
+use crate::catalog::metadata;
 use crate::media::audio::{self, AudioInfo};
 use crate::media::decode::Ffmpeg;
 use crate::media::images;
 
-/// Longest title and description accepted.
-pub const MAX_TITLE_CHARS: usize = 200;
-pub const MAX_ABOUT_CHARS: usize = 5000;
 /// Text parts are read into memory only this far.
 const MAX_TEXT_PART: usize = 64 * 1024;
 const MAX_CREDITS: usize = 50;
 /// file, poster and four text parts, with room for clients that send empty extras.
 const MAX_PARTS: usize = 12;
-
-/// A temporary file removed when dropped, whatever happened.
-pub(crate) struct TempFile(pub(crate) PathBuf);
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// A checked upload whose audio is already in the store.
-struct Prepared<'a> {
-    id: Uuid,
-    key: &'a str,
-    size: u64,
-    info: &'a AudioInfo,
-    title: &'a str,
-    about: Option<&'a str>,
-    category: &'static str,
-    credits: &'a [(Uuid, &'static str)],
-}
 
 #[derive(Default)]
 struct Form {
@@ -57,136 +34,6 @@ struct Form {
     artists: Option<String>,
     audio: Option<(TempFile, u64)>,
     poster: Option<Vec<u8>>,
-}
-
-impl Catalog {
-    pub async fn upload(
-        &self,
-        caller: &AuthUser,
-        multipart: Multipart,
-    ) -> Result<store::SongRow, CatalogError> {
-        caller.require_verified()?;
-        let upload = read_upload(
-            multipart,
-            &self.tmp_dir,
-            self.max_upload_size,
-            self.ffmpeg.as_ref(),
-        )
-        .await?;
-        let poster_source = upload.poster.or(upload.info.picture.clone());
-        let poster = match poster_source {
-            Some(bytes) => Some(posters::renditions(bytes).await?),
-            None => None,
-        };
-
-        let id = Uuid::new_v4();
-        let key = format!("songs/{id}/original.{}", upload.info.format.extension());
-        let stored_size = self.storage.put_file(&key, &upload.audio.0).await?;
-        let prepared = Prepared {
-            id,
-            key: &key,
-            size: stored_size,
-            info: &upload.info,
-            title: &upload.title,
-            about: upload.about.as_deref(),
-            category: upload.category,
-            credits: &upload.credits,
-        };
-        let result = self.record_song(caller.user_id, prepared, poster).await;
-        if result.is_err() {
-            self.remove_song_files(id).await;
-        }
-        result
-    }
-
-    /// Stores the poster, then writes the row and its credits in one transaction.
-    async fn record_song(
-        &self,
-        owner: Uuid,
-        song: Prepared<'_>,
-        poster: Option<Vec<images::Rendition>>,
-    ) -> Result<store::SongRow, CatalogError> {
-        let Prepared {
-            id,
-            key,
-            size,
-            info,
-            title,
-            about,
-            category,
-            credits,
-        } = song;
-        let poster_key = match poster {
-            Some(renditions) => Some(self.store_poster(id, renditions).await?),
-            None => None,
-        };
-        let file_url = format!("/api/v1/songs/{id}/stream");
-        let mut tx = self.db.begin().await?;
-        store::insert(
-            &mut *tx,
-            &NewSong {
-                id,
-                title,
-                about,
-                duration: info.duration_seconds,
-                category,
-                file_url: &file_url,
-                file_key: key,
-                file_format: info.format.as_str(),
-                file_size: i64::try_from(size).unwrap_or(i64::MAX),
-                content_type: info.format.content_type(),
-                owner,
-            },
-        )
-        .await?;
-        for (artist, role) in credits {
-            match store::set_credit(&mut *tx, id, *artist, role, &[owner]).await? {
-                store::Credit::Done => {}
-                store::Credit::NoSuchArtist => return Err(CatalogError::UnknownArtist),
-                store::Credit::NotConsented => return Err(CatalogError::ArtistNotConsented),
-            }
-        }
-        if let Some(prefix) = &poster_key {
-            let url = posters::url(prefix);
-            store::set_poster(&mut *tx, id, Some(&url), Some(prefix)).await?;
-        }
-        tx.commit().await?;
-        self.enqueue_transcode(id).await;
-        store::find(&self.db, id)
-            .await?
-            .ok_or(CatalogError::SongNotFound)
-    }
-
-    /// Adds a song from a local audio file on behalf of `owner`, as an upload would (used by
-    /// `ampli demo`). The file is copied into the store.
-    pub async fn add_song_from_file(
-        &self,
-        owner: Uuid,
-        path: &Path,
-        title: &str,
-        category: &'static str,
-        credits: &[(Uuid, &'static str)],
-    ) -> Result<store::SongRow, CatalogError> {
-        let info = self.check_audio(path).await?;
-        let id = Uuid::new_v4();
-        let key = format!("songs/{id}/original.{}", info.format.extension());
-        let size = self.storage.put_file(&key, path).await?;
-        let prepared = Prepared {
-            id,
-            key: &key,
-            size,
-            info: &info,
-            title,
-            about: None,
-            category,
-            credits,
-        };
-        let result = self.record_song(owner, prepared, None).await;
-        if result.is_err() {
-            self.remove_song_files(id).await;
-        }
-        result
-    }
 }
 
 /// An upload read and checked, its audio still in the temporary file: everything
@@ -219,6 +66,7 @@ pub(crate) async fn read_upload(
     let info: AudioInfo = check_audio(&audio_file.0, ffmpeg).await?;
 
     let mut errors = Vec::new();
+    // The form's title wins; the file's tags fill in when the form leaves it out.
     let title = match form
         .title
         .as_deref()
@@ -229,29 +77,23 @@ pub(crate) async fn read_upload(
         None => info.title.clone(),
     };
     let title = title.unwrap_or_default();
-    if title.is_empty() {
-        errors.push(field("title", "Give a title (the file's tags have none)."));
-    } else if title.chars().count() > MAX_TITLE_CHARS {
-        errors.push(field("title", "A title has at most 200 characters."));
-    }
+    metadata::check_title(
+        &title,
+        "Give a title (the file's tags have none).",
+        &mut errors,
+    );
     let about = form
         .about
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty());
-    if about.is_some_and(|a| a.chars().count() > MAX_ABOUT_CHARS) {
-        errors.push(field("about", "A description has at most 5000 characters."));
+    if let Some(about) = about {
+        metadata::check_about(about, &mut errors);
     }
     let category = match form.category.as_deref().filter(|c| !c.trim().is_empty()) {
         None => Some(DEFAULT_CATEGORY),
-        Some(given) => categories::canonical(given),
+        Some(given) => metadata::check_category(given, &mut errors),
     };
-    if category.is_none() {
-        errors.push(field(
-            "category",
-            "Unknown category; see GET /api/v1/categories.",
-        ));
-    }
     let credits = parse_credits(form.artists.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(CatalogError::Invalid(errors));
@@ -381,7 +223,7 @@ fn parse_credits(
         return Vec::new();
     };
     if inputs.len() > MAX_CREDITS {
-        errors.push(field("artists", "At most 50 credits."));
+        errors.push(field("artists", &format!("At most {MAX_CREDITS} credits.")));
         return Vec::new();
     }
     let mut credits: Vec<(Uuid, &'static str)> = Vec::new();
@@ -398,15 +240,4 @@ fn parse_credits(
         }
     }
     credits
-}
-
-/// Removes temporary uploads left by a crash (called at start).
-pub fn clear_stale_uploads(dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with("upload-") {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
 }

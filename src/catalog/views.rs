@@ -1,11 +1,12 @@
-//! How songs appear in answers.
+//! How songs and artists appear in answers.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::store::SongRow;
+use super::store::artists::ArtistRow;
+use super::store::songs::SongRow;
 use crate::storage::media_url;
 
 /// What the caller did with a song: for song answers.
@@ -107,6 +108,39 @@ impl From<SongRow> for SongView {
             },
             artists,
             qualities: row.renditions,
+            created_at: row.createdat,
+            updated_at: row.updatedat,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtistView {
+    id: Uuid,
+    name: String,
+    bio: Option<String>,
+    country: Option<String>,
+    genre: Option<String>,
+    avatar_url: Option<String>,
+    verified: bool,
+    /// The user account this artist is, if linked.
+    user_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<ArtistRow> for ArtistView {
+    fn from(row: ArtistRow) -> Self {
+        Self {
+            id: row.artistid,
+            name: row.name,
+            bio: row.bio,
+            country: row.country,
+            genre: row.genre,
+            avatar_url: row.avatarurl,
+            verified: row.verified.unwrap_or(false),
+            user_id: row.userid,
             created_at: row.createdat,
             updated_at: row.updatedat,
         }

@@ -1,4 +1,5 @@
-//! Songs rows with their credits, owner and renditions, as the API shows them.
+//! Songs rows with their credits, owner and renditions, as the API shows them; the writes to
+//! them (a new song, its poster, its metadata, its plays) and the object a stream serves.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
@@ -172,68 +173,6 @@ pub async fn delete(db: &PgPool, id: Uuid) -> sqlx::Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-/// Adds or changes a credit. False when the artist does not exist.
-/// What crediting an artist came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Credit {
-    Done,
-    NoSuchArtist,
-    /// The artist is linked to an account that is not among those whose consent was given.
-    NotConsented,
-}
-
-/// Credits `artist` on `song` with `role` (or changes the role). An artist linked to a user
-/// account is credited only when that account is one of `consenting`: nobody puts someone
-/// else's artist on their songs.
-pub async fn set_credit(
-    db: impl PgExecutor<'_>,
-    song: Uuid,
-    artist: Uuid,
-    role: &str,
-    consenting: &[Uuid],
-) -> sqlx::Result<Credit> {
-    let (found, credited): (bool, bool) = sqlx::query_as(
-        "with target as (select artistid, userid from artists where artistid = $1),
-              credited as (
-                insert into artistsongs (artistid, songid, role)
-                select $1, $2, $3 from target where userid is null or userid = any($4)
-                on conflict (artistid, songid) do update set role = excluded.role
-                returning 1)
-         select exists (select 1 from target), exists (select 1 from credited)",
-    )
-    .bind(artist)
-    .bind(song)
-    .bind(role)
-    .bind(consenting)
-    .fetch_one(db)
-    .await?;
-    Ok(match (found, credited) {
-        (_, true) => Credit::Done,
-        (true, false) => Credit::NotConsented,
-        (false, false) => Credit::NoSuchArtist,
-    })
-}
-
-/// The account an artist is linked to and the one that made it, if the artist exists.
-pub async fn artist_owners(
-    db: &PgPool,
-    artist: Uuid,
-) -> sqlx::Result<Option<(Option<Uuid>, Option<Uuid>)>> {
-    sqlx::query_as("select userid, createdby from artists where artistid = $1")
-        .bind(artist)
-        .fetch_optional(db)
-        .await
-}
-
-pub async fn remove_credit(db: &PgPool, song: Uuid, artist: Uuid) -> sqlx::Result<bool> {
-    let done = sqlx::query("delete from artistsongs where songid = $1 and artistid = $2")
-        .bind(song)
-        .bind(artist)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// How a list of songs is filtered and ordered.
 #[derive(Debug, Default, Clone)]
 pub struct SongFilter {
@@ -295,4 +234,48 @@ pub async fn list(
         .bind(filter.followed_by)
         .fetch_all(db)
         .await
+}
+
+/// What a stream of one quality serves: the original's key and type, and the rendition's
+/// when that quality is ready.
+#[derive(sqlx::FromRow)]
+pub struct StreamSource {
+    pub original: String,
+    pub original_type: Option<String>,
+    pub rendition: Option<String>,
+    pub rendition_type: Option<String>,
+}
+
+/// One light query per stream request (players ask for many ranges).
+pub async fn stream_source(
+    db: &PgPool,
+    song: Uuid,
+    quality: &str,
+) -> sqlx::Result<Option<StreamSource>> {
+    sqlx::query_as(
+        "select s.filepublicid as original, s.contenttype as original_type,
+                r.objectkey as rendition, r.contenttype as rendition_type
+           from songs s
+           left join songrenditions r on r.songid = s.songid and r.quality = $2
+          where s.songid = $1",
+    )
+    .bind(song)
+    .bind(quality)
+    .fetch_optional(db)
+    .await
+}
+
+/// Adds each song's plays to its count, in one statement; songs deleted meanwhile are passed
+/// over.
+pub async fn add_plays(db: &PgPool, songs: &[Uuid], plays: &[i64]) -> sqlx::Result<()> {
+    sqlx::query(
+        "update songs s set playcount = coalesce(s.playcount, 0) + b.plays
+           from unnest($1::uuid[], $2::bigint[]) as b(songid, plays)
+          where s.songid = b.songid",
+    )
+    .bind(songs)
+    .bind(plays)
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -1,0 +1,7 @@
+//! The catalog's HTTP handlers, one file per resource; `super::router` assembles them.
+
+pub mod artists;
+pub mod categories;
+pub mod credits;
+pub mod songs;
+pub mod stream;

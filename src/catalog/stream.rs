@@ -1,0 +1,94 @@
+//! Streaming a song: which stored object answers for a song and a quality, and the short-lived
+//! links that let a player stream without a header. The answer itself (ranges, validators, a
+//! streamed body) is the object store's.
+
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::signing::LINK_LIFETIME_SECS;
+use super::store::songs::{self as store, StreamSource};
+use super::{Catalog, CatalogError};
+use crate::storage::serve::Object;
+
+/// The qualities a client may ask for; `original` is the uploaded file.
+pub const QUALITIES: [&str; 5] = ["original", "high", "medium", "low", "mp3"];
+
+/// A quality as asked (`original` when left out), or `UnknownQuality`.
+pub fn quality(asked: Option<&str>) -> Result<&str, CatalogError> {
+    let quality = asked.unwrap_or("original");
+    if QUALITIES.contains(&quality) {
+        Ok(quality)
+    } else {
+        Err(CatalogError::UnknownQuality)
+    }
+}
+
+/// A signed link to a song's stream and when it stops working.
+pub struct StreamLink {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl StreamSource {
+    /// The rendition when that quality is ready, else the original: `(key, content type)`.
+    fn object(self) -> (String, String) {
+        match (self.rendition, self.rendition_type) {
+            (Some(key), Some(content_type)) => (key, content_type),
+            _ => (
+                self.original,
+                self.original_type
+                    .unwrap_or_else(|| "application/octet-stream".into()),
+            ),
+        }
+    }
+}
+
+impl Catalog {
+    pub async fn stream(
+        &self,
+        song_id: Uuid,
+        quality: &str,
+        method: &Method,
+        headers: &HeaderMap,
+    ) -> Result<Response, CatalogError> {
+        let source = store::stream_source(&self.db, song_id, quality)
+            .await?
+            .ok_or(CatalogError::SongNotFound)?;
+        let (key, content_type) = source.object();
+        let object = Object {
+            key: &key,
+            content_type: &content_type,
+            cache_control: "private, max-age=3600",
+        };
+        self.storage
+            .respond(object, method, headers)
+            .await?
+            .ok_or(CatalogError::SongNotFound)
+    }
+
+    /// Whether a signed link for this song and quality is genuine and unexpired.
+    pub fn stream_link_valid(
+        &self,
+        song: Uuid,
+        quality: &str,
+        expires: i64,
+        signature: &str,
+    ) -> bool {
+        self.signer.verify(song, quality, expires, signature)
+    }
+
+    /// A link that streams `song` in `quality` for a few minutes, for `<audio src>`.
+    pub async fn stream_link(&self, song: Uuid, quality: &str) -> Result<StreamLink, CatalogError> {
+        self.require_song(song).await?;
+        let expires = Utc::now().timestamp() + LINK_LIFETIME_SECS;
+        let signature = self.signer.sign(song, quality, expires);
+        Ok(StreamLink {
+            url: format!(
+                "/api/v1/songs/{song}/stream?quality={quality}&expires={expires}&signature={signature}"
+            ),
+            expires_at: DateTime::from_timestamp(expires, 0).unwrap_or_default(),
+        })
+    }
+}
