@@ -91,6 +91,25 @@ fn may_edit(caller: &AuthUser, artist: &ArtistRow) -> bool {
         || (artist.userid.is_none() && artist.createdby == Some(caller.user_id))
 }
 
+/// Artists keyed a batch at a time at start.
+const KEY_BATCH: i64 = 1000;
+
+/// Gives artists made before names had match keys (migration 11, the MongoDB import) theirs,
+/// so that tags naming them find them. Cheap when every artist has one.
+pub(super) async fn key_unkeyed_artists(db: &sqlx::PgPool) -> sqlx::Result<()> {
+    loop {
+        let batch = store::without_key(db, KEY_BATCH).await?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (ids, keys): (Vec<Uuid>, Vec<String>) = batch
+            .into_iter()
+            .map(|(id, name)| (id, crate::media::names::match_key(&name)))
+            .unzip();
+        store::set_keys(db, &ids, &keys).await?;
+    }
+}
+
 impl Catalog {
     pub async fn artist(&self, id: Uuid) -> Result<ArtistRow, CatalogError> {
         store::find(&self.db, id)

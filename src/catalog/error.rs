@@ -13,6 +13,12 @@ pub enum CatalogError {
     SongNotFound,
     #[error("artist not found")]
     ArtistNotFound,
+    #[error("album not found")]
+    AlbumNotFound,
+    #[error("the owner has another album of that title")]
+    AlbumTaken,
+    #[error("the song has no lyrics")]
+    LyricsNotFound,
     #[error("a credited artist does not exist")]
     UnknownArtist,
     #[error("the artist is linked to another account")]
@@ -77,6 +83,21 @@ impl From<CatalogError> for ApiError {
                 ErrorKind::NotFound,
                 "artist_not_found",
                 "There is no such artist.".to_owned(),
+            ),
+            E::AlbumNotFound => (
+                ErrorKind::NotFound,
+                "album_not_found",
+                "There is no such album.".to_owned(),
+            ),
+            E::AlbumTaken => (
+                ErrorKind::Conflict,
+                "album_exists",
+                "You already have an album of that title by these artists.".to_owned(),
+            ),
+            E::LyricsNotFound => (
+                ErrorKind::NotFound,
+                "lyrics_not_found",
+                "This song has no lyrics.".to_owned(),
             ),
             E::UnknownArtist => (
                 ErrorKind::Unprocessable,

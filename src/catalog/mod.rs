@@ -11,11 +11,15 @@
 //! `answers.rs`); handlers in `routes/`, the SQL in `store/` (the transcoding queue's in
 //! `transcode.rs`), the answers' shapes in `views.rs`, the errors in `error.rs`.
 
+mod album_views;
+mod albums;
 mod answers;
 mod artists;
 pub mod categories;
 mod credits;
 mod error;
+mod genres;
+mod lyrics;
 mod metadata;
 mod plays;
 mod posters;
@@ -78,6 +82,7 @@ impl Catalog {
         std::fs::create_dir_all(&tmp_dir)?;
         upload::clear_stale_uploads(&tmp_dir);
         transcode::clear_stale_work(&tmp_dir);
+        artists::key_unkeyed_artists(&db).await?;
         // One decode per core, shared by the upload checks and the transcoder.
         let slots = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(Arc::new(Self {
@@ -125,9 +130,21 @@ where
     Arc<Catalog>: FromRef<S>,
     Arc<Accounts>: FromRef<S>,
 {
-    use routes::{artists, categories, credits, songs, stream};
+    use routes::{albums, artists, categories, credits, lyrics, songs, stream};
     OpenApiRouter::new()
         .routes(routes!(categories::list_categories))
+        .routes(routes!(albums::list_genres))
+        .routes(routes!(albums::list_albums))
+        .routes(routes!(
+            albums::get_album,
+            albums::update_album,
+            albums::delete_album
+        ))
+        .routes(routes!(
+            lyrics::get_lyrics,
+            lyrics::put_lyrics,
+            lyrics::delete_lyrics
+        ))
         .routes(routes!(artists::list_artists, artists::create_artist))
         .routes(routes!(
             artists::get_artist,
@@ -144,6 +161,7 @@ where
             OpenApiRouter::new()
                 .routes(routes!(songs::upload_song))
                 .routes(routes!(songs::put_poster))
+                .routes(routes!(albums::put_album_poster))
                 // Uploads stream to disk; their own limit replaces the JSON one, and the
                 // connection's idle timeout the request's total one.
                 .layer(DefaultBodyLimit::disable())

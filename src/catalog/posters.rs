@@ -1,4 +1,4 @@
-//! Song posters: checked and re-encoded square in two sizes, like avatars, stored under a
+//! Song and album posters: checked and re-encoded square in two sizes, like avatars, stored under a
 //! fresh prefix, and the old files removed only once the new ones are recorded.
 
 use uuid::Uuid;
@@ -28,7 +28,17 @@ impl Catalog {
         song: Uuid,
         renditions: Vec<Rendition>,
     ) -> Result<String, CatalogError> {
-        let prefix = format!("songs/{song}/poster-{}", Uuid::new_v4());
+        self.store_poster_under(&format!("songs/{song}"), renditions)
+            .await
+    }
+
+    /// Stores each size under a fresh prefix in `folder` (a song's or an album's).
+    pub(super) async fn store_poster_under(
+        &self,
+        folder: &str,
+        renditions: Vec<Rendition>,
+    ) -> Result<String, CatalogError> {
+        let prefix = format!("{folder}/poster-{}", Uuid::new_v4());
         self.storage
             .put_all(&prefix, renditions.into_iter().map(Rendition::into_file))
             .await?;

@@ -4,6 +4,7 @@
 
 use uuid::Uuid;
 
+use super::albums::PlacementEdit;
 use super::credits::canonical_role;
 use super::error::invalid;
 use super::metadata;
@@ -36,7 +37,7 @@ impl Catalog {
     }
 
     /// Changes a song's title, description or category (each left as is when `None`; an
-    /// empty description clears it).
+    /// empty description clears it) and its place on an album.
     pub async fn update_song(
         &self,
         caller: &AuthUser,
@@ -44,10 +45,14 @@ impl Catalog {
         title: Option<&str>,
         about: Option<&str>,
         category: Option<&str>,
+        placement: &PlacementEdit,
     ) -> Result<SongRow, CatalogError> {
-        self.editable(caller, id).await?;
+        let song = self.editable(caller, id).await?;
         let changes =
             metadata::check_changes(title, about, category).map_err(CatalogError::Invalid)?;
+        if !placement.is_empty() {
+            self.place_song(caller, &song, placement).await?;
+        }
         store::update(&self.db, id, changes.title, changes.about, changes.category).await?;
         self.reread(id).await
     }

@@ -63,14 +63,39 @@ pub struct SongView {
     pub artists: Vec<CreditView>,
     /// Qualities ready to stream besides `original`, best first.
     pub qualities: Vec<String>,
+    /// The album the song is on; none for a single.
+    pub album: Option<AlbumRef>,
+    pub disc_number: Option<i16>,
+    pub track_number: Option<i16>,
+    pub year: Option<i32>,
+    pub composer: Option<String>,
+    pub genres: Vec<String>,
+    /// ReplayGain values (dB, and linear peaks), from tags or measured: for volume levelling.
+    pub loudness: Loudness,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<SongRow> for SongView {
-    fn from(row: SongRow) -> Self {
-        let artists = row
-            .artists
+/// An album as a song names it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlbumRef {
+    pub id: Uuid,
+    pub title: String,
+}
+
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Loudness {
+    pub track_gain: Option<f32>,
+    pub track_peak: Option<f32>,
+    pub album_gain: Option<f32>,
+    pub album_peak: Option<f32>,
+}
+
+impl CreditView {
+    /// Credits as the store aggregates them: `[{"ArtistID", "Name", "Role"}]`.
+    pub fn list(credits: &serde_json::Value) -> Vec<Self> {
+        credits
             .as_array()
             .map(|credits| {
                 credits
@@ -84,7 +109,13 @@ impl From<SongRow> for SongView {
                     })
                     .collect()
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+}
+
+impl From<SongRow> for SongView {
+    fn from(row: SongRow) -> Self {
+        let artists = CreditView::list(&row.artists);
         let poster_urls = row.posterpublicid.as_deref().map(|prefix| PosterUrls {
             small: media_url(&format!("{prefix}/128.jpg")),
             large: media_url(&format!("{prefix}/512.jpg")),
@@ -108,6 +139,21 @@ impl From<SongRow> for SongView {
             },
             artists,
             qualities: row.renditions,
+            album: row
+                .albumid
+                .zip(row.albumtitle)
+                .map(|(id, title)| AlbumRef { id, title }),
+            disc_number: row.discnumber,
+            track_number: row.tracknumber,
+            year: row.releaseyear,
+            composer: row.composer,
+            genres: row.genres,
+            loudness: Loudness {
+                track_gain: row.trackgain,
+                track_peak: row.trackpeak,
+                album_gain: row.albumgain,
+                album_peak: row.albumpeak,
+            },
             created_at: row.createdat,
             updated_at: row.updatedat,
         }

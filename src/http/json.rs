@@ -152,4 +152,22 @@ pub mod whole_number {
         struct Whole(#[serde(deserialize_with = "required")] i64);
         Ok(Option::<Whole>::deserialize(deserializer)?.map(|Whole(value)| value))
     }
+
+    /// A field that may be left out (`None`, with `default`) or set to null to clear it
+    /// (`Some(None)`).
+    pub fn nullable<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<i64>>, D::Error> {
+        optional(deserializer).map(Some)
+    }
+}
+
+/// A field of any type that may be left out (`None`, with `#[serde(default)]`) or set to
+/// null to clear it (`Some(None)`), as PATCH bodies tell the two apart.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }

@@ -66,7 +66,7 @@ impl From<ImageError> for ApiError {
 }
 
 /// One re-encoded size.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Rendition {
     pub size: u32,
     pub jpeg: Vec<u8>,

@@ -17,11 +17,11 @@ use super::Storage;
 pub const GRACE: Duration = Duration::from_secs(3600);
 
 impl Storage {
-    /// Removes unreferenced song and avatar files older than `grace`; answers how many.
+    /// Removes unreferenced song, album and picture files older than `grace`; answers how many.
     pub async fn sweep_orphans(&self, db: &PgPool, grace: Duration) -> anyhow::Result<u64> {
         let cutoff = Utc::now() - chrono::Duration::from_std(grace)?;
         let mut removed = 0;
-        for top in ["songs", "avatars", "artists"] {
+        for top in ["songs", "avatars", "artists", "albums"] {
             let objects: Vec<_> = self
                 .store
                 .list(Some(&ObjectPath::from(top)))
@@ -42,8 +42,8 @@ impl Storage {
         Ok(removed)
     }
 
-    /// Whether a row points at `key`: a song's original or rendition, a song's current poster,
-    /// a user's or an artist's current picture.
+    /// Whether a row points at `key`: a song's original or rendition, a song's or an album's
+    /// current poster, a user's or an artist's current picture.
     async fn is_referenced(&self, db: &PgPool, key: &str) -> anyhow::Result<bool> {
         let parts: Vec<&str> = key.split('/').collect();
         let prefix_of = |n: usize| parts[..n.min(parts.len())].join("/");
@@ -91,6 +91,16 @@ impl Storage {
                 };
                 sqlx::query_scalar("select exists (select 1 from artists where artistid = $1 and avatarpublicid = $2)")
                     .bind(artist)
+                    .bind(prefix_of(3))
+                    .fetch_one(db)
+                    .await?
+            }
+            ["albums", album, _poster, _size] => {
+                let Ok(album) = album.parse::<Uuid>() else {
+                    return Ok(false);
+                };
+                sqlx::query_scalar("select exists (select 1 from albums where albumid = $1 and posterpublicid = $2)")
+                    .bind(album)
                     .bind(prefix_of(3))
                     .fetch_one(db)
                     .await?

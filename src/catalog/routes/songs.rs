@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::accounts::{AuthUser, MaybeAuthUser};
+use crate::catalog::albums::PlacementEdit;
 use crate::catalog::store::songs::{SongCursor, SongFilter};
 use crate::catalog::views::SongView;
 use crate::catalog::{Catalog, categories};
@@ -55,6 +56,8 @@ pub struct ListQuery {
     owner: Option<Uuid>,
     /// Only songs crediting this artist.
     artist: Option<Uuid>,
+    /// Only songs of this genre (matched regardless of case and accents).
+    genre: Option<String>,
     /// `new` (default) or `popular`.
     #[param(schema_with = sort)]
     sort: Option<String>,
@@ -95,6 +98,7 @@ impl ListQuery {
             owner: self.owner,
             artist: self.artist,
             followed_by: None,
+            genre: self.genre.as_deref().map(crate::media::names::match_key),
             popular,
         })
     }
@@ -128,15 +132,33 @@ pub async fn list_songs(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateSong {
     title: Option<String>,
     /// An empty text clears the description.
     about: Option<String>,
     category: Option<String>,
+    /// Moves the song onto this album (your own), or off its album with null.
+    #[serde(default, deserialize_with = "crate::http::json::nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    album_id: Option<Option<Uuid>>,
+    /// 1 to 999; null clears it.
+    #[serde(
+        default,
+        deserialize_with = "crate::http::json::whole_number::nullable"
+    )]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 999)]
+    track_number: Option<Option<i64>>,
+    /// 1 to 99; null clears it.
+    #[serde(
+        default,
+        deserialize_with = "crate::http::json::whole_number::nullable"
+    )]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 99)]
+    disc_number: Option<Option<i64>>,
 }
 
-/// Changes a song's title, description or category.
+/// Changes a song's title, description or category, or moves it onto, between or off albums.
 #[utoipa::path(patch, path = "/api/v1/songs/{id}", tag = "songs", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = UpdateSong,
     responses((status = 200, body = SongView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
@@ -153,6 +175,11 @@ pub async fn update_song(
             body.title.as_deref(),
             body.about.as_deref(),
             body.category.as_deref(),
+            &PlacementEdit {
+                album: body.album_id,
+                disc: body.disc_number,
+                track: body.track_number,
+            },
         )
         .await?;
     Ok(ApiJson(song.into()))

@@ -1,8 +1,10 @@
 //! Artists rows: the people credited on songs, optionally linked to a user account.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
+
+use crate::media::names::match_key;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ArtistRow {
@@ -39,8 +41,8 @@ pub async fn create(
     creator: Uuid,
 ) -> sqlx::Result<ArtistRow> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "insert into artists (name, bio, country, genre, userid, createdby)
-         values ($1, $2, $3, $4, $5, $6) returning {COLUMNS}"
+        "insert into artists (name, bio, country, genre, userid, createdby, matchkey)
+         values ($1, $2, $3, $4, $5, $6, $7) returning {COLUMNS}"
     )))
     .bind(fields.name)
     .bind(fields.bio)
@@ -48,6 +50,7 @@ pub async fn create(
     .bind(fields.genre)
     .bind(user)
     .bind(creator)
+    .bind(fields.name.map(match_key))
     .fetch_one(db)
     .await
 }
@@ -69,7 +72,8 @@ pub async fn update(
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "update artists set name = coalesce($2, name), bio = coalesce($3, bio),
                             country = coalesce($4, country), genre = coalesce($5, genre),
-                            verified = coalesce($6, verified)
+                            verified = coalesce($6, verified),
+                            matchkey = coalesce($7, matchkey)
           where artistid = $1 returning {COLUMNS}"
     )))
     .bind(id)
@@ -78,6 +82,7 @@ pub async fn update(
     .bind(fields.country)
     .bind(fields.genre)
     .bind(fields.verified)
+    .bind(fields.name.map(match_key))
     .fetch_optional(db)
     .await
 }
@@ -122,4 +127,60 @@ pub async fn set_avatar(
     .bind(key)
     .fetch_optional(db)
     .await
+}
+
+/// The artists whose name matches `key` (`media::names::match_key`) that `owner` may credit:
+/// those linked to no account or to the owner's own.
+pub async fn creditable_by_key(
+    db: &mut PgConnection,
+    key: &str,
+    owner: Uuid,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "select artistid from artists
+          where matchkey = $1 and (userid is null or userid = $2)
+          order by createdat, artistid limit 2",
+    )
+    .bind(key)
+    .bind(owner)
+    .fetch_all(db)
+    .await
+}
+
+/// A new artist known by its name alone, made by `creator` (named by an upload's tags).
+pub async fn create_named(
+    db: &mut PgConnection,
+    name: &str,
+    key: &str,
+    creator: Uuid,
+) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar(
+        "insert into artists (name, createdby, matchkey) values ($1, $2, $3) returning artistid",
+    )
+    .bind(name)
+    .bind(creator)
+    .bind(key)
+    .fetch_one(db)
+    .await
+}
+
+/// Artists made before names had match keys (migration 11, the MongoDB import), a batch.
+pub async fn without_key(db: &PgPool, limit: i64) -> sqlx::Result<Vec<(Uuid, String)>> {
+    sqlx::query_as("select artistid, name from artists where matchkey is null limit $1")
+        .bind(limit)
+        .fetch_all(db)
+        .await
+}
+
+pub async fn set_keys(db: &PgPool, ids: &[Uuid], keys: &[String]) -> sqlx::Result<()> {
+    sqlx::query(
+        "update artists a set matchkey = k.key
+           from unnest($1::uuid[], $2::text[]) as k(artistid, key)
+          where a.artistid = k.artistid",
+    )
+    .bind(ids)
+    .bind(keys)
+    .execute(db)
+    .await?;
+    Ok(())
 }

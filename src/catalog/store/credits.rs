@@ -64,3 +64,14 @@ pub async fn remove_credit(db: &PgPool, song: Uuid, artist: Uuid) -> sqlx::Resul
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Whether `artist` is already credited on `song`, in whatever role.
+pub async fn is_credited(db: impl PgExecutor<'_>, song: Uuid, artist: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists (select 1 from artistsongs where songid = $1 and artistid = $2)",
+    )
+    .bind(song)
+    .bind(artist)
+    .fetch_one(db)
+    .await
+}

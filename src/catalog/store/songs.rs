@@ -29,6 +29,18 @@ pub struct SongRow {
     /// `[{"ArtistID", "Name", "Role"}]`, as in the SongsWithArtists view.
     pub artists: serde_json::Value,
     pub renditions: Vec<String>,
+    pub albumid: Option<Uuid>,
+    pub albumtitle: Option<String>,
+    pub discnumber: Option<i16>,
+    pub tracknumber: Option<i16>,
+    pub releaseyear: Option<i32>,
+    pub composer: Option<String>,
+    pub trackgain: Option<f32>,
+    pub trackpeak: Option<f32>,
+    pub albumgain: Option<f32>,
+    pub albumpeak: Option<f32>,
+    /// In the order the tags or the uploader gave them.
+    pub genres: Vec<String>,
 }
 
 const SELECT: &str = "
@@ -44,8 +56,13 @@ const SELECT: &str = "
                        from artistsongs x join artists a on a.artistid = x.artistid
                       where x.songid = s.songid), '[]'::json) as artists,
            array(select r.quality from songrenditions r where r.songid = s.songid
-                 order by r.bitrate desc)::text[] as renditions
-      from songs s join users u on u.userid = s.ownerid";
+                 order by r.bitrate desc)::text[] as renditions,
+           s.albumid, al.title as albumtitle, s.discnumber, s.tracknumber, s.releaseyear,
+           s.composer, s.trackgain, s.trackpeak, al.albumgain, al.albumpeak,
+           array(select g.name from songgenres sg join genres g on g.genreid = sg.genreid
+                  where sg.songid = s.songid order by sg.position)::text[] as genres
+      from songs s join users u on u.userid = s.ownerid
+      left join albums al on al.albumid = s.albumid";
 
 /// The credits' order: by role as listed in `credits::ROLES` (Primary first), then as added.
 fn select_sql() -> String {
@@ -181,6 +198,8 @@ pub struct SongFilter {
     pub artist: Option<Uuid>,
     /// Only songs uploaded by people this user follows (the feed).
     pub followed_by: Option<Uuid>,
+    /// Only songs of this genre (its `media::names::match_key`).
+    pub genre: Option<String>,
     pub popular: bool,
 }
 
@@ -216,6 +235,9 @@ pub async fn list(
             and ($2::uuid is null or s.ownerid = $2)
             and ($3::uuid is null or exists (select 1 from artistsongs x
                                               where x.songid = s.songid and x.artistid = $3))
+            and ($9::text is null or exists (select 1 from songgenres sg
+                                               join genres g on g.genreid = sg.genreid
+                                              where sg.songid = s.songid and g.matchkey = $9))
             and ($8::uuid is null or s.ownerid in (select followingid from userfollowers
                                                     where followerid = $8))
             and {keyset}
@@ -232,6 +254,7 @@ pub async fn list(
         .bind(after.and_then(|c| c.created))
         .bind(after.and_then(|c| c.plays).unwrap_or(0))
         .bind(filter.followed_by)
+        .bind(filter.genre.as_deref())
         .fetch_all(db)
         .await
 }
@@ -269,12 +292,58 @@ pub async fn stream_source(
 /// over.
 pub async fn add_plays(db: &PgPool, songs: &[Uuid], plays: &[i64]) -> sqlx::Result<()> {
     sqlx::query(
-        "update songs s set playcount = coalesce(s.playcount, 0) + b.plays
-           from unnest($1::uuid[], $2::bigint[]) as b(songid, plays)
-          where s.songid = b.songid",
+        "with counted as (
+             update songs s set playcount = coalesce(s.playcount, 0) + b.plays
+               from unnest($1::uuid[], $2::bigint[]) as b(songid, plays)
+              where s.songid = b.songid
+             returning s.albumid, b.plays)
+         update albums a set playcount = a.playcount + c.plays
+           from (select albumid, sum(plays) as plays from counted
+                  where albumid is not null group by albumid) c
+          where a.albumid = c.albumid",
     )
     .bind(songs)
     .bind(plays)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// What a song's tags (or form) add to its row; see `upload/tagged.rs`.
+#[derive(Debug, Default)]
+pub struct TaggedFacts {
+    pub album: Option<Uuid>,
+    pub disc: Option<i16>,
+    pub disc_total: Option<i16>,
+    pub track: Option<i16>,
+    pub track_total: Option<i16>,
+    pub year: Option<i32>,
+    pub composer: Option<String>,
+    pub track_gain: Option<f32>,
+    pub track_peak: Option<f32>,
+}
+
+pub async fn set_tagged(
+    db: impl PgExecutor<'_>,
+    song: Uuid,
+    facts: &TaggedFacts,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update songs set albumid = $2, discnumber = $3, disctotal = $4, tracknumber = $5,
+                          tracktotal = $6, releaseyear = $7, composer = $8, trackgain = $9,
+                          trackpeak = $10
+          where songid = $1",
+    )
+    .bind(song)
+    .bind(facts.album)
+    .bind(facts.disc)
+    .bind(facts.disc_total)
+    .bind(facts.track)
+    .bind(facts.track_total)
+    .bind(facts.year)
+    .bind(facts.composer.as_deref())
+    .bind(facts.track_gain)
+    .bind(facts.track_peak)
     .execute(db)
     .await?;
     Ok(())

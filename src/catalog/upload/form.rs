@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::TempFile;
 use super::audio_check::check_audio;
+use super::tagged::{self, FormTags};
 use crate::catalog::categories::DEFAULT_CATEGORY;
 use crate::catalog::credits::{CreditInput, canonical_role};
 use crate::catalog::error::{CatalogError, field};
@@ -19,12 +20,14 @@ use crate::catalog::metadata;
 use crate::media::audio::{self, AudioInfo};
 use crate::media::decode::Ffmpeg;
 use crate::media::images;
+use crate::media::lyrics::Lyrics;
+use crate::media::tags::{self, Tags};
 
 /// Text parts are read into memory only this far.
 const MAX_TEXT_PART: usize = 64 * 1024;
 const MAX_CREDITS: usize = 50;
-/// file, poster and four text parts, with room for clients that send empty extras.
-const MAX_PARTS: usize = 12;
+/// file, poster and eleven text parts, with room for clients that send empty extras.
+const MAX_PARTS: usize = 20;
 
 #[derive(Default)]
 struct Form {
@@ -32,6 +35,13 @@ struct Form {
     about: Option<String>,
     category: Option<String>,
     artists: Option<String>,
+    album: Option<String>,
+    album_artist: Option<String>,
+    track_number: Option<String>,
+    disc_number: Option<String>,
+    year: Option<String>,
+    genre: Option<String>,
+    lyrics: Option<String>,
     audio: Option<(TempFile, u64)>,
     poster: Option<Vec<u8>>,
 }
@@ -45,6 +55,8 @@ pub(crate) struct Upload {
     pub about: Option<String>,
     pub category: &'static str,
     pub credits: Vec<(Uuid, &'static str)>,
+    /// The file's tags with the form's album, numbers, year, genres and lyrics over them.
+    pub tags: Tags,
     /// The poster part, if one was sent.
     pub poster: Option<Vec<u8>>,
 }
@@ -58,8 +70,8 @@ pub(crate) async fn read_upload(
     max_upload_size: u64,
     ffmpeg: Option<&Ffmpeg>,
 ) -> Result<Upload, CatalogError> {
-    let form = read_form(multipart, tmp_dir, max_upload_size).await?;
-    let (audio_file, size) = form.audio.ok_or(CatalogError::MissingFile)?;
+    let mut form = read_form(multipart, tmp_dir, max_upload_size).await?;
+    let (audio_file, size) = form.audio.take().ok_or(CatalogError::MissingFile)?;
     if size == 0 {
         return Err(audio::AudioError::Invalid.into());
     }
@@ -95,6 +107,7 @@ pub(crate) async fn read_upload(
         Some(given) => metadata::check_category(given, &mut errors),
     };
     let credits = parse_credits(form.artists.as_deref(), &mut errors);
+    let tags = form_tags(&form, &info, &mut errors);
     if !errors.is_empty() {
         return Err(CatalogError::Invalid(errors));
     }
@@ -105,8 +118,77 @@ pub(crate) async fn read_upload(
         about: about.map(str::to_owned),
         category: category.unwrap_or(DEFAULT_CATEGORY),
         credits,
+        tags,
         poster: form.poster,
     })
+}
+
+/// The tags as they apply: the file's, with the form's values over them where it gave some.
+fn form_tags(form: &Form, info: &AudioInfo, errors: &mut Vec<crate::http::FieldError>) -> Tags {
+    let name = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(|t| tags::clean(t, tags::MAX_NAME_CHARS))
+    };
+    let mut number = |text: &Option<String>, part: &str, max: u16| -> Option<u16> {
+        let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+        match text.parse::<u16>() {
+            Ok(n) if (1..=max).contains(&n) => Some(n),
+            _ => {
+                errors.push(field(part, &format!("A number from 1 to {max}.")));
+                None
+            }
+        }
+    };
+    let track = number(&form.track_number, "trackNumber", tags::MAX_TRACK);
+    let disc = number(&form.disc_number, "discNumber", tags::MAX_DISC);
+    let year = number(&form.year, "year", *tags::YEARS.end() as u16)
+        .map(i32::from)
+        .filter(|y| {
+            let valid = tags::YEARS.contains(y);
+            if !valid {
+                errors.push(field(
+                    "year",
+                    &format!(
+                        "A year from {} to {}.",
+                        tags::YEARS.start(),
+                        tags::YEARS.end()
+                    ),
+                ));
+            }
+            valid
+        });
+    let genres = form
+        .genre
+        .as_deref()
+        .map(|g| {
+            g.split([',', ';'])
+                .filter_map(|g| tags::clean(g, tags::MAX_GENRE_CHARS))
+                .take(tags::MAX_GENRES)
+                .collect()
+        })
+        .unwrap_or_default();
+    let lyrics = match form.lyrics.as_deref().filter(|l| !l.trim().is_empty()) {
+        Some(text) => match Lyrics::parse(text, None) {
+            Ok(lyrics) => Some(lyrics),
+            Err(error) => {
+                errors.push(field("lyrics", &error.to_string()));
+                None
+            }
+        },
+        None => None,
+    };
+    tagged::merged(
+        &info.tags,
+        &FormTags {
+            album: name(&form.album),
+            album_artist: name(&form.album_artist),
+            track,
+            disc,
+            year,
+            genres,
+            lyrics,
+        },
+    )
 }
 
 async fn read_form(
@@ -127,6 +209,13 @@ async fn read_form(
             "about" => form.about = Some(read_text(part, &name).await?),
             "category" => form.category = Some(read_text(part, &name).await?),
             "artists" => form.artists = Some(read_text(part, &name).await?),
+            "album" => form.album = Some(read_text(part, &name).await?),
+            "albumArtist" => form.album_artist = Some(read_text(part, &name).await?),
+            "trackNumber" => form.track_number = Some(read_text(part, &name).await?),
+            "discNumber" => form.disc_number = Some(read_text(part, &name).await?),
+            "year" => form.year = Some(read_text(part, &name).await?),
+            "genre" => form.genre = Some(read_text(part, &name).await?),
+            "lyrics" => form.lyrics = Some(read_text(part, &name).await?),
             "file" if form.audio.is_none() => {
                 form.audio = Some(spool(part, tmp_dir, max_upload_size).await?);
             }
@@ -135,7 +224,8 @@ async fn read_form(
             }
             other => {
                 return Err(CatalogError::MalformedUpload(format!(
-                    "Unexpected part {other:?}: send file, poster, title, about, category and artists."
+                    "Unexpected part {other:?}: send file, poster, title, about, category, artists, \
+                     album, albumArtist, trackNumber, discNumber, year, genre and lyrics."
                 )));
             }
         }

@@ -4,6 +4,7 @@
 
 mod audio_check;
 pub(crate) mod form;
+mod tagged;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,7 @@ use super::{Catalog, CatalogError, posters};
 use crate::accounts::AuthUser;
 use crate::media::audio::AudioInfo;
 use crate::media::images;
+use crate::media::tags::Tags;
 
 /// A temporary file removed when dropped, whatever happened.
 pub(crate) struct TempFile(pub(crate) PathBuf);
@@ -36,6 +38,8 @@ struct Prepared<'a> {
     about: Option<&'a str>,
     category: &'static str,
     credits: &'a [(Uuid, &'static str)],
+    /// What the tags (with the form over them) add: album, numbers, genres, lyrics, ….
+    tags: &'a Tags,
 }
 
 impl Catalog {
@@ -70,6 +74,7 @@ impl Catalog {
             about: upload.about.as_deref(),
             category: upload.category,
             credits: &upload.credits,
+            tags: &upload.tags,
         };
         let result = self.record_song(caller.user_id, prepared, poster).await;
         if result.is_err() {
@@ -94,7 +99,10 @@ impl Catalog {
             about,
             category,
             credits,
+            tags,
         } = song;
+        // Kept for the album too, should the song be the first of its album with a picture.
+        let album_poster = poster.clone();
         let poster_key = match poster {
             Some(renditions) => Some(self.store_poster(id, renditions).await?),
             None => None,
@@ -125,11 +133,20 @@ impl Catalog {
                 Credit::NotConsented => return Err(CatalogError::ArtistNotConsented),
             }
         }
+        // Artists named by tags are credited only when the form credited none.
+        let album = match tagged::apply(&mut tx, owner, id, tags, credits.is_empty()).await? {
+            Ok(album) => album,
+            Err(Credit::NotConsented) => return Err(CatalogError::ArtistNotConsented),
+            Err(_) => return Err(CatalogError::UnknownArtist),
+        };
         if let Some(prefix) = &poster_key {
             let url = posters::url(prefix);
             store::set_poster(&mut *tx, id, Some(&url), Some(prefix)).await?;
         }
         tx.commit().await?;
+        if let (Some(album), Some(renditions)) = (album, album_poster) {
+            self.adopt_album_poster(album, renditions).await;
+        }
         self.enqueue_transcode(id).await;
         self.reread(id).await
     }
@@ -157,6 +174,7 @@ impl Catalog {
             about: None,
             category,
             credits,
+            tags: &info.tags,
         };
         let result = self.record_song(owner, prepared, None).await;
         if result.is_err() {

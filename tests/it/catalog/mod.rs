@@ -1,6 +1,7 @@
 //! The catalog: artists, uploads, streaming, plays, transcoding, and the caller's state on
 //! the songs it answers.
 
+mod albums;
 mod artists;
 mod bodies;
 mod broken_audio;

@@ -1,0 +1,435 @@
+//! Albums made from uploads' tags: joined by title and album artist as people mean them, read
+//! back in disc and track order, edited and deleted by their owner only, deleted with or
+//! without their songs; artists named by tags found or made; genres and lyrics from tags.
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+use crate::support::audio::encoded;
+use crate::support::songs::{Part, upload};
+
+/// A one-second MP3 with `tags` (ffmpeg `-metadata` keys).
+fn tagged_mp3(dir: &std::path::Path, name: &str, tags: &[(&str, &str)]) -> Vec<u8> {
+    let mut args: Vec<String> = vec!["-c:a".into(), "libmp3lame".into()];
+    for (key, value) in tags {
+        args.push("-metadata".into());
+        args.push(format!("{key}={value}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    encoded(dir, name, 1, None, &args)
+}
+
+async fn upload_file(app: &TestApp, token: &str, bytes: &[u8], extra: &[Part<'_>]) -> Value {
+    let mut parts = vec![Part::File("file", "song.mp3", bytes)];
+    parts.extend(extra.iter().map(|part| match part {
+        Part::Text(name, value) => Part::Text(name, value),
+        Part::File(name, file, bytes) => Part::File(name, file, bytes),
+    }));
+    let response = upload(app, token, &parts).await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    response.json()
+}
+
+fn track(title: &str, number: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("title", title.to_owned()),
+        ("album", "Long Roads".to_owned()),
+        ("album_artist", "The Drivers".to_owned()),
+        ("artist", "The Drivers feat. Guest Star".to_owned()),
+        ("track", format!("{number}/3")),
+        ("date", "2019-05-03".to_owned()),
+        ("genre", "Synthwave".to_owned()),
+    ]
+}
+
+fn as_refs<'a>(tags: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    tags.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn titles(songs: &Value) -> Vec<&str> {
+    songs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_album_uploaded_out_of_order_reads_back_in_track_order() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut album_id = None;
+    for (title, number) in [("Third", "3"), ("First", "1"), ("Second", "2")] {
+        let tags = track(title, number);
+        let bytes = tagged_mp3(dir.path(), &format!("{number}.mp3"), &as_refs(&tags));
+        let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+        assert_eq!(song["album"]["title"], "Long Roads");
+        assert_eq!(song["trackNumber"], number.parse::<i64>().unwrap());
+        assert_eq!(song["year"], 2019);
+        assert_eq!(song["genres"], json!(["Synthwave"]));
+        let id = song["album"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            *album_id.get_or_insert(id.clone()),
+            id,
+            "one album for all three"
+        );
+    }
+    // The same album typed differently by the tagger joins it too.
+    let bytes = tagged_mp3(
+        dir.path(),
+        "bonus.mp3",
+        &[
+            ("title", "Bonus"),
+            ("album", "  long   ROADS "),
+            ("album_artist", "the drivers"),
+        ],
+    );
+    let bonus = upload_file(&app, &owner.access, &bytes, &[]).await;
+    assert_eq!(bonus["album"]["id"].as_str(), album_id.as_deref());
+
+    let album = app
+        .get(&format!("/api/v1/albums/{}", album_id.unwrap()))
+        .await;
+    assert_eq!(album.status, 200, "{}", album.text());
+    let album = album.json();
+    // Numbered tracks in order, the unnumbered bonus last.
+    assert_eq!(
+        titles(&album["songs"]),
+        ["First", "Second", "Third", "Bonus"]
+    );
+    assert_eq!(album["title"], "Long Roads");
+    assert_eq!(album["year"], 2019);
+    assert_eq!(album["releaseDate"], "2019-05-03");
+    assert_eq!(album["songCount"], 4);
+    assert_eq!(album["duration"], 4);
+    assert_eq!(album["genres"], json!(["Synthwave"]));
+    assert_eq!(album["artists"][0]["name"], "The Drivers");
+
+    // The tags' artists are credited: the main one as Primary, the guest as Featured, one
+    // artist each however many songs name them.
+    let first = &album["songs"][0];
+    let credits: Vec<(&str, &str)> = first["artists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        credits,
+        [("The Drivers", "Primary"), ("Guest Star", "Featured")]
+    );
+    let artists: i64 = sqlx::query_scalar("select count(*) from artists")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(artists, 2);
+
+    let listed = app
+        .get(&format!("/api/v1/albums?owner={}", owner.user_id))
+        .await
+        .json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    let by_genre = app.get("/api/v1/albums?genre=SYNTHWAVE").await.json();
+    assert_eq!(by_genre["items"].as_array().unwrap().len(), 1);
+    let songs_by_genre = app.get("/api/v1/songs?genre=synthwave").await.json();
+    assert_eq!(songs_by_genre["items"].as_array().unwrap().len(), 3);
+    let genres = app.get("/api/v1/genres").await.json();
+    assert_eq!(
+        genres,
+        json!([{"name": "Synthwave", "songCount": 3, "albumCount": 1}])
+    );
+}
+
+#[tokio::test]
+async fn a_song_without_an_album_tag_is_a_single_and_form_fields_override_tags() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let dir = tempfile::tempdir().unwrap();
+    let single = tagged_mp3(dir.path(), "single.mp3", &[("title", "Alone")]);
+    let song = upload_file(&app, &owner.access, &single, &[]).await;
+    assert_eq!(song["album"], Value::Null);
+    let albums: i64 = sqlx::query_scalar("select count(*) from albums")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(albums, 0);
+
+    let tags = track("Tagged", "2");
+    let bytes = tagged_mp3(dir.path(), "form.mp3", &as_refs(&tags));
+    let song = upload_file(
+        &app,
+        &owner.access,
+        &bytes,
+        &[
+            Part::Text("album", "Form Album"),
+            Part::Text("trackNumber", "7"),
+            Part::Text("year", "2001"),
+            Part::Text("genre", "Jazz, Blues"),
+        ],
+    )
+    .await;
+    assert_eq!(song["album"]["title"], "Form Album");
+    assert_eq!(song["trackNumber"], 7);
+    assert_eq!(song["year"], 2001);
+    assert_eq!(song["genres"], json!(["Jazz", "Blues"]));
+
+    // Numbers a record cannot have are refused with the field named.
+    let response = upload(
+        &app,
+        &owner.access,
+        &[
+            Part::File("file", "x.mp3", &bytes),
+            Part::Text("trackNumber", "0"),
+            Part::Text("year", "20250"),
+        ],
+    )
+    .await;
+    response.assert_problem(422, "validation_failed");
+    let body = response.json();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["trackNumber", "year"]);
+}
+
+#[tokio::test]
+async fn an_artist_named_by_tags_is_the_existing_one_when_exactly_one_matches() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let (_, other) = app.verified_user("other").await;
+    let create = |token: String, name: &'static str| {
+        let app = &app;
+        async move {
+            let made = app
+                .call(
+                    Method::POST,
+                    "/api/v1/artists",
+                    Some(&token),
+                    Some(json!({"name": name})),
+                )
+                .await;
+            assert_eq!(made.status, 201, "{}", made.text());
+            made.json()["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let beyonce = create(other.access.clone(), "Beyoncé").await;
+    create(other.access.clone(), "Twin").await;
+    create(owner.access.clone(), "twin").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = tagged_mp3(
+        dir.path(),
+        "a.mp3",
+        &[("title", "A"), ("artist", "BEYONCE")],
+    );
+    let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+    assert_eq!(song["artists"][0]["artistId"], beyonce.as_str());
+
+    // Two artists of the name: a new one is made rather than a guess.
+    let bytes = tagged_mp3(dir.path(), "b.mp3", &[("title", "B"), ("artist", "Twin")]);
+    let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+    let twins: i64 = sqlx::query_scalar("select count(*) from artists where matchkey = 'twin'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(twins, 3);
+    assert_eq!(song["artists"][0]["name"], "Twin");
+}
+
+#[tokio::test]
+async fn only_the_owner_changes_an_album_and_deleting_keeps_or_deletes_its_songs() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let (_, stranger) = app.verified_user("stranger").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut albums = Vec::new();
+    for name in ["Keep Me", "Drop Me"] {
+        let bytes = tagged_mp3(
+            dir.path(),
+            &format!("{name}.mp3"),
+            &[("title", name), ("album", name), ("album_artist", "Band")],
+        );
+        let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+        albums.push((
+            song["album"]["id"].as_str().unwrap().to_owned(),
+            song["id"].as_str().unwrap().to_owned(),
+        ));
+    }
+    let (keep, kept_song) = &albums[0];
+    let (drop, dropped_song) = &albums[1];
+
+    let uri = format!("/api/v1/albums/{keep}");
+    let refused = app
+        .call(
+            Method::PATCH,
+            &uri,
+            Some(&stranger.access),
+            Some(json!({"title": "Mine"})),
+        )
+        .await;
+    refused.assert_problem(403, "not_owner");
+    let refused = app
+        .call(Method::DELETE, &uri, Some(&stranger.access), None)
+        .await;
+    refused.assert_problem(403, "not_owner");
+    let taken = app
+        .call(
+            Method::PATCH,
+            &uri,
+            Some(&owner.access),
+            Some(json!({"title": "drop me"})),
+        )
+        .await;
+    taken.assert_problem(409, "album_exists");
+    let renamed = app
+        .call(
+            Method::PATCH,
+            &uri,
+            Some(&owner.access),
+            Some(json!({"title": "Kept", "year": 1999.0})),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text());
+    assert_eq!(renamed.json()["title"], "Kept");
+    assert_eq!(renamed.json()["year"], 1999);
+
+    // A song moves onto the other album, and off it again.
+    let song_uri = format!("/api/v1/songs/{kept_song}");
+    let moved = app
+        .call(
+            Method::PATCH,
+            &song_uri,
+            Some(&owner.access),
+            Some(json!({"albumId": drop, "trackNumber": 2})),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert_eq!(moved.json()["album"]["id"], drop.as_str());
+    let onto_strangers = app
+        .call(
+            Method::PATCH,
+            &song_uri,
+            Some(&stranger.access),
+            Some(json!({"albumId": null})),
+        )
+        .await;
+    onto_strangers.assert_problem(403, "not_owner");
+    let off = app
+        .call(
+            Method::PATCH,
+            &song_uri,
+            Some(&owner.access),
+            Some(json!({"albumId": null})),
+        )
+        .await;
+    assert_eq!(off.json()["album"], Value::Null);
+    assert_eq!(off.json()["trackNumber"], Value::Null);
+    let back = app
+        .call(
+            Method::PATCH,
+            &song_uri,
+            Some(&owner.access),
+            Some(json!({"albumId": keep})),
+        )
+        .await;
+    assert_eq!(back.json()["album"]["id"], keep.as_str());
+
+    // Kept: the album goes, its song stays as a single.
+    let gone = app
+        .call(Method::DELETE, &uri, Some(&owner.access), None)
+        .await;
+    assert_eq!(gone.status, 204, "{}", gone.text());
+    let song = app.get(&song_uri).await;
+    assert_eq!(song.status, 200);
+    assert_eq!(song.json()["album"], Value::Null);
+    app.get(&uri).await.assert_problem(404, "album_not_found");
+
+    // Deleted with its songs: rows and files go at once.
+    let gone = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/albums/{drop}?songs=delete"),
+            Some(&owner.access),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, 204, "{}", gone.text());
+    app.get(&format!("/api/v1/songs/{dropped_song}"))
+        .await
+        .assert_problem(404, "song_not_found");
+    let leftover: Vec<_> = app
+        .media_files()
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains(dropped_song.as_str()))
+        .collect();
+    assert!(leftover.is_empty(), "{leftover:?}");
+    let bad = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/albums/{keep}?songs=maybe"),
+            Some(&owner.access),
+            None,
+        )
+        .await;
+    bad.assert_problem(400, "invalid_query");
+}
+
+#[tokio::test]
+async fn lyrics_come_from_tags_and_are_set_and_removed_by_the_owner() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let (_, stranger) = app.verified_user("stranger").await;
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = tagged_mp3(
+        dir.path(),
+        "sung.mp3",
+        &[
+            ("title", "Sung"),
+            ("lyrics", "[00:00.50]la\n[00:01.00]di da"),
+        ],
+    );
+    let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+    let uri = format!("/api/v1/songs/{}/lyrics", song["id"].as_str().unwrap());
+    let lyrics = app.get(&uri).await;
+    assert_eq!(lyrics.status, 200, "{}", lyrics.text());
+    assert_eq!(
+        lyrics.json()["lines"],
+        json!([{"startMs": 500, "text": "la"}, {"startMs": 1000, "text": "di da"}])
+    );
+    assert_eq!(lyrics.json()["synced"], true);
+
+    let put = |token: &str, body: &'static str| {
+        let request = axum::http::Request::put(format!("{uri}?language=en"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "text/plain")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        app.send(request)
+    };
+    put(&stranger.access, "mine now")
+        .await
+        .assert_problem(403, "not_owner");
+    put(&owner.access, "[00:01.00]fine\n[99:99.99]not a time")
+        .await
+        .assert_problem(422, "validation_failed");
+    let plain = put(&owner.access, "first verse\n\nsecond verse").await;
+    assert_eq!(plain.status, 200, "{}", plain.text());
+    assert_eq!(plain.json()["synced"], false);
+    assert_eq!(plain.json()["language"], "en");
+    assert_eq!(
+        app.get(&uri).await.json()["lines"][2]["text"],
+        "second verse"
+    );
+
+    let removed = app
+        .call(Method::DELETE, &uri, Some(&owner.access), None)
+        .await;
+    assert_eq!(removed.status, 204);
+    app.get(&uri).await.assert_problem(404, "lyrics_not_found");
+}
