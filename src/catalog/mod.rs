@@ -46,6 +46,7 @@ pub use error::CatalogError;
 use plays::PlayCounter;
 use signing::StreamSigner;
 pub use store::songs::{SongCursor, SongFilter};
+pub use upload::LocalSong;
 pub use views::{ArtistView, OwnerView, SongView, ViewerState};
 
 use crate::accounts::Accounts;

@@ -1,14 +1,18 @@
-//! `ampli demo`: fills an empty instance with a few users, artists and short playable songs
-//! it composes itself (no downloads), so that a new user has something to click.
+//! `ampli demo`: fills an empty instance with a few users, artists, albums with cover art and
+//! short playable songs it composes itself (no downloads), one with synced lyrics, and builds
+//! the discovery lists, so that a new user's home page has something to click.
 
 use anyhow::{Context, bail};
 use uuid::Uuid;
 
 use crate::accounts::passwords::hash_raw;
 use crate::accounts::store::users;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, LocalSong};
 use crate::config::Config;
 use crate::db::{self, Database};
+use crate::media::lyrics::Lyrics;
+use crate::media::names::match_key;
+use crate::media::tags::Tags;
 use crate::storage::Storage;
 
 /// Everyone signs in with this (printed at the end): it is a demo.
@@ -27,17 +31,80 @@ const ARTISTS: [(&str, &str, &str); 4] = [
     ("Lo-Fi Kettle", "GB", "Lo-fi"),
 ];
 
-/// Title, category, artist index, root frequency (Hz), tempo (notes per second).
-const SONGS: [(&str, &str, usize, f32, f32); 8] = [
-    ("Morning Over the Harbour", "Music", 0, 220.0, 2.0),
-    ("Yellow Kite", "Music", 1, 261.6, 4.0),
-    ("Crazy in Sines", "Music", 1, 293.7, 5.0),
-    ("Danza de las Cuerdas", "Music", 2, 196.0, 3.0),
-    ("Kettle Boils Twice", "Entertainment", 3, 174.6, 2.5),
-    ("Bedtime for Robots", "Kids and Family", 3, 329.6, 2.0),
-    ("Fourier's Lullaby", "Science", 0, 246.9, 1.5),
-    ("Stand-up Rehearsal", "Arts", 2, 164.8, 3.5),
+/// Title, artist index, year, genre, owner index, cover colours (top, bottom).
+type DemoAlbum = (
+    &'static str,
+    usize,
+    i32,
+    &'static str,
+    usize,
+    [u8; 3],
+    [u8; 3],
+);
+const ALBUMS: [DemoAlbum; 3] = [
+    (
+        "Harbour Lights",
+        0,
+        2024,
+        "Ambient",
+        0,
+        [32, 88, 160],
+        [250, 190, 120],
+    ),
+    (
+        "Yellow Kite",
+        1,
+        2023,
+        "Pop",
+        1,
+        [250, 210, 40],
+        [220, 60, 90],
+    ),
+    (
+        "Cuerdas",
+        2,
+        2022,
+        "Classical",
+        2,
+        [90, 30, 60],
+        [200, 160, 90],
+    ),
 ];
+
+/// Title, category, artist index, root frequency (Hz), tempo (notes per second), album index
+/// and track number (none for a single).
+type DemoSong = (
+    &'static str,
+    &'static str,
+    usize,
+    f32,
+    f32,
+    Option<(usize, u16)>,
+);
+const SONGS: [DemoSong; 8] = [
+    (
+        "Morning Over the Harbour",
+        "Music",
+        0,
+        220.0,
+        2.0,
+        Some((0, 1)),
+    ),
+    ("Yellow Kite", "Music", 1, 261.6, 4.0, Some((1, 1))),
+    ("Crazy in Sines", "Music", 1, 293.7, 5.0, Some((1, 2))),
+    ("Danza de las Cuerdas", "Music", 2, 196.0, 3.0, Some((2, 1))),
+    ("Kettle Boils Twice", "Entertainment", 3, 174.6, 2.5, None),
+    ("Bedtime for Robots", "Kids and Family", 3, 329.6, 2.0, None),
+    ("Fourier's Lullaby", "Science", 0, 246.9, 1.5, Some((0, 2))),
+    ("Stand-up Rehearsal", "Arts", 2, 164.8, 3.5, Some((2, 2))),
+];
+
+/// The synced lyrics "Yellow Kite" carries, to show the lyrics panel.
+const YELLOW_KITE_LYRICS: &str = "[00:01.00]A yellow kite above the bay
+[00:04.00]it pulls the string, it pulls the day
+[00:08.00]and every sine that rings below
+[00:12.00]is louder where the winds blow
+[00:16.00]yellow kite, yellow kite";
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let database = Database::open_for_tool(&config).await?;
@@ -70,38 +137,62 @@ async fn fill(config: &Config, database: &Database) -> anyhow::Result<()> {
     let mut artists = Vec::new();
     for (name, country, genre) in ARTISTS {
         let id: Uuid = sqlx::query_scalar(
-            "insert into artists (name, country, genre, verified) values ($1, $2, $3, true) returning artistid",
+            "insert into artists (name, country, genre, verified, matchkey)
+             values ($1, $2, $3, true, $4) returning artistid",
         )
         .bind(name)
         .bind(country)
         .bind(genre)
+        .bind(match_key(name))
         .fetch_one(pool)
         .await?;
         artists.push(id);
     }
     let work = config.data_dir.join("tmp");
     std::fs::create_dir_all(&work)?;
-    for (index, (title, category, artist, root, tempo)) in SONGS.iter().enumerate() {
+    for (index, (title, category, artist, root, tempo, place)) in SONGS.iter().enumerate() {
         let path = work.join(format!("demo-{index}.wav"));
         std::fs::write(&path, melody(*root, *tempo, index as u32))?;
         let category = crate::catalog::categories::canonical(category).unwrap_or("Others");
-        let owner = owners[index % owners.len()];
-        let added = catalog
-            .add_song_from_file(
-                owner,
-                &path,
-                title,
-                category,
-                &[(artists[*artist], "Primary")],
-            )
-            .await;
+        let mut tags = Tags::default();
+        let mut poster = None;
+        let owner = match place {
+            Some((album, track)) => {
+                let (album_title, album_artist, year, genre, owner, top, bottom) = ALBUMS[*album];
+                tags.album = Some(album_title.to_owned());
+                tags.album_artists = vec![ARTISTS[album_artist].0.to_owned()];
+                tags.track.number = Some(*track);
+                tags.year = Some(year);
+                tags.genres = vec![genre.to_owned()];
+                poster = Some(cover(top, bottom)?);
+                owners[owner]
+            }
+            None => {
+                tags.genres = vec![ARTISTS[*artist].2.to_owned()];
+                owners[index % owners.len()]
+            }
+        };
+        if *title == "Yellow Kite" {
+            tags.lyrics = Some(Lyrics::parse(YELLOW_KITE_LYRICS, Some("en"))?);
+        }
+        let song = LocalSong {
+            title,
+            category,
+            credits: &[(artists[*artist], "Primary")],
+            tags: &tags,
+            poster,
+        };
+        let added = catalog.add_song_from_file(owner, &path, song).await;
         let _ = std::fs::remove_file(&path);
         added.map_err(|error| anyhow::anyhow!("adding {title}: {error}"))?;
     }
+    // The home page's lists (Trending, New Releases, …) now, not at the first hourly rebuild.
+    crate::discovery::rebuild::rebuild_all(pool).await?;
     println!(
-        "Added {} users, {} artists and {} songs.",
+        "Added {} users, {} artists, {} albums and {} songs.",
         PEOPLE.len(),
         ARTISTS.len(),
+        ALBUMS.len(),
         SONGS.len()
     );
     println!("Sign in as any of them with the password {DEMO_PASSWORD:?}:");
@@ -109,6 +200,20 @@ async fn fill(config: &Config, database: &Database) -> anyhow::Result<()> {
         println!("  {email}  ({name})");
     }
     Ok(())
+}
+
+/// A 512-pixel square cover: a vertical gradient from `top` to `bottom`, as a PNG.
+fn cover(top: [u8; 3], bottom: [u8; 3]) -> anyhow::Result<Vec<u8>> {
+    const SIZE: u32 = 512;
+    let picture = image::RgbImage::from_fn(SIZE, SIZE, |x, y| {
+        let along = (y as f32 + x as f32 * 0.25) / (SIZE as f32 * 1.25);
+        image::Rgb(std::array::from_fn(|c| {
+            (f32::from(top[c]) + (f32::from(bottom[c]) - f32::from(top[c])) * along) as u8
+        }))
+    });
+    let mut png = Vec::new();
+    picture.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+    Ok(png)
 }
 
 /// Twenty seconds of a pentatonic melody with soft note envelopes, as a 22.05 kHz mono WAV.

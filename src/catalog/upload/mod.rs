@@ -152,16 +152,26 @@ impl Catalog {
     }
 
     /// Adds a song from a local audio file on behalf of `owner`, as an upload would (used by
-    /// `ampli demo`). The file is copied into the store.
+    /// `ampli demo`), with `tags` in place of the file's own and an optional poster picture.
+    /// The file is copied into the store.
     pub async fn add_song_from_file(
         &self,
         owner: Uuid,
         path: &Path,
-        title: &str,
-        category: &'static str,
-        credits: &[(Uuid, &'static str)],
+        song: LocalSong<'_>,
     ) -> Result<SongRow, CatalogError> {
+        let LocalSong {
+            title,
+            category,
+            credits,
+            tags,
+            poster,
+        } = song;
         let info = self.check_audio(path).await?;
+        let poster = match poster {
+            Some(bytes) => Some(posters::renditions(bytes).await?),
+            None => None,
+        };
         let id = Uuid::new_v4();
         let key = format!("songs/{id}/original.{}", info.format.extension());
         let size = self.storage.put_file(&key, path).await?;
@@ -174,14 +184,24 @@ impl Catalog {
             about: None,
             category,
             credits,
-            tags: &info.tags,
+            tags,
         };
-        let result = self.record_song(owner, prepared, None).await;
+        let result = self.record_song(owner, prepared, poster).await;
         if result.is_err() {
             self.remove_song_files(id).await;
         }
         result
     }
+}
+
+/// A song added from a local file: what an upload's form and tags would give.
+pub struct LocalSong<'a> {
+    pub title: &'a str,
+    pub category: &'static str,
+    pub credits: &'a [(Uuid, &'static str)],
+    pub tags: &'a Tags,
+    /// A picture (PNG, JPEG or WebP) for the song and, if it has none yet, its album.
+    pub poster: Option<Vec<u8>>,
 }
 
 /// Removes temporary uploads left by a crash (called at start).
