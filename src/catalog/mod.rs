@@ -19,6 +19,7 @@ pub mod categories;
 mod credits;
 mod error;
 mod genres;
+mod loudness;
 mod lyrics;
 mod metadata;
 mod plays;

@@ -1,5 +1,6 @@
 //! The bitrate ladder: after an upload, a queued job turns the original into Opus in Ogg at
-//! three bitrates plus one MP3 for old players, with ffmpeg run as a subprocess. Until the
+//! three bitrates plus one MP3 for old players, with ffmpeg run as a subprocess, and measures
+//! its loudness where the tags gave none (`loudness.rs`). Until the
 //! renditions exist (or on a machine without ffmpeg) the original is served.
 //!
 //! Jobs live in the Jobs table and are leased with FOR UPDATE SKIP LOCKED, so several
@@ -276,6 +277,12 @@ impl Transcoder {
                 self.storage.delete_prefix(&format!("songs/{song}")).await?;
                 return Ok(());
             }
+        }
+        // Loudness is measured from the copy at hand; a failure costs the song only its
+        // volume levelling, not its renditions.
+        if let Err(error) = super::loudness::measure(&self.db, &self.ffmpeg, song, &original).await
+        {
+            tracing::warn!(error = format!("{error:#}"), %song, "measuring loudness");
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 pub mod audio;
 pub mod decode;
 pub mod images;
+pub mod loudness;
 pub mod lyrics;
 pub mod names;
 pub mod range;

@@ -6,5 +6,6 @@ pub mod albums;
 pub mod artists;
 pub mod credits;
 pub mod genres;
+pub mod loudness;
 pub mod lyrics;
 pub mod songs;

@@ -433,3 +433,96 @@ async fn lyrics_come_from_tags_and_are_set_and_removed_by_the_owner() {
     assert_eq!(removed.status, 204);
     app.get(&uri).await.assert_problem(404, "lyrics_not_found");
 }
+
+#[tokio::test]
+async fn the_transcoding_job_measures_loudness_where_tags_give_none() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let dir = tempfile::tempdir().unwrap();
+    // Two tracks of one album, one quiet and one loud, and a third whose tags carry a gain.
+    let quiet = encoded(
+        dir.path(),
+        "quiet.mp3",
+        1,
+        None,
+        &[
+            "-af",
+            "volume=0.05",
+            "-c:a",
+            "libmp3lame",
+            "-metadata",
+            "album=Levels",
+            "-metadata",
+            "title=Quiet",
+            "-metadata",
+            "track=1",
+        ],
+    );
+    let loud = encoded(
+        dir.path(),
+        "loud.mp3",
+        1,
+        None,
+        &[
+            "-af",
+            "volume=0.9",
+            "-c:a",
+            "libmp3lame",
+            "-metadata",
+            "album=Levels",
+            "-metadata",
+            "title=Loud",
+            "-metadata",
+            "track=2",
+        ],
+    );
+    let tagged = tagged_mp3(
+        dir.path(),
+        "tagged.mp3",
+        &[("title", "Tagged"), ("REPLAYGAIN_TRACK_GAIN", "-1.50 dB")],
+    );
+    let mut ids = Vec::new();
+    for bytes in [&quiet, &loud, &tagged] {
+        let song = upload_file(&app, &owner.access, bytes, &[]).await;
+        ids.push(song["id"].as_str().unwrap().to_owned());
+    }
+    let album = app.get(&format!("/api/v1/songs/{}", ids[0])).await.json()["album"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let transcoder = app
+        .state
+        .catalog
+        .transcoder(app.state.metrics.clone())
+        .expect("ffmpeg is installed for the tests");
+    for _ in 0..3 {
+        assert!(transcoder.run_one().await.unwrap());
+    }
+    let loudness = |id: &str| {
+        let app = &app;
+        let uri = format!("/api/v1/songs/{id}");
+        async move { app.get(&uri).await.json()["loudness"].clone() }
+    };
+    let quiet = loudness(&ids[0]).await;
+    let loud = loudness(&ids[1]).await;
+    let quiet_gain = quiet["trackGain"].as_f64().expect("measured");
+    let loud_gain = loud["trackGain"].as_f64().expect("measured");
+    // A twentieth of the amplitude is 25 dB quieter, so it needs about 25 dB more gain.
+    assert!(
+        (quiet_gain - loud_gain - 25.1).abs() < 1.0,
+        "{quiet_gain} {loud_gain}"
+    );
+    // ffmpeg's sine source peaks at an eighth of full scale: 0.9 of it is 0.1125.
+    let peak = loud["trackPeak"].as_f64().unwrap();
+    assert!((peak - 0.1125).abs() < 0.01, "{peak}");
+    // The tags' gain is kept, not measured over.
+    assert_eq!(loudness(&ids[2]).await["trackGain"], -1.5);
+    // Both tracks measured: the album's gain lies between theirs, nearer the loud one.
+    let album = app.get(&format!("/api/v1/albums/{album}")).await.json();
+    let album_gain = album["albumGain"].as_f64().expect("worked out");
+    assert!(
+        album_gain < loud_gain + 3.1 && album_gain > loud_gain,
+        "{album_gain}"
+    );
+    assert_eq!(quiet["albumGain"].as_f64(), Some(album_gain));
+}
