@@ -56,10 +56,20 @@ impl Catalog {
             self.ffmpeg.as_ref(),
         )
         .await?;
-        let poster_source = upload.poster.or(upload.info.picture.clone());
-        let poster = match poster_source {
-            Some(bytes) => Some(posters::renditions(bytes).await?),
-            None => None,
+        // A poster sent in the form must be a picture Ampli takes; one embedded in the file
+        // is only a tag, and a file is never refused for its tags: a cover too large or not
+        // decodable is left out.
+        let poster = match (upload.poster, upload.info.picture.clone()) {
+            (Some(sent), _) => Some(posters::renditions(sent).await?),
+            (None, Some(embedded)) => match posters::renditions(embedded).await {
+                Ok(renditions) => Some(renditions),
+                Err(CatalogError::Image(error)) => {
+                    tracing::info!(error = %error, "an upload's embedded cover is left out");
+                    None
+                }
+                Err(error) => return Err(error),
+            },
+            (None, None) => None,
         };
 
         let id = Uuid::new_v4();

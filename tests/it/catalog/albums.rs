@@ -526,3 +526,48 @@ async fn the_transcoding_job_measures_loudness_where_tags_give_none() {
     );
     assert_eq!(quiet["albumGain"].as_f64(), Some(album_gain));
 }
+
+#[tokio::test]
+async fn a_cover_too_large_or_broken_is_left_out_and_the_song_uploads() {
+    use lofty::config::WriteOptions;
+    use lofty::picture::{MimeType, Picture, PictureType};
+    use lofty::prelude::*;
+
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let dir = tempfile::tempdir().unwrap();
+    // A 50 MB "JPEG" (past lofty's 16 MiB allocation limit) and a small broken one.
+    let covers = [
+        ("huge", {
+            let mut data = vec![0xFF, 0xD8, 0xFF, 0xE0];
+            data.resize(50 << 20, 0x5A);
+            data
+        }),
+        ("broken", vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]),
+    ];
+    for (name, cover) in covers {
+        let path = dir.path().join(format!("{name}.mp3"));
+        let bytes = tagged_mp3(
+            dir.path(),
+            &format!("{name}.mp3"),
+            &[("title", name), ("album", "Covers")],
+        );
+        std::fs::write(&path, &bytes).unwrap();
+        let mut file = lofty::read_from_path(&path).unwrap();
+        let tag = file.primary_tag_mut().unwrap();
+        tag.push_picture(
+            Picture::unchecked(cover)
+                .pic_type(PictureType::CoverFront)
+                .mime_type(MimeType::Jpeg)
+                .build(),
+        );
+        tag.save_to_path(&path, WriteOptions::default()).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 1000);
+        // Sent as-is, the upload limit (200 MB) takes it whole.
+        let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+        assert_eq!(song["title"], name, "the tags are read");
+        assert_eq!(song["album"]["title"], "Covers");
+        assert_eq!(song["posterUrls"], Value::Null, "{name}: no poster");
+    }
+}
