@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::album_views::{AlbumDetail, AlbumView};
 use super::error::{field, invalid};
-use super::metadata::{MAX_ABOUT_CHARS, MAX_TITLE_CHARS};
+use super::metadata;
 use super::store::albums::{self as store, AlbumChanges, AlbumCursor, AlbumFilter, AlbumRow};
 use super::store::songs::SongRow;
 use super::{Catalog, CatalogError, posters};
@@ -95,25 +95,14 @@ impl Catalog {
     ) -> Result<AlbumView, CatalogError> {
         let album = self.editable_album(caller, id).await?;
         let mut errors = Vec::new();
+        // The song rules: a title of 1 to 200 characters once trimmed, a description of up to
+        // 5,000.
         let title = edit.title.map(str::trim);
         if let Some(title) = title {
-            if title.is_empty() {
-                errors.push(field("title", "Give the album a title."));
-            } else if title.chars().count() > MAX_TITLE_CHARS {
-                errors.push(field(
-                    "title",
-                    &format!("At most {MAX_TITLE_CHARS} characters."),
-                ));
-            }
+            metadata::check_title(title, "Give the album a title.", &mut errors);
         }
-        if edit
-            .about
-            .is_some_and(|a| a.chars().count() > MAX_ABOUT_CHARS)
-        {
-            errors.push(field(
-                "about",
-                &format!("At most {MAX_ABOUT_CHARS} characters."),
-            ));
+        if let Some(about) = edit.about {
+            metadata::check_about(about.trim(), &mut errors);
         }
         let year = edit
             .year

@@ -571,3 +571,73 @@ async fn a_cover_too_large_or_broken_is_left_out_and_the_song_uploads() {
         assert_eq!(song["posterUrls"], Value::Null, "{name}: no poster");
     }
 }
+
+#[tokio::test]
+async fn hostile_album_and_lyrics_requests_get_clear_refusals() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = tagged_mp3(dir.path(), "a.mp3", &[("title", "A"), ("album", "Target")]);
+    let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+    let album = song["album"]["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/albums/{album}");
+    let patch = |body: Value| {
+        let app = &app;
+        let uri = uri.clone();
+        let token = owner.access.clone();
+        async move {
+            app.call(Method::PATCH, &uri, Some(&token), Some(body))
+                .await
+        }
+    };
+    patch(json!({"title": "a\u{0}b"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    patch(json!({"title": "x".repeat(201)}))
+        .await
+        .assert_problem(422, "validation_failed");
+    patch(json!({"title": "   "}))
+        .await
+        .assert_problem(422, "validation_failed");
+    patch(json!({"year": 20250}))
+        .await
+        .assert_problem(422, "validation_failed");
+    patch(json!({"year": 1e300}))
+        .await
+        .assert_problem(422, "invalid_body");
+    patch(json!({"owner": "me"}))
+        .await
+        .assert_problem(422, "invalid_body");
+    app.get("/api/v1/albums/not-a-uuid")
+        .await
+        .assert_problem(400, "bad_request");
+    app.get("/api/v1/albums?genre=a%00b")
+        .await
+        .assert_problem(422, "validation_failed");
+    app.get("/api/v1/albums?cursor=forged")
+        .await
+        .assert_problem(400, "invalid_query");
+    // Nothing changed.
+    let read = app.get(&uri).await.json();
+    assert_eq!(read["title"], "Target");
+    assert_eq!(read["year"], Value::Null);
+
+    let lyrics = format!("/api/v1/songs/{}/lyrics", song["id"].as_str().unwrap());
+    let request = axum::http::Request::put(&lyrics)
+        .header("authorization", format!("Bearer {}", owner.access))
+        .body(axum::body::Body::from(vec![b'a'; 100 * 1024]))
+        .unwrap();
+    app.send(request)
+        .await
+        .assert_problem(413, "payload_too_large");
+    let request = axum::http::Request::put(&lyrics)
+        .header("authorization", format!("Bearer {}", owner.access))
+        .body(axum::body::Body::from(vec![0xFF, 0xFE, 0x00]))
+        .unwrap();
+    app.send(request)
+        .await
+        .assert_problem(422, "validation_failed");
+    app.get(&lyrics)
+        .await
+        .assert_problem(404, "lyrics_not_found");
+}
