@@ -113,7 +113,7 @@ impl Catalog {
     /// Queues the bitrate ladder for a new song. A failure to queue is logged: the song still
     /// plays from its original.
     async fn enqueue_transcode(&self, song: Uuid) {
-        if let Err(error) = transcode::enqueue(&self.db, song).await {
+        if let Err(error) = store::transcode_jobs::enqueue(&self.db, song).await {
             tracing::warn!(error = format!("{error:#}"), %song, "queueing the transcode");
         }
     }

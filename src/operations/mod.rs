@@ -3,6 +3,7 @@
 //! `routes.rs`, the one query they run (the readiness probe) is here.
 
 mod routes;
+mod store;
 
 use std::time::Duration;
 
@@ -30,9 +31,9 @@ where
 
 /// Whether the database answers a trivial query within `READINESS_TIMEOUT`; why not is logged.
 async fn database_answers(db: &PgPool) -> bool {
-    let probe = sqlx::query("select 1").execute(db);
+    let probe = store::ping(db);
     match tokio::time::timeout(READINESS_TIMEOUT, probe).await {
-        Ok(Ok(_)) => true,
+        Ok(Ok(())) => true,
         Ok(Err(error)) => {
             tracing::warn!(%error, "readiness: database unreachable");
             false

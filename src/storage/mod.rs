@@ -6,6 +6,7 @@ mod deletions;
 pub mod orphans;
 mod routes;
 pub mod serve;
+mod store;
 
 use std::sync::Arc;
 
