@@ -1,6 +1,7 @@
 //! Operations endpoints: liveness, readiness and metrics, for load balancers and Prometheus.
 //! Depends on toolkits only (`http`, `metrics`) and the database pool; the handlers are in
-//! `routes.rs`, the one query they run (the readiness probe) is here.
+//! `routes.rs`, the one query they run (the readiness probe) in `store.rs`. It has no error
+//! type of its own: its one failure is the http toolkit's `database_unavailable`.
 
 mod routes;
 mod store;
