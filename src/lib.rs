@@ -1,16 +1,22 @@
 //! Ampli: a self-hostable music streaming platform on PostgreSQL.
 //!
-//! Layers, highest first; a module imports only those below it:
+//! Layers, highest first; a module imports only those below it (no circle runs between
+//! capability folders):
 //! - `app`: the composition root; builds every service, assembles the routers and the
 //!   OpenAPI document. Only the commands (and tests and benches) import it.
 //! - `commands`: what each subcommand of the binary runs (serve, migrate, demo, admin, import).
-//! - capabilities, each with its service, routes, SQL and errors: `search`, `discovery`,
-//!   `social`, then `library`, `catalog`, `accounts`, then `operations`, `web`, `import`.
+//! - capabilities, each with its service in `mod.rs`, its routes, its SQL in `store` and its
+//!   errors: `search`, `discovery`, `social`, then `library`, `catalog`, `accounts`, then
+//!   `operations`, `web`, `import`.
 //! - toolkits shared by the capabilities: `http` (errors, extractors, middleware, docs),
-//!   `metrics`, `secrets`, `media` (audio and pictures), `jobs` (the periodic-job runner).
+//!   `metrics`, `secrets`, `media` (audio and pictures), `jobs` (the periodic-job runner),
+//!   `telemetry` (logging).
 //! - storage: `db` (the pool, migrations and the private cluster), `storage` (media files on
-//!   disk or S3), `mail`.
+//!   disk or S3; serving one uses the `http` toolkit's errors and `media`'s byte ranges, the
+//!   one import that points up a layer), `mail`.
 //! - `config` and `cli`: the settings, read once at start.
+//!
+//! `fuzzing` holds the fuzz targets' entry points, outside the layers.
 
 /// mimalloc rather than the system's allocator: the MongoDB import parses a dump's documents on
 /// one thread and drops them on another, millions of small allocations, which glibc's

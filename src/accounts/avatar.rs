@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::store::users::{self, UserRow};
 use super::{Accounts, AccountsError, AuthUser};
-use crate::media::images::{self, ImageError, Rendition};
+use crate::media::images::{self, Rendition};
 use crate::storage::media_url;
 
 /// The sizes an avatar is made in, smallest first. The middle one is `AvatarURL`.
@@ -35,9 +35,7 @@ impl Accounts {
         caller: &AuthUser,
         bytes: Vec<u8>,
     ) -> Result<UserRow, AccountsError> {
-        let renditions = images::square_renditions(bytes, &AVATAR_SIZES)
-            .await
-            .map_err(AccountsError::BadImage)?;
+        let renditions = images::square_renditions(bytes, &AVATAR_SIZES).await?;
         let prefix = format!("avatars/{}/{}", caller.user_id, Uuid::new_v4());
         self.storage
             .put_all(&prefix, renditions.into_iter().map(Rendition::into_file))
@@ -78,11 +76,5 @@ impl Accounts {
         if let Err(error) = self.storage.delete_prefix(prefix).await {
             tracing::warn!(error = format!("{error:#}"), prefix, "removing media files");
         }
-    }
-}
-
-impl From<ImageError> for AccountsError {
-    fn from(error: ImageError) -> Self {
-        Self::BadImage(error)
     }
 }

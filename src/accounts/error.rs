@@ -35,7 +35,7 @@ pub enum AccountsError {
     #[error("user not found")]
     UserNotFound,
     #[error("bad image: {0}")]
-    BadImage(crate::media::images::ImageError),
+    BadImage(#[from] crate::media::images::ImageError),
     #[error("too many attempts")]
     TooManyAttempts { retry_after: Duration },
     #[error(transparent)]

@@ -3,14 +3,16 @@
 //! `AuthUser` / `MaybeAuthUser` extractors (`auth_user.rs`) identify the caller for every
 //! other capability.
 //!
-//! Depends only on what lies below it: `http`, `secrets`, `media` (avatar pictures), `mail`,
-//! `storage` and `config`. (The public profile still borrows `social`'s figures until it moves
-//! there.)
+//! The lowest capability: it imports no other, only what lies below it: `http`, `secrets`
+//! (the access-token key), `media` (avatar pictures), `storage` (their files), `mail` and
+//! `config`. Social, library, catalog, search and discovery call it for the caller and for a
+//! user's public face.
 //!
-//! Where things are: the HTTP handlers in `routes/` (one file per group: auth, web sign-in,
-//! sessions, me), all SQL in `store/`, the errors in `error.rs`, and each flow beside this
-//! file (`registration`, `sign_in`, `recovery`, `profile`, `avatar`), with the pieces they
-//! share (`access_tokens`, `passwords`, `fields`, `limits`).
+//! Where things are: the HTTP handlers in `routes/` (one file per group: `auth`, `web`
+//! sign-in, `sessions`, `me`), all SQL in `store/` (`users`, `sessions`, `one_time_tokens`),
+//! the errors in `error.rs`, and each flow beside this file (`registration`, `sign_in`,
+//! `recovery`, `profile`, `avatar`), with the pieces they share (`auth_user`,
+//! `access_tokens`, `passwords`, `fields`, `limits`).
 
 pub mod access_tokens;
 mod auth_user;

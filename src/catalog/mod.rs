@@ -2,14 +2,16 @@
 //! counts, and the one way songs become answers (`Catalog::song_answers`).
 //!
 //! Depends on accounts (who calls: `AuthUser`, `MaybeAuthUser`; the avatar sizes artists
-//! share), on the http toolkit (errors, JSON, pagination, body limits), on media (audio and
-//! image checks), on storage (the files) and on secrets (the stream-link key). What a listener
-//! did with a song is the library's, above: it is handed in at start as a `ViewerLookup`.
+//! share), on the toolkits `http` (errors, JSON, pagination, body limits), `media` (audio and
+//! image checks, tags), `metrics` (the transcoder's job counts) and `secrets` (the stream-link
+//! key), on `storage` (the files) and `config`. What a listener did with a song is the
+//! library's, above: it is handed in at start as a `ViewerLookup`.
 //!
 //! The service below is what the routes call, its operations in the files beside this one
 //! (`songs.rs`, `upload/`, `posters.rs`, `credits.rs`, `artists.rs`, `stream.rs`, `plays.rs`,
-//! `answers.rs`); handlers in `routes/`, the SQL in `store/` (the transcoding queue's in
-//! `transcode.rs`), the answers' shapes in `views.rs`, the errors in `error.rs`.
+//! `answers.rs`, `transcode.rs`, with `metadata.rs`, `signing.rs` and `categories.rs`);
+//! handlers in `routes/`, all the SQL in `store/`, the answers' shapes in `views.rs`, the
+//! errors in `error.rs`.
 
 mod album_views;
 mod albums;
@@ -120,7 +122,7 @@ impl Catalog {
     /// Queues the bitrate ladder for a new song. A failure to queue is logged: the song still
     /// plays from its original.
     async fn enqueue_transcode(&self, song: Uuid) {
-        if let Err(error) = transcode::enqueue(&self.db, song).await {
+        if let Err(error) = store::transcode_jobs::enqueue(&self.db, song).await {
             tracing::warn!(error = format!("{error:#}"), %song, "queueing the transcode");
         }
     }

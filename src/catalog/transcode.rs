@@ -6,7 +6,8 @@
 //! Jobs live in the Jobs table and are leased with FOR UPDATE SKIP LOCKED, so several
 //! instances share the queue and a job interrupted by a crash is taken again later. Every
 //! lease counts as an attempt, so a job that keeps failing, or keeps killing its worker, is
-//! given up after `MAX_ATTEMPTS`: its row stays, with its last error, for the operator.
+//! given up after `MAX_ATTEMPTS`: its row stays, with its last error, for the operator. The
+//! queue's SQL is in `store/transcode_jobs.rs`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,10 +19,10 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use super::store::transcode_jobs::{self as jobs, KIND, NewRendition};
 use crate::media::decode::Ffmpeg;
 use crate::storage::Storage;
 
-const KIND: &str = "transcode";
 /// A leased job not finished in this time is taken again.
 const LEASE: Duration = Duration::from_secs(15 * 60);
 /// A job's whole run is cut off before its lease ends, so that two workers never run it at
@@ -82,17 +83,6 @@ pub const LADDER: [Rung; 4] = [
     },
 ];
 
-pub async fn enqueue(db: &PgPool, song: Uuid) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert into jobs (kind, payload) values ($1, jsonb_build_object('songId', $2::text))",
-    )
-    .bind(KIND)
-    .bind(song)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 /// ffmpeg on PATH, if there is one.
 pub fn find_ffmpeg() -> Option<PathBuf> {
     std::env::var_os("PATH")
@@ -143,19 +133,12 @@ impl Transcoder {
 
     /// Runs the next due job, if any; answers whether there was one.
     pub async fn run_one(&self) -> anyhow::Result<bool> {
-        let job: Option<(Uuid, serde_json::Value, i32)> = sqlx::query_as(
-            "update jobs set attempts = attempts + 1, runafter = now() + make_interval(secs => $2)
-              where jobid = (select jobid from jobs
-                              where kind = $1 and runafter <= now() and attempts < $3
-                              order by runafter for update skip locked limit 1)
-              returning jobid, payload, attempts",
-        )
-        .bind(KIND)
-        .bind(LEASE.as_secs_f64())
-        .bind(MAX_ATTEMPTS)
-        .fetch_optional(&self.db)
-        .await?;
-        let Some((job, payload, attempts)) = job else {
+        let Some(jobs::LeasedJob {
+            id: job,
+            payload,
+            attempts,
+        }) = jobs::lease(&self.db, LEASE, MAX_ATTEMPTS).await?
+        else {
             return Ok(false);
         };
         let song = payload["songId"]
@@ -168,42 +151,22 @@ impl Transcoder {
         self.metrics
             .record_job(KIND, if result.is_ok() { "ok" } else { "failed" });
         match result {
-            Ok(()) => {
-                sqlx::query("delete from jobs where jobid = $1")
-                    .bind(job)
-                    .execute(&self.db)
-                    .await?;
-            }
+            Ok(()) => jobs::finish(&self.db, job).await?,
             Err(error) if attempts >= MAX_ATTEMPTS => {
                 tracing::error!(error = format!("{error:#}"), %job, "transcode failed for good; the original stays");
-                sqlx::query("update jobs set lasterror = $2 where jobid = $1")
-                    .bind(job)
-                    .bind(format!("{error:#}"))
-                    .execute(&self.db)
-                    .await?;
+                jobs::give_up(&self.db, job, &format!("{error:#}")).await?;
             }
             Err(error) => {
                 tracing::warn!(error = format!("{error:#}"), %job, attempts, "transcode failed; will retry");
-                sqlx::query(
-                    "update jobs set lasterror = $2, runafter = now() + make_interval(secs => $3) where jobid = $1",
-                )
-                .bind(job)
-                .bind(format!("{error:#}"))
-                .bind(30.0 * f64::from(attempts * attempts))
-                .execute(&self.db)
-                .await?;
+                let delay = 30.0 * f64::from(attempts * attempts);
+                jobs::retry_later(&self.db, job, &format!("{error:#}"), delay).await?;
             }
         }
         Ok(true)
     }
 
     async fn transcode(&self, song: Uuid) -> anyhow::Result<()> {
-        let key: Option<String> =
-            sqlx::query_scalar("select filepublicid from songs where songid = $1")
-                .bind(song)
-                .fetch_optional(&self.db)
-                .await?;
-        let Some(key) = key else {
+        let Some(key) = jobs::original_key(&self.db, song).await? else {
             return Ok(()); // deleted meanwhile: nothing to do
         };
         let work = self
@@ -256,23 +219,16 @@ impl Transcoder {
             }
             let rendition_key = format!("songs/{song}/{}.{}", rung.quality, rung.extension);
             let size = self.storage.put_file(&rendition_key, &output).await?;
-            let recorded = sqlx::query(
-                "insert into songrenditions (songid, quality, codec, bitrate, size, objectkey, contenttype)
-                 select $1, $2, $3, $4, $5, $6, $7 where exists (select 1 from songs where songid = $1)
-                 on conflict (songid, quality) do update
-                    set codec = excluded.codec, bitrate = excluded.bitrate, size = excluded.size,
-                        objectkey = excluded.objectkey, contenttype = excluded.contenttype",
-            )
-            .bind(song)
-            .bind(rung.quality)
-            .bind(rung.codec)
-            .bind(rung.bitrate)
-            .bind(i64::try_from(size).unwrap_or(i64::MAX))
-            .bind(&rendition_key)
-            .bind(rung.content_type)
-            .execute(&self.db)
-            .await?;
-            if recorded.rows_affected() == 0 {
+            let rendition = NewRendition {
+                song,
+                quality: rung.quality,
+                codec: rung.codec,
+                bitrate: rung.bitrate,
+                size: i64::try_from(size).unwrap_or(i64::MAX),
+                object_key: &rendition_key,
+                content_type: rung.content_type,
+            };
+            if !jobs::record_rendition(&self.db, &rendition).await? {
                 // The song was deleted while we worked: leave nothing behind.
                 self.storage.delete_prefix(&format!("songs/{song}")).await?;
                 return Ok(());

@@ -1,3 +1,6 @@
+//! The configuration's unit tests: defaults, overrides by flag, environment and file, and the
+//! checks that refuse a bad setting.
+
 use super::*;
 
 fn raw() -> RawSettings {

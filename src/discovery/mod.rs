@@ -2,8 +2,9 @@
 //! rebuilt by a periodic job and by `ampli admin refresh-playlists`.
 //!
 //! Depends on the catalog (the lists' songs are answered through `Catalog::song_answers`; the
-//! categories) and on accounts (the optional caller). `rebuild.rs` is the job, `routes.rs`
-//! the handlers, `store/` all the SQL (reading the lists, and the rebuild's rankings).
+//! categories), on accounts (the optional caller) and on the http toolkit. `rebuild.rs` is the
+//! job, `routes.rs` the handlers, `store/` all the SQL (reading the lists in `mod.rs`, the
+//! rebuild's rankings in `rebuild.rs`), `error.rs` the errors.
 
 mod error;
 pub mod rebuild;

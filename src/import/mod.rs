@@ -3,6 +3,10 @@
 //! Read every collection (`source`), turn documents into rows and account for everything that
 //! does not become one (`plan`, `report`), write the rows in batches that are safe to repeat
 //! (`write`), and check PostgreSQL against the plan (`verify`).
+//!
+//! Depends on the catalog (its categories), `secrets`, `db` and `config`. It
+//! writes the tables of every capability in bulk, as one migration run from the command line,
+//! so its SQL stays with its pipeline rather than going through the services.
 
 mod bulk;
 pub use bulk::{HASH_MEMORY, SORT_MEMORY};

@@ -1,6 +1,6 @@
 //! Background work, one mechanism for all of Ampli:
 //! - queued jobs live in the Jobs table and are taken with `FOR UPDATE SKIP LOCKED`
-//!   (transcoding: `catalog::transcode`);
+//!   (transcoding: `catalog::transcode`, its SQL in `catalog/store/transcode_jobs.rs`);
 //! - periodic jobs are run by `Periodic`, each under a PostgreSQL advisory lock so that with
 //!   several instances only one runs it at a time, retried with back-off, counted in /metrics.
 //!   What a job does belongs to its capability (the token clean-up is

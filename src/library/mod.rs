@@ -1,13 +1,14 @@
 //! The library: a listener's own music. Playlists (ordered, public or private) and their
 //! items, likes and favourites, listening history with resume, and what each listener did
-//! with each song (`ViewerStates`, handed to the catalog at start so that every song answer
-//! shows it).
+//! with each song (`ViewerStates` in `viewer.rs`, handed to the catalog at start so that every
+//! song answer shows it).
 //!
 //! Depends on the catalog (a song exists; songs become answers through
 //! `Catalog::song_answers`, with the caller as viewer), on accounts (who calls: `AuthUser`,
 //! `MaybeAuthUser`) and on the http toolkit (errors, JSON, pagination). The service below is
-//! what the routes call: handlers in `routes/`, all the SQL in `store/`, the answers in
-//! `views.rs`, the errors in `error.rs`.
+//! what the routes call: handlers in `routes/` (`playlists`, `playlist_items`, `collections`
+//! for likes and favourites, `history`), all the SQL in `store/` (the same four, and `viewer`),
+//! the answers in `views.rs`, the errors in `error.rs`.
 
 mod error;
 mod routes;

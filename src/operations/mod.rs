@@ -1,8 +1,10 @@
 //! Operations endpoints: liveness, readiness and metrics, for load balancers and Prometheus.
 //! Depends on toolkits only (`http`, `metrics`) and the database pool; the handlers are in
-//! `routes.rs`, the one query they run (the readiness probe) is here.
+//! `routes.rs`, the one query they run (the readiness probe) in `store.rs`. It has no error
+//! type of its own: its one failure is the http toolkit's `database_unavailable`.
 
 mod routes;
+mod store;
 
 use std::time::Duration;
 
@@ -30,9 +32,9 @@ where
 
 /// Whether the database answers a trivial query within `READINESS_TIMEOUT`; why not is logged.
 async fn database_answers(db: &PgPool) -> bool {
-    let probe = sqlx::query("select 1").execute(db);
+    let probe = store::ping(db);
     match tokio::time::timeout(READINESS_TIMEOUT, probe).await {
-        Ok(Ok(_)) => true,
+        Ok(Ok(())) => true,
         Ok(Err(error)) => {
             tracing::warn!(%error, "readiness: database unreachable");
             false

@@ -2,9 +2,10 @@
 //! ranked by text similarity blended with popularity. Every branch is served by a trigram or
 //! full-text index on normalised text (migrations 7 and 9).
 //!
-//! Depends on the catalog (found songs are answered through `Catalog::song_answers`) and on
-//! accounts (the optional caller). `query.rs` checks a request before any SQL runs, `routes.rs`
-//! holds the handler, `store/` all the SQL (named statements, songs by words).
+//! Depends on the catalog (found songs are answered through `Catalog::song_answers`), on
+//! accounts (the optional caller) and on the http toolkit. `query.rs` checks a request before
+//! any SQL runs, `routes.rs` holds the handler, `store/` all the SQL (named statements in
+//! `sql.rs`, songs by words in `songs.rs`), `error.rs` the errors.
 
 mod error;
 mod query;

@@ -1,10 +1,11 @@
 //! Social: following people, the pages of who follows whom, the feed of new songs from the
 //! people I follow, and public profiles with their figures.
 //!
-//! Depends on accounts (whether a user exists, their public face, the caller) and the catalog
-//! (the feed's songs, answered through `Catalog::song_answers`). Handlers are in `routes.rs`,
-//! the operations in `follows.rs`, `profile.rs` and below, the SQL and the rows it
-//! answers (`PersonView`, `UserStats`) in `store.rs`.
+//! Depends on accounts (whether a user exists, their public face, the caller), the catalog
+//! (the feed's songs, answered through `Catalog::song_answers`) and the http toolkit.
+//! Handlers are in `routes.rs`, the operations in `follows.rs`, `profile.rs` and below, the
+//! SQL and the rows it answers (`PersonView`, `UserStats`) in `store.rs`, the errors in
+//! `error.rs`.
 
 mod error;
 mod follows;

@@ -5,7 +5,7 @@
 
 use sqlx::PgPool;
 
-use super::Storage;
+use super::{Storage, store};
 
 /// Queue entries handled per transaction: small enough that the lock is held briefly.
 const BATCH: i64 = 100;
@@ -17,23 +17,14 @@ impl Storage {
         let mut removed = 0;
         loop {
             let mut tx = db.begin().await?;
-            let prefixes: Vec<String> = sqlx::query_scalar(
-                "select prefix from mediadeletions order by queuedat
-                  limit $1 for update skip locked",
-            )
-            .bind(BATCH)
-            .fetch_all(&mut *tx)
-            .await?;
+            let prefixes = store::queued_deletions(&mut tx, BATCH).await?;
             if prefixes.is_empty() {
                 return Ok(removed);
             }
             for prefix in &prefixes {
                 self.delete_prefix(prefix).await?;
             }
-            sqlx::query("delete from mediadeletions where prefix = any($1)")
-                .bind(&prefixes)
-                .execute(&mut *tx)
-                .await?;
+            store::forget_deletions(&mut tx, &prefixes).await?;
             tx.commit().await?;
             removed += prefixes.len() as u64;
         }

@@ -1,11 +1,18 @@
-//! The object store behind every media file: a folder in the data directory by default
-//! (S3-compatible stores come with the catalog). Keys are always made by Ampli from IDs,
-//! never from client file names.
+//! The object store behind every media file: a folder in the data directory by default, or
+//! an S3-compatible bucket. Keys are always made by Ampli from IDs, never from client file
+//! names.
+//!
+//! In the storage layer, below the capabilities that keep files here (accounts, catalog); it
+//! imports `config`, and for serving an object (`serve.rs`, used by the catalog's stream and
+//! by GET /media in `routes.rs`) the `http` toolkit's errors and `media`'s byte ranges. The
+//! deletion queue is emptied in `deletions.rs`, unreferenced files swept in `orphans.rs`,
+//! and their SQL is in `store.rs`.
 
 mod deletions;
 pub mod orphans;
 mod routes;
 pub mod serve;
+mod store;
 
 use std::sync::Arc;
 

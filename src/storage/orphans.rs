@@ -11,7 +11,7 @@ use object_store::path::Path as ObjectPath;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::Storage;
+use super::{Storage, store};
 
 /// Files younger than this are never swept.
 pub const GRACE: Duration = Duration::from_secs(3600);
@@ -52,48 +52,25 @@ impl Storage {
                 let Ok(song) = song.parse::<Uuid>() else {
                     return Ok(false);
                 };
-                sqlx::query_scalar(
-                    "select exists (select 1 from songs where songid = $1 and filepublicid = $2)
-                         or exists (select 1 from songrenditions where songid = $1 and objectkey = $2)",
-                )
-                .bind(song)
-                .bind(format!("songs/{song}/{file}"))
-                .fetch_one(db)
-                .await?
+                store::is_song_file(db, song, &format!("songs/{song}/{file}")).await?
             }
             ["songs", song, _poster, _size] => {
                 let Ok(song) = song.parse::<Uuid>() else {
                     return Ok(false);
                 };
-                sqlx::query_scalar(
-                    "select exists (select 1 from songs where songid = $1 and posterpublicid = $2)",
-                )
-                .bind(song)
-                .bind(prefix_of(3))
-                .fetch_one(db)
-                .await?
+                store::is_song_poster(db, song, &prefix_of(3)).await?
             }
             ["avatars", user, _avatar, _size] => {
                 let Ok(user) = user.parse::<Uuid>() else {
                     return Ok(false);
                 };
-                sqlx::query_scalar(
-                    "select exists (select 1 from users where userid = $1 and avatarpublicid = $2)",
-                )
-                .bind(user)
-                .bind(prefix_of(3))
-                .fetch_one(db)
-                .await?
+                store::is_user_avatar(db, user, &prefix_of(3)).await?
             }
             ["artists", artist, _avatar, _size] => {
                 let Ok(artist) = artist.parse::<Uuid>() else {
                     return Ok(false);
                 };
-                sqlx::query_scalar("select exists (select 1 from artists where artistid = $1 and avatarpublicid = $2)")
-                    .bind(artist)
-                    .bind(prefix_of(3))
-                    .fetch_one(db)
-                    .await?
+                store::is_artist_avatar(db, artist, &prefix_of(3)).await?
             }
             ["albums", album, _poster, _size] => {
                 let Ok(album) = album.parse::<Uuid>() else {

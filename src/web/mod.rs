@@ -1,6 +1,9 @@
 //! The web app, served from the binary at `/`: plain HTML, CSS and JavaScript modules under
 //! `web/`, embedded at compile time (no build step, nothing from the network). Every page path
 //! of the app answers with the same `index.html`; the app routes in the browser.
+//!
+//! Imports nothing of the crate: it has no service, no SQL and no error type of its own (a
+//! missing asset is a bare 404), so its router and handlers fit in this one file.
 
 use axum::Router;
 use axum::extract::Path;

@@ -35,13 +35,8 @@ pub async fn replace(
     user: Uuid,
     token_hash: &str,
 ) -> sqlx::Result<()> {
+    clear(&mut *db, purpose, user).await?;
     let table = purpose.table();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "delete from {table} where userid = $1"
-    )))
-    .bind(user)
-    .execute(&mut *db)
-    .await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "insert into {table} (userid, token, expiresat)
          values ($1, $2, now() + make_interval(secs => $3))"

@@ -1,6 +1,6 @@
-//! All of the catalog's SQL but the transcoding queue's (`transcode.rs`, which jobs share):
-//! songs (their answers, writes, plays and stream sources), credits, artists, albums, genres
-//! and lyrics.
+//! All of the catalog's SQL: songs (their answers, writes, plays and stream sources),
+//! credits, artists, albums, genres, lyrics, loudness, and the transcoding queue's jobs and
+//! renditions.
 
 pub mod albums;
 pub mod artists;
@@ -9,3 +9,4 @@ pub mod genres;
 pub mod loudness;
 pub mod lyrics;
 pub mod songs;
+pub mod transcode_jobs;
