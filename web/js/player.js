@@ -206,6 +206,8 @@ function lyricsOpen() {
 function toggleLyrics() {
   ui.lyrics.hidden = !ui.lyrics.hidden;
   ui.lyricsButton.setAttribute('aria-pressed', String(!ui.lyrics.hidden));
+  // The panel grows the fixed player bar: the page makes room so nothing hides behind it.
+  document.body.classList.toggle('lyrics-open', !ui.lyrics.hidden);
   showLyrics();
 }
 
