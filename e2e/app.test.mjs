@@ -317,6 +317,11 @@ test('an album uploaded as several files at once plays in track order with synce
   assert.match(await page.locator('.album-length').textContent(), /^0:3\d$/);
   await page.locator('.genres').getByRole('link', { name: 'Ambient' }).waitFor();
   await screenshots(page, 'album');
+  // Its owner sets the year.
+  await page.getByText('Edit album').click();
+  await page.getByLabel('Year').fill('2023');
+  await page.getByRole('form', { name: 'Edit the album' }).getByRole('button', { name: 'Save' }).click();
+  await page.locator('.figures', { hasText: '2023 · 3 songs' }).waitFor();
 
   // Play all: the queue is the album in order, the first track plays, its volume normalised.
   await page.getByRole('button', { name: '▶ Play all' }).click();

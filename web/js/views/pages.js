@@ -50,8 +50,9 @@ export async function artistPage({ params }) {
 
 /** An album: cover, credits, year, genres, length, and its tracks in disc and track order;
  * play them all in that order or add them all to a playlist. */
-export async function albumPage({ params }) {
+export async function albumPage({ params, navigate }) {
   const album = await api('GET', `/albums/${params[0]}`);
+  const mine = user() && (album.owner.id === user().id || user().isAdmin);
   const facts = [album.year ? String(album.year) : null,
     `${album.songCount} ${album.songCount === 1 ? 'song' : 'songs'}`,
     h('span', { class: 'album-length', title: 'Total length' }, longDuration(album.duration))].filter(Boolean);
@@ -68,8 +69,46 @@ export async function albumPage({ params }) {
       h('div', { class: 'song-actions' },
         h('button', { type: 'button', class: 'primary', disabled: !album.songs.length, onclick: () => player.playList(album.songs) }, '▶ Play all'),
         user() && album.songs.length ? addAllToPlaylist(album.songs, album.title) : null),
-      album.about ? h('p', { class: 'about' }, album.about) : null),
+      album.about ? h('p', { class: 'about' }, album.about) : null,
+      mine ? albumEditor(album, navigate) : null),
     h('section', { class: 'album-tracks', 'aria-label': 'Tracks' }, songList(album.songs, { tracks: true, emptyText: 'This album has no songs yet.' })));
+}
+
+/** Its owner's tools: title, year and description, a new cover, deleting it with or without
+ * its songs. */
+function albumEditor(album, navigate) {
+  const [titleField, title] = field('Title', { name: 'title', value: album.title, required: true });
+  const [yearField, year] = field('Year', { name: 'year', type: 'number', min: 1000, max: 2999, value: album.year ?? '' });
+  const [aboutField, about] = field('About', { name: 'about', rows: 3 }, 'textarea');
+  about.value = album.about || '';
+  const details = h('form', { class: 'card', 'aria-label': 'Edit the album' }, titleField, yearField, aboutField, formError(), h('button', { type: 'submit' }, 'Save'));
+  details.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await api('PATCH', `/albums/${album.id}`, { title: title.value, about: about.value, year: year.value ? Number(year.value) : null });
+      navigate(`/albums/${album.id}`, { replace: true });
+    } catch (error) { showError(details, error); }
+  });
+  const [coverField, cover] = field('New cover (JPEG, PNG or WebP)', { type: 'file', name: 'cover', accept: 'image/jpeg,image/png,image/webp' });
+  const coverForm = h('form', { class: 'card' }, coverField, formError(), h('button', { type: 'submit' }, 'Replace the cover'));
+  coverForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!cover.files.length) return;
+    try {
+      await api('PUT', `/albums/${album.id}/poster`, cover.files[0]);
+      navigate(`/albums/${album.id}`, { replace: true });
+    } catch (error) { showError(coverForm, error); }
+  });
+  const remove = (songs) => async () => {
+    const what = songs === 'delete' ? `Delete “${album.title}” and its ${album.songCount} songs for good?` : `Delete the album “${album.title}”? Its songs stay, as singles.`;
+    if (!confirm(what)) return;
+    await api('DELETE', `/albums/${album.id}?songs=${songs}`);
+    navigate(`/users/${album.owner.id}`);
+  };
+  return h('details', { class: 'album-edit' }, h('summary', {}, 'Edit album'), details, coverForm,
+    h('p', { class: 'song-actions' },
+      h('button', { type: 'button', class: 'danger', onclick: remove('keep') }, 'Delete the album, keep its songs'),
+      h('button', { type: 'button', class: 'danger', onclick: remove('delete') }, 'Delete the album and its songs')));
 }
 
 const SORTS = [['newest', 'Newest'], ['popular', 'Most played'], ['title', 'Title'], ['year', 'Year']];
