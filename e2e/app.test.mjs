@@ -2,11 +2,13 @@
 // embedded defaults (private PostgreSQL cluster, local storage, outbox mail): sign up, verify
 // through the outbox, upload generated songs, play one, like it, make a playlist and reorder
 // it, find a song by a misspelled search, follow its uploader from a second account, sign
-// out. Screenshots of the main pages at desktop and phone widths go to target/e2e-screenshots.
+// out; then an album uploaded as several tagged files at once, played in track order with its
+// synced lyrics and normalised volume. Screenshots of the main pages at desktop and phone
+// widths go to target/e2e-screenshots.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -54,6 +56,16 @@ function wav(seconds, frequency) {
   buffer.write('data', 36); buffer.writeUInt32LE(samples * 2, 40);
   for (let i = 0; i < samples; i++) buffer.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * frequency * i) / rate)), 44 + i * 2);
   return buffer;
+}
+
+/** A FLAC file of `seconds` of a sine tone, tagged by ffmpeg with `metadata`. */
+function tagged(dir, name, seconds, frequency, metadata) {
+  const path = join(dir, name);
+  const args = ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}`, '-c:a', 'flac'];
+  for (const [key, value] of Object.entries(metadata)) args.push('-metadata', `${key}=${value}`);
+  const result = spawnSync('ffmpeg', [...args, path], { encoding: 'utf8' });
+  assert.equal(result.status, 0, `ffmpeg ${name}: ${result.stderr}`);
+  return path;
 }
 
 /** The link of the newest mail to `address` in the outbox. */
@@ -260,4 +272,86 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await second.locator('form').getByRole('button', { name: 'Sign in' }).click();
   await second.locator('#account').getByRole('link', { name: 'Settings' }).waitFor();
   assert.deepEqual(second.problems, []);
+});
+
+test('an album uploaded as several files at once plays in track order with synced lyrics', async () => {
+  const page = await newPage();
+  await signUpAndIn(page, 'Cy Waves', 'cy@e2e.test');
+
+  // Normalise by track: the first track's ReplayGain of -6.02 dB halves its volume.
+  await page.goto(`${base}/settings`);
+  await page.getByLabel('Normalise volume').selectOption('track');
+  await page.locator('section', { hasText: 'Playback' }).getByText('Saved.').waitFor();
+
+  const album = { album: 'Sunrise Tapes', album_artist: 'Cy Waves', artist: 'Cy Waves', genre: 'Ambient', date: '2024' };
+  const dir = mkdtempSync(join(tmpdir(), 'ampli-e2e-album-'));
+  // Named so that the files' order is not the tracks' order.
+  const files = [
+    tagged(dir, 'a-evening.flac', 12, 330, { ...album, title: 'Evening Glow', track: '3/3' }),
+    tagged(dir, 'b-morning.flac', 12, 440, { ...album, title: 'Morning Light', track: '1/3',
+      REPLAYGAIN_TRACK_GAIN: '-6.02 dB', REPLAYGAIN_TRACK_PEAK: '0.5',
+      lyrics: '[00:00.50]Wake up slow\n[00:04.00]The sun is low\n[00:08.00]Let it glow' }),
+    tagged(dir, 'c-noon.flac', 12, 550, { ...album, title: 'Noon Haze', track: '2/3' }),
+  ];
+  writeFileSync(join(dir, 'd-broken.mp3'), 'this is not audio at all');
+  files.push(join(dir, 'd-broken.mp3'));
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Upload' }).click();
+  await page.getByLabel(/^Audio files/).setInputFiles(files);
+  await page.getByText('4 audio files chosen.').waitFor();
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  await page.getByText('3 of 4 uploaded; 1 failed (see above).').waitFor({ timeout: 60000 });
+  // The broken file says why, beside its name; the others are in place.
+  const broken = page.locator('.upload-file', { hasText: 'd-broken.mp3' });
+  assert.equal(await broken.getAttribute('data-state'), 'failed');
+  assert.match(await broken.locator('.upload-outcome').textContent(), /^Failed: \S/);
+  assert.equal(await page.locator('.upload-file[data-state="done"]').count(), 3);
+  await screenshots(page, 'upload-batch');
+  rmSync(dir, { recursive: true, force: true });
+
+  // The album page: its tracks in track order, whatever order they were sent in.
+  await page.locator('.upload-summary').getByRole('link', { name: 'Sunrise Tapes' }).click();
+  await page.getByRole('heading', { name: 'Sunrise Tapes' }).waitFor();
+  assert.deepEqual(await page.locator('.tracks .song-title').allTextContents(), ['Morning Light', 'Noon Haze', 'Evening Glow']);
+  assert.deepEqual(await page.locator('.tracks .track-number').allTextContents(), ['1', '2', '3']);
+  assert.match(await page.locator('.album-length').textContent(), /^0:3\d$/);
+  await page.locator('.genres').getByRole('link', { name: 'Ambient' }).waitFor();
+  await screenshots(page, 'album');
+  // Its owner sets the year.
+  await page.getByText('Edit album').click();
+  await page.getByLabel('Year').fill('2023');
+  await page.getByRole('form', { name: 'Edit the album' }).getByRole('button', { name: 'Save' }).click();
+  await page.locator('.figures', { hasText: '2023 · 3 songs' }).waitFor();
+
+  // Play all: the queue is the album in order, the first track plays, its volume normalised.
+  await page.getByRole('button', { name: '▶ Play all' }).click();
+  await waitFor(() => page.evaluate(() => document.querySelector('audio')?.currentTime > 0.6), 'the album to play', 30);
+  assert.equal(await page.locator('.now-title').textContent(), 'Morning Light');
+  assert.deepEqual(await page.locator('.queue li').allTextContents(), ['Morning Light', 'Noon Haze', 'Evening Glow']);
+  const volume = await page.evaluate(() => document.querySelector('audio').volume);
+  assert.ok(Math.abs(volume - 0.5) < 0.01, `normalised volume ${volume}`);
+
+  // Synced lyrics: the line being sung is highlighted; clicking a line seeks to it.
+  await page.getByRole('button', { name: 'Lyrics', exact: true }).click();
+  const lyrics = page.getByRole('region', { name: 'Lyrics' });
+  await lyrics.locator('.lyric-line[aria-current="true"]', { hasText: 'Wake up slow' }).waitFor();
+  await lyrics.getByRole('button', { name: 'Let it glow' }).click();
+  await lyrics.locator('.lyric-line[aria-current="true"]', { hasText: 'Let it glow' }).waitFor();
+  assert.ok(await page.evaluate(() => document.querySelector('audio').currentTime >= 8));
+  await screenshots(page, 'lyrics');
+  await page.evaluate(() => document.querySelector('audio').pause());
+
+  // Browsing: the album is on the albums page, in its genre, and on its artist's page.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Albums' }).click();
+  await page.getByRole('heading', { name: 'Albums', exact: true }).waitFor();
+  await page.getByLabel('Genre').selectOption('Ambient');
+  await page.waitForURL(/\/albums\?sort=newest&genre=Ambient$/);
+  await page.locator('.albums').getByRole('link', { name: 'Sunrise Tapes' }).waitFor();
+  await screenshots(page, 'albums');
+  await page.locator('.albums').getByRole('link', { name: 'Cy Waves' }).click();
+  await page.getByRole('heading', { name: 'Cy Waves' }).waitFor();
+  await page.getByRole('heading', { name: 'Albums' }).waitFor();
+  // A song row links its album.
+  await page.locator('.songs .song-album', { hasText: 'Sunrise Tapes' }).first().waitFor();
+  assert.deepEqual(page.problems, []);
 });

@@ -96,9 +96,11 @@ export async function api(method, path, body, { raw = false } = {}) {
 
 export const get = (path) => api('GET', path);
 
-/** A multipart upload with progress (fetch cannot report upload progress). */
+/** A multipart upload with progress (fetch cannot report upload progress). Like `api`, it
+ * refreshes an expired access token once and sends the form again: a long batch of uploads
+ * can outlive one token. */
 export function upload(path, form, onProgress) {
-  return new Promise((resolve, reject) => {
+  const send = () => new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', `/api/v1${path}`);
     if (accessToken) request.setRequestHeader('Authorization', `Bearer ${accessToken}`);
@@ -113,5 +115,12 @@ export function upload(path, form, onProgress) {
     };
     request.onerror = () => reject(new ApiError(0, { detail: 'The upload was interrupted.' }));
     request.send(form);
+  });
+  return send().catch(async (error) => {
+    if (error.status === 401 && accessToken && (await refresh())) {
+      onProgress(0);
+      return send();
+    }
+    throw error;
   });
 }

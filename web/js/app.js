@@ -25,6 +25,8 @@ const routes = [
   [/^\/settings$/, settings.page],
   [/^\/songs\/([\w-]+)$/, pages.songPage],
   [/^\/songs\/([\w-]+)\/edit$/, upload.editPage],
+  [/^\/albums$/, pages.albumsPage],
+  [/^\/albums\/([\w-]+)$/, pages.albumPage],
   [/^\/artists\/([\w-]+)$/, pages.artistPage],
   [/^\/users\/([\w-]+)$/, pages.userPage],
   [/^\/playlists\/([\w-]+)$/, pages.playlistPage],

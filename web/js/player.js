@@ -1,6 +1,7 @@
 // The player bar: one <audio> element that outlives page changes, a queue, shuffle, repeat,
-// volume and quality; it resumes where the listener stopped, reports plays and progress, and
-// answers the keyboard and the Media Session API (lock screen, headset buttons).
+// volume (normalised by ReplayGain when asked) and quality, and a lyrics panel that follows
+// the song; it resumes where the listener stopped, reports plays and progress, and answers
+// the keyboard and the Media Session API (lock screen, headset buttons).
 
 import { api, user } from './api.js';
 import { h, clear, duration } from './dom.js';
@@ -15,8 +16,44 @@ const state = {
   quality: localStorage.getItem('ampli.quality') || 'original',
   counted: false,
   lastReport: 0,
+  volume: 1, // the listener's own, before normalising
 };
 const ui = {};
+const lyrics = { songId: null, synced: false, lines: [], current: -1 };
+
+const NORMALISE_MODES = ['off', 'track', 'album'];
+
+/** off, track or album: how volume is normalised, remembered in this browser. */
+export function normaliseMode() {
+  const mode = localStorage.getItem('ampli.normalise');
+  return NORMALISE_MODES.includes(mode) ? mode : 'off';
+}
+
+export function setNormaliseMode(mode) {
+  localStorage.setItem('ampli.normalise', NORMALISE_MODES.includes(mode) ? mode : 'off');
+  applyVolume();
+}
+
+/** The volume factor a song's ReplayGain asks for: the gain (dB against ReplayGain's reference
+ * level) as 10^(dB/20), the album's in album mode when known (else the track's), lowered so
+ * that peak × factor stays at most 1. Never above 1: audio.volume cannot amplify, so a quiet
+ * song plays at full volume rather than boosted (a Web Audio gain could boost, but would
+ * silence a stream served from another origin and needs a user gesture to start). */
+export function gainFactor(song, mode = normaliseMode()) {
+  const loudness = song?.loudness;
+  if (!loudness || mode === 'off') return 1;
+  const album = mode === 'album' && Number.isFinite(loudness.albumGain);
+  const gain = album ? loudness.albumGain : loudness.trackGain;
+  if (!Number.isFinite(gain)) return 1;
+  const peak = album ? (loudness.albumPeak ?? loudness.trackPeak) : loudness.trackPeak;
+  let factor = 10 ** (gain / 20);
+  if (Number.isFinite(peak) && peak > 0) factor = Math.min(factor, 1 / peak);
+  return Math.min(1, factor);
+}
+
+function applyVolume() {
+  audio.volume = Math.max(0, Math.min(1, state.volume * gainFactor(current())));
+}
 
 export function current() {
   return state.queue[state.index] || null;
@@ -62,8 +99,10 @@ async function load(index, autoplay) {
       if (resumeAt < (audio.duration || Infinity) - 2) audio.currentTime = resumeAt;
     }, { once: true });
   }
+  applyVolume();
   mediaSession(song);
   render();
+  showLyrics();
   if (autoplay) audio.play().catch((error) => setStatus(error.message));
 }
 
@@ -116,6 +155,7 @@ audio.addEventListener('timeupdate', () => {
   countPlay();
   if (Date.now() - state.lastReport > 15000) reportProgress();
   renderTime();
+  highlightLyric();
 });
 audio.addEventListener('pause', () => { reportProgress(); render(); });
 audio.addEventListener('play', render);
@@ -159,6 +199,68 @@ document.addEventListener('keydown', (event) => {
   else if (event.key === 'ArrowLeft') { event.preventDefault(); event.shiftKey ? previous() : seekBy(-5); }
 });
 
+function lyricsOpen() {
+  return Boolean(ui.lyrics) && !ui.lyrics.hidden;
+}
+
+function toggleLyrics() {
+  ui.lyrics.hidden = !ui.lyrics.hidden;
+  ui.lyricsButton.setAttribute('aria-pressed', String(!ui.lyrics.hidden));
+  // The panel grows the fixed player bar: the page makes room so nothing hides behind it.
+  document.body.classList.toggle('lyrics-open', !ui.lyrics.hidden);
+  showLyrics();
+}
+
+/** Fills the open lyrics panel for the current song (once per song). */
+async function showLyrics() {
+  if (!lyricsOpen()) return;
+  const song = current();
+  if (!song) { lyrics.songId = null; clear(ui.lyrics, h('p', { class: 'lyrics-none' }, 'Nothing is playing.')); return; }
+  if (lyrics.songId === song.id) return;
+  Object.assign(lyrics, { songId: song.id, synced: false, lines: [], current: -1 });
+  clear(ui.lyrics, h('p', { class: 'busy' }, 'Loading the lyrics…'));
+  let found = null;
+  try {
+    found = await api('GET', `/songs/${song.id}/lyrics`);
+  } catch (error) {
+    if (lyrics.songId !== song.id) return;
+    if (error.status !== 404) {
+      lyrics.songId = null; // try again when the panel is next opened
+      clear(ui.lyrics, h('p', { role: 'alert', class: 'form-error' }, error.message));
+      return;
+    }
+  }
+  if (lyrics.songId !== song.id) return; // another song started meanwhile
+  if (!found || !found.lines.length) {
+    clear(ui.lyrics, h('p', { class: 'lyrics-none' }, `No lyrics for “${song.title}”.`));
+    return;
+  }
+  lyrics.synced = found.synced;
+  // Synced lines are buttons that seek to where they are sung; plain lines are just text.
+  lyrics.lines = found.lines.map((line) => (found.synced
+    ? h('button', { type: 'button', class: 'lyric-line', dataset: { ms: String(line.startMs ?? 0) },
+      onclick: () => { audio.currentTime = (line.startMs ?? 0) / 1000; if (audio.paused) audio.play().catch(() => {}); } }, line.text || '♪')
+    : h('p', { class: 'lyric-line' }, line.text || '\u00a0')));
+  clear(ui.lyrics, h('div', { class: found.synced ? 'lyric-lines synced' : 'lyric-lines', lang: found.language || null }, lyrics.lines));
+  highlightLyric();
+}
+
+/** Marks the line being sung and keeps it in view inside the panel. */
+function highlightLyric() {
+  if (!lyrics.synced || !lyricsOpen() || lyrics.songId !== current()?.id) return;
+  const ms = (audio.currentTime || 0) * 1000;
+  let at = -1;
+  for (let i = 0; i < lyrics.lines.length && Number(lyrics.lines[i].dataset.ms) <= ms; i++) at = i;
+  if (at === lyrics.current) return;
+  lyrics.lines[lyrics.current]?.removeAttribute('aria-current');
+  lyrics.current = at;
+  const line = lyrics.lines[at];
+  if (!line) return;
+  line.setAttribute('aria-current', 'true');
+  const box = line.parentElement;
+  box.scrollTop = Math.max(0, line.offsetTop - box.clientHeight / 2 + line.offsetHeight / 2); // box is positioned
+}
+
 function button(label, onclick, text, extra = {}) {
   return h('button', { type: 'button', 'aria-label': label, title: label, onclick, ...extra }, text);
 }
@@ -176,8 +278,8 @@ export function mount(container) {
   ui.repeat = button('Repeat: off', () => {
     state.repeat = { off: 'all', all: 'one', one: 'off' }[state.repeat]; render();
   }, '↻');
-  ui.volume = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: audio.volume, 'aria-label': 'Volume',
-    oninput: () => { audio.volume = Number(ui.volume.value); } });
+  ui.volume = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: state.volume, 'aria-label': 'Volume',
+    oninput: () => { state.volume = Number(ui.volume.value); applyVolume(); } });
   ui.quality = h('select', { 'aria-label': 'Quality', onchange: () => {
     state.quality = ui.quality.value;
     localStorage.setItem('ampli.quality', state.quality);
@@ -186,10 +288,13 @@ export function mount(container) {
   } });
   ui.queue = h('ol', { class: 'queue', 'aria-label': 'Queue' });
   ui.status = h('p', { class: 'player-status', role: 'status' });
+  ui.lyricsButton = button('Lyrics', toggleLyrics, 'Lyrics', { 'aria-pressed': 'false', 'aria-controls': 'lyrics-panel' });
+  ui.lyrics = h('section', { id: 'lyrics-panel', class: 'lyrics', 'aria-label': 'Lyrics', hidden: true });
   clear(container,
+    ui.lyrics,
     h('div', { class: 'now' }, ui.title, ui.artist),
     h('div', { class: 'controls' },
-      button('Previous', previous, '|◀'), ui.play, button('Next', next, '▶|'), ui.shuffle, ui.repeat),
+      button('Previous', previous, '|◀'), ui.play, button('Next', next, '▶|'), ui.shuffle, ui.repeat, ui.lyricsButton),
     h('div', { class: 'position' }, ui.seek, ui.time),
     // Volume, quality and the queue fold away, so the bar stays small on a phone.
     h('details', { class: 'extras' }, h('summary', {}, 'Volume, quality, queue'),

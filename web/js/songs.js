@@ -1,8 +1,9 @@
 // A list of songs with what a listener does to them: play (with the list as the queue),
-// like, favourite, add to a playlist, open the song, its artists and uploader.
+// like, favourite, add to a playlist, open the song, its artists, album and uploader; and a
+// grid of albums.
 
 import { api, user } from './api.js';
-import { h, clear, empty } from './dom.js';
+import { h, clear, empty, duration } from './dom.js';
 import * as player from './player.js';
 
 export function artistsOf(song) {
@@ -35,9 +36,17 @@ export function toggleButton(song, kind) {
 
 /** "Add to playlist": a menu of the listener's playlists. */
 export function addToPlaylist(song) {
+  return playlistPicker([song], `Add ${song.title} to a playlist`, 'Add to playlist…');
+}
+
+/** "Add all to a playlist": every song of `songs`, in order, into the playlist chosen. */
+export function addAllToPlaylist(songs, title) {
+  return playlistPicker(songs, `Add all of ${title} to a playlist`, 'Add all to a playlist…');
+}
+
+function playlistPicker(songs, label, prompt) {
   const status = h('span', { class: 'inline-status', role: 'status' });
-  const select = h('select', { 'aria-label': `Add ${song.title} to a playlist` },
-    h('option', { value: '' }, 'Add to playlist…'));
+  const select = h('select', { 'aria-label': label }, h('option', { value: '' }, prompt));
   select.addEventListener('focus', async () => {
     if (select.options.length > 1 || !user()) return;
     const page = await api('GET', '/me/playlists?limit=100');
@@ -45,23 +54,68 @@ export function addToPlaylist(song) {
   }, { once: true });
   select.addEventListener('change', async () => {
     if (!select.value) return;
-    try {
-      await api('POST', `/playlists/${select.value}/items`, { songId: song.id });
-      status.textContent = 'Added.';
-    } catch (error) { status.textContent = error.message; }
+    const playlist = select.value;
+    select.disabled = true;
+    // One request per song, in order, so the playlist keeps the album's order; a song that
+    // cannot be added (already there, say) does not stop the others.
+    let added = 0;
+    let failure = null;
+    for (const song of songs) {
+      try {
+        await api('POST', `/playlists/${playlist}/items`, { songId: song.id });
+        added += 1;
+      } catch (error) { failure ||= error; }
+    }
+    if (songs.length === 1) status.textContent = failure ? failure.message : 'Added.';
+    else status.textContent = `Added ${added} of ${songs.length} songs.${failure ? ` ${failure.message}` : ''}`;
+    select.disabled = false;
     select.value = '';
   });
   return h('span', {}, select, status);
 }
 
-export function songList(songs, { emptyText = 'No songs here yet.', extra } = {}) {
+/** Where a song belongs: its album, linked. */
+export function albumOf(song) {
+  return song.album ? h('a', { href: `/albums/${song.album.id}`, class: 'song-album' }, song.album.title) : null;
+}
+
+/** `tracks`: an album's own list, numbered by track (disc-track when there are several
+ * discs) with each length, instead of posters and album links. */
+export function songList(songs, { emptyText = 'No songs here yet.', extra, tracks = false } = {}) {
   if (!songs.length) return empty(emptyText);
-  return h('ol', { class: 'songs' }, songs.map((song, index) => h('li', { class: 'song' },
-    song.posterUrl ? h('img', { src: song.posterUrl, alt: '', width: 48, height: 48, loading: 'lazy' }) : h('span', { class: 'poster-none' }),
+  const discs = new Set(songs.map((song) => song.discNumber || 1)).size > 1;
+  const number = (song) => {
+    if (song.trackNumber == null) return '–';
+    return discs ? `${song.discNumber || 1}-${song.trackNumber}` : String(song.trackNumber);
+  };
+  return h('ol', { class: tracks ? 'songs tracks' : 'songs' }, songs.map((song, index) => h('li', { class: 'song' },
+    tracks
+      ? h('span', { class: 'track-number', 'aria-label': `Track ${number(song)}` }, number(song))
+      : song.posterUrl ? h('img', { src: song.posterUrl, alt: '', width: 48, height: 48, loading: 'lazy' }) : h('span', { class: 'poster-none' }),
     h('button', { type: 'button', class: 'play-song', 'aria-label': `Play ${song.title}`, onclick: () => player.playList(songs, index) }, '▶'),
-    h('div', { class: 'song-text' }, h('a', { href: `/songs/${song.id}`, class: 'song-title' }, song.title), h('span', { class: 'song-artists' }, artistsOf(song))),
-    h('div', { class: 'song-actions' }, user() ? [toggleButton(song, 'like'), toggleButton(song, 'favorite'), addToPlaylist(song)] : null,
+    h('div', { class: 'song-text' }, h('a', { href: `/songs/${song.id}`, class: 'song-title' }, song.title),
+      h('span', { class: 'song-artists' }, artistsOf(song), !tracks && song.album ? [' · ', albumOf(song)] : null)),
+    h('div', { class: 'song-actions' }, tracks ? h('span', { class: 'figures track-length' }, duration(song.duration)) : null,
+      user() ? [toggleButton(song, 'like'), toggleButton(song, 'favorite'), addToPlaylist(song)] : null,
       extra ? extra(song, index) : null))));
+}
+
+export function albumCredits(album) {
+  if (album.artists.length) return album.artists.flatMap((a, i) => [i ? ', ' : '', h('a', { href: `/artists/${a.artistId}` }, a.name)]);
+  return [h('a', { href: `/users/${album.owner.id}` }, album.owner.name)];
+}
+
+/** Albums as a grid of covers with title, artists and year. */
+export function albumGrid(albums, { emptyText = 'No albums here yet.' } = {}) {
+  if (!albums.length) return empty(emptyText);
+  return h('ul', { class: 'albums' }, albums.map((album) => h('li', { class: 'album-card' },
+    h('a', { href: `/albums/${album.id}`, class: 'album-link' },
+      album.posterUrls
+        ? h('img', { src: album.posterUrls.small, alt: '', width: 128, height: 128, loading: 'lazy' })
+        : h('span', { class: 'cover-none', 'aria-hidden': 'true' }, '♪'),
+      h('span', { class: 'album-title' }, album.title)),
+    h('span', { class: 'song-artists' }, albumCredits(album)),
+    h('span', { class: 'figures' }, [album.year, `${album.songCount} ${album.songCount === 1 ? 'song' : 'songs'}`].filter(Boolean).join(' · ')))));
 }
 
 export function section(title, content, more) {

@@ -1,9 +1,12 @@
-// Song, artist, user, playlist and category pages.
+// Song, album, artist, user, playlist and category pages, and album browsing.
 
 import { api, user } from '../api.js';
-import { h, clear, empty, field, formError, showError } from '../dom.js';
+import { h, clear, empty, field, formError, showError, longDuration } from '../dom.js';
 import * as player from '../player.js';
-import { songList, section, artistsOf, toggleButton, addToPlaylist, paged } from '../songs.js';
+import { songList, section, artistsOf, toggleButton, addToPlaylist, addAllToPlaylist, albumOf, albumCredits, albumGrid, paged } from '../songs.js';
+
+const genreLink = (genre) => h('a', { href: `/albums?genre=${encodeURIComponent(genre)}` }, genre);
+const joined = (items) => items.flatMap((item, i) => [i ? ', ' : '', item]);
 
 export async function songPage({ params }) {
   const song = await api('GET', `/songs/${params[0]}`);
@@ -17,6 +20,10 @@ export async function songPage({ params }) {
       h('p', { class: 'song-artists' }, artistsOf(song)),
       h('p', {}, 'Uploaded by ', h('a', { href: `/users/${song.owner.id}` }, song.owner.name),
         song.category ? [' · ', h('a', { href: `/categories/${encodeURIComponent(song.category)}` }, song.category)] : null),
+      song.album ? h('p', { class: 'song-from' }, 'From ', albumOf(song),
+        song.trackNumber ? ` · track ${song.trackNumber}` : '', song.year ? ` · ${song.year}` : '') : song.year ? h('p', {}, String(song.year)) : null,
+      song.genres?.length ? h('p', { class: 'genres' }, 'Genres: ', joined(song.genres.map(genreLink))) : null,
+      song.composer ? h('p', {}, `Composer: ${song.composer}`) : null,
       h('p', { class: 'figures' }, `${song.playCount} plays · `, h('span', { class: 'like-count' }, `${song.likeCount} likes`)),
       h('div', { class: 'song-actions' },
         h('button', { type: 'button', class: 'primary', onclick: () => player.playList([song]) }, '▶ Play'),
@@ -28,12 +35,109 @@ export async function songPage({ params }) {
 }
 
 export async function artistPage({ params }) {
-  const [artist, songs] = await Promise.all([api('GET', `/artists/${params[0]}`), api('GET', `/artists/${params[0]}/songs`)]);
+  const [artist, songs, albums] = await Promise.all([
+    api('GET', `/artists/${params[0]}`),
+    api('GET', `/artists/${params[0]}/songs`),
+    api('GET', `/albums?artist=${params[0]}&sort=year&limit=100`),
+  ]);
   return h('article', {},
     h('h1', {}, artist.name, artist.verified ? h('span', { class: 'badge', title: 'Verified' }, ' ✓') : null),
     h('p', { class: 'figures' }, [artist.genre, artist.country].filter(Boolean).join(' · ')),
     artist.bio ? h('p', { class: 'about' }, artist.bio) : null,
+    albums.items.length ? section('Albums', albumGrid(albums.items)) : null,
     section('Songs', songList(songs)));
+}
+
+/** An album: cover, credits, year, genres, length, and its tracks in disc and track order;
+ * play them all in that order or add them all to a playlist. */
+export async function albumPage({ params, navigate }) {
+  const album = await api('GET', `/albums/${params[0]}`);
+  const mine = user() && (album.owner.id === user().id || user().isAdmin);
+  const facts = [album.year ? String(album.year) : null,
+    `${album.songCount} ${album.songCount === 1 ? 'song' : 'songs'}`,
+    h('span', { class: 'album-length', title: 'Total length' }, longDuration(album.duration))].filter(Boolean);
+  return h('article', { class: 'album-page' },
+    album.posterUrls
+      ? h('img', { class: 'poster', src: album.posterUrls.large, alt: `Cover of ${album.title}`, width: 240, height: 240 })
+      : h('div', { class: 'poster poster-none cover-none', role: 'img', 'aria-label': 'No cover' }, '♪'),
+    h('div', {},
+      h('h1', {}, album.title),
+      h('p', { class: 'album-artists' }, albumCredits(album)),
+      h('p', { class: 'figures' }, facts.flatMap((fact, i) => [i ? ' · ' : '', fact])),
+      album.genres.length ? h('p', { class: 'genres' }, 'Genres: ', joined(album.genres.map(genreLink))) : null,
+      h('p', { class: 'figures' }, 'Uploaded by ', h('a', { href: `/users/${album.owner.id}` }, album.owner.name), ` · ${album.playCount} plays`),
+      h('div', { class: 'song-actions' },
+        h('button', { type: 'button', class: 'primary', disabled: !album.songs.length, onclick: () => player.playList(album.songs) }, '▶ Play all'),
+        user() && album.songs.length ? addAllToPlaylist(album.songs, album.title) : null),
+      album.about ? h('p', { class: 'about' }, album.about) : null,
+      mine ? albumEditor(album, navigate) : null),
+    h('section', { class: 'album-tracks', 'aria-label': 'Tracks' }, songList(album.songs, { tracks: true, emptyText: 'This album has no songs yet.' })));
+}
+
+/** Its owner's tools: title, year and description, a new cover, deleting it with or without
+ * its songs. */
+function albumEditor(album, navigate) {
+  const [titleField, title] = field('Title', { name: 'title', value: album.title, required: true });
+  const [yearField, year] = field('Year', { name: 'year', type: 'number', min: 1000, max: 2999, value: album.year ?? '' });
+  const [aboutField, about] = field('About', { name: 'about', rows: 3 }, 'textarea');
+  about.value = album.about || '';
+  const details = h('form', { class: 'card', 'aria-label': 'Edit the album' }, titleField, yearField, aboutField, formError(), h('button', { type: 'submit' }, 'Save'));
+  details.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await api('PATCH', `/albums/${album.id}`, { title: title.value, about: about.value, year: year.value ? Number(year.value) : null });
+      navigate(`/albums/${album.id}`, { replace: true });
+    } catch (error) { showError(details, error); }
+  });
+  const [coverField, cover] = field('New cover (JPEG, PNG or WebP)', { type: 'file', name: 'cover', accept: 'image/jpeg,image/png,image/webp' });
+  const coverForm = h('form', { class: 'card' }, coverField, formError(), h('button', { type: 'submit' }, 'Replace the cover'));
+  coverForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!cover.files.length) return;
+    try {
+      await api('PUT', `/albums/${album.id}/poster`, cover.files[0]);
+      navigate(`/albums/${album.id}`, { replace: true });
+    } catch (error) { showError(coverForm, error); }
+  });
+  const remove = (songs) => async () => {
+    const what = songs === 'delete' ? `Delete “${album.title}” and its ${album.songCount} songs for good?` : `Delete the album “${album.title}”? Its songs stay, as singles.`;
+    if (!confirm(what)) return;
+    await api('DELETE', `/albums/${album.id}?songs=${songs}`);
+    navigate(`/users/${album.owner.id}`);
+  };
+  return h('details', { class: 'album-edit' }, h('summary', {}, 'Edit album'), details, coverForm,
+    h('p', { class: 'song-actions' },
+      h('button', { type: 'button', class: 'danger', onclick: remove('keep') }, 'Delete the album, keep its songs'),
+      h('button', { type: 'button', class: 'danger', onclick: remove('delete') }, 'Delete the album and its songs')));
+}
+
+const SORTS = [['newest', 'Newest'], ['popular', 'Most played'], ['title', 'Title'], ['year', 'Year']];
+
+/** Every album, sorted and filtered by genre; the choice stays in the address. */
+export async function albumsPage({ query }) {
+  const genres = await api('GET', '/genres').catch(() => []);
+  const chosen = { sort: query.get('sort') || 'newest', genre: query.get('genre') || '' };
+  const sort = h('select', { id: 'albums-sort', name: 'sort' }, SORTS.map(([value, label]) => h('option', { value, selected: value === chosen.sort }, label)));
+  const genre = h('select', { id: 'albums-genre', name: 'genre' }, h('option', { value: '' }, 'All genres'),
+    genres.filter((g) => g.albumCount > 0 || g.name === chosen.genre).map((g) => h('option', { value: g.name, selected: g.name === chosen.genre }, `${g.name} (${g.albumCount})`)));
+  const box = h('div', {});
+  async function show() {
+    const params = new URLSearchParams({ sort: sort.value });
+    if (genre.value) params.set('genre', genre.value);
+    history.replaceState(null, '', `/albums?${params}`);
+    try {
+      clear(box, await paged((cursor) => api('GET', `/albums?${params}&limit=48${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+        (items) => albumGrid(items), genre.value ? `No albums in ${genre.value} yet.` : 'No albums yet: upload a folder of songs to make one.'));
+    } catch (error) { clear(box, h('p', { role: 'alert', class: 'form-error' }, error.message)); }
+  }
+  sort.addEventListener('change', show);
+  genre.addEventListener('change', show);
+  await show();
+  return h('section', {}, h('h1', {}, 'Albums'),
+    h('form', { class: 'inline-form', 'aria-label': 'Sort and filter albums', onsubmit: (e) => e.preventDefault() },
+      h('div', { class: 'field' }, h('label', { for: 'albums-sort' }, 'Sort by'), sort),
+      h('div', { class: 'field' }, h('label', { for: 'albums-genre' }, 'Genre'), genre)),
+    box);
 }
 
 function people(items) {
@@ -42,9 +146,10 @@ function people(items) {
 
 export async function userPage({ params }) {
   const id = params[0];
-  const [profile, songs, playlists] = await Promise.all([
+  const [profile, songs, albums, playlists] = await Promise.all([
     api('GET', `/users/${id}`),
     api('GET', `/songs?owner=${id}&limit=20`),
+    api('GET', `/albums?owner=${id}&limit=24`),
     api('GET', `/users/${id}/playlists?limit=50`),
   ]);
   const stats = profile.stats || {};
@@ -81,6 +186,7 @@ export async function userPage({ params }) {
       h('li', {}, `${stats.playlistsCreated ?? 0} playlists`)),
     user() && !isMe ? follow : null,
     lists,
+    albums.items.length ? section('Albums', albumGrid(albums.items)) : null,
     section('Songs', songList(songs.items, { emptyText: isMe ? 'You have not uploaded songs yet.' : 'No songs yet.' })),
     section('Playlists', playlists.items.length ? h('ul', { class: 'people' }, playlists.items.map((p) => h('li', {}, h('a', { href: `/playlists/${p.id}` }, p.title)))) : empty('No public playlists.')));
 }

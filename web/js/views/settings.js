@@ -1,10 +1,31 @@
-// Settings: name, avatar, password, signed-in devices, deleting the account.
+// Settings: playback (this browser's), name, avatar, password, signed-in devices, deleting
+// the account.
 
 import { api, user, updateUser, forgetSession } from '../api.js';
 import { h, clear, field, formError, showError } from '../dom.js';
+import * as player from '../player.js';
+
+const NORMALISE = [
+  ['off', 'Off: play songs as they are'],
+  ['track', 'Track: each song at the same loudness'],
+  ['album', 'Album: keep the loudness differences within an album'],
+];
+
+/** Playback settings live in this browser, signed in or not. */
+function playback() {
+  const saved = h('span', { class: 'inline-status', role: 'status' });
+  const select = h('select', { id: 'normalise', name: 'normalise', 'aria-describedby': 'normalise-help',
+    onchange: () => { player.setNormaliseMode(select.value); saved.textContent = 'Saved.'; } },
+  NORMALISE.map(([value, label]) => h('option', { value, selected: value === player.normaliseMode() }, label)));
+  return h('section', { class: 'card' }, h('h2', {}, 'Playback'),
+    h('div', { class: 'field' }, h('label', { for: 'normalise' }, 'Normalise volume'), select,
+      h('p', { id: 'normalise-help', class: 'figures' }, 'Uses the ReplayGain loudness of each song (or album); songs without it play as they are.')),
+    saved);
+}
 
 export async function page({ navigate }) {
-  if (!user()) return h('section', { class: 'card' }, h('h1', {}, 'Settings'), h('p', {}, h('a', { href: '/sign-in?next=/settings' }, 'Sign in'), ' to change your settings.'));
+  if (!user()) return h('div', { class: 'settings' }, h('h1', {}, 'Settings'), playback(),
+    h('p', {}, h('a', { href: '/sign-in?next=/settings' }, 'Sign in'), ' to change your account settings.'));
   const me = await api('GET', '/me');
   const [nameField, name] = field('Name', { name: 'name', value: me.name, required: true });
   const profile = h('form', { class: 'card' }, h('h2', {}, 'Profile'), nameField, formError(), h('button', { type: 'submit' }, 'Save'));
@@ -63,6 +84,6 @@ export async function page({ navigate }) {
     } catch (error) { showError(remove, error); }
   });
 
-  return h('div', { class: 'settings' }, h('h1', {}, 'Settings'), profile, avatarForm, password,
+  return h('div', { class: 'settings' }, h('h1', {}, 'Settings'), playback(), profile, avatarForm, password,
     h('section', { class: 'card' }, h('h2', {}, 'Signed-in devices'), devices), remove);
 }
