@@ -306,6 +306,10 @@ test('an album uploaded as several files at once plays in track order with synce
   assert.equal(await broken.getAttribute('data-state'), 'failed');
   assert.match(await broken.locator('.upload-outcome').textContent(), /^Failed: \S/);
   assert.equal(await page.locator('.upload-file[data-state="done"]').count(), 3);
+  // The album as its files landed, in track order although sent out of it.
+  await page.locator('.album-tracks-landing li').nth(2).waitFor();
+  assert.deepEqual(await page.locator('.album-tracks-landing li').allTextContents(),
+    ['1. Morning Light', '2. Noon Haze', '3. Evening Glow']);
   await screenshots(page, 'upload-batch');
   rmSync(dir, { recursive: true, force: true });
 

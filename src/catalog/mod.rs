@@ -1,5 +1,6 @@
-//! The catalog: artists, songs with their credits, uploads, posters, streaming and play
-//! counts, and the one way songs become answers (`Catalog::song_answers`).
+//! The catalog: artists, albums, songs with their credits, genres and lyrics, uploads and what
+//! their tags add, posters, streaming, play counts and loudness, and the one way songs become
+//! answers (`Catalog::song_answers`).
 //!
 //! Depends on accounts (who calls: `AuthUser`, `MaybeAuthUser`; the avatar sizes artists
 //! share), on the toolkits `http` (errors, JSON, pagination, body limits), `media` (audio and
@@ -8,10 +9,10 @@
 //! library's, above: it is handed in at start as a `ViewerLookup`.
 //!
 //! The service below is what the routes call, its operations in the files beside this one
-//! (`songs.rs`, `upload/`, `posters.rs`, `credits.rs`, `artists.rs`, `stream.rs`, `plays.rs`,
-//! `answers.rs`, `transcode.rs`, with `metadata.rs`, `signing.rs` and `categories.rs`);
-//! handlers in `routes/`, all the SQL in `store/`, the answers' shapes in `views.rs`, the
-//! errors in `error.rs`.
+//! (`songs.rs`, `albums.rs`, `genres.rs`, `lyrics.rs`, `upload/`, `posters.rs`, `credits.rs`,
+//! `artists.rs`, `stream.rs`, `plays.rs`, `answers.rs`, `transcode.rs`, `loudness.rs`, with
+//! `metadata.rs`, `signing.rs` and `categories.rs`); handlers in `routes/`, all the SQL in
+//! `store/`, the answers' shapes in `views.rs` and `album_views.rs`, the errors in `error.rs`.
 
 mod album_views;
 mod albums;

@@ -67,6 +67,8 @@ const PAGES: &[&str] = &[
     "/users/{id}",
     "/playlists/{id}",
     "/categories/{name}",
+    "/albums",
+    "/albums/{id}",
 ];
 
 /// The app's files and pages; they need nothing from the state, so any state will do.

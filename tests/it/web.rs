@@ -18,6 +18,8 @@ async fn pages_and_assets_are_served_with_a_strict_policy() {
         "/playlists/abc",
         "/verify-email",
         "/categories/Music",
+        "/albums",
+        "/albums/123",
     ] {
         let page = app.get(path).await;
         assert_eq!(page.status, 200, "{path}");

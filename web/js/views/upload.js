@@ -66,9 +66,22 @@ export async function page({ navigate }) {
   const submit = h('button', { type: 'submit' }, 'Upload');
   const batch = h('ol', { class: 'uploads', 'aria-label': 'Uploads' });
   const summary = h('div', { class: 'upload-summary', role: 'status' });
+  // The albums a batch fills, their tracks in play order as each file lands.
+  const landed = h('div', { class: 'albums-landing', 'aria-live': 'polite' });
+  const albumIds = new Set();
+  let shown = 0;
+  const showLanded = async () => {
+    const asked = ++shown;
+    const albums = await Promise.all([...albumIds].map((id) => api('GET', `/albums/${id}`).catch(() => null)));
+    if (asked !== shown) return;
+    clear(landed, ...albums.filter(Boolean).map((album) => h('section', { class: 'album-landing' },
+      h('h2', {}, album.title),
+      h('ol', { class: 'album-tracks-landing' }, album.songs.map((s) =>
+        h('li', {}, `${s.trackNumber ? `${s.trackNumber}. ` : ''}${s.title}`))))));
+  };
   const form = h('form', { class: 'card', novalidate: true }, h('h1', {}, 'Upload songs'),
     fileField, folderField, chosen, titleField, h('div', { class: 'field' }, h('label', { for: 'song-category' }, 'Category'), category), aboutField, posterField,
-    formError(), submit, batch, summary);
+    formError(), submit, batch, summary, landed);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const files = audioFiles(file, folder);
@@ -83,6 +96,8 @@ export async function page({ navigate }) {
     const rows = files.map(fileRow);
     clear(batch, rows.map((r) => r.row));
     clear(summary);
+    clear(landed);
+    albumIds.clear();
     submit.disabled = true;
     const songs = [];
     let failures = 0;
@@ -100,6 +115,7 @@ export async function page({ navigate }) {
           const song = await upload('/songs', data, (fraction) => rows[index].progress(fraction));
           songs.push(song);
           rows[index].done(song);
+          if (song.album) { albumIds.add(song.album.id); showLanded(); }
         } catch (error) {
           failures += 1;
           rows[index].failed(error);
