@@ -41,10 +41,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+pub use album_views::AlbumView;
 pub use answers::{Viewer, ViewerLookup, pair_in_order};
 pub use error::CatalogError;
 use plays::PlayCounter;
 use signing::StreamSigner;
+pub use store::albums::{AlbumCursor, AlbumFilter, AlbumSort};
 pub use store::songs::{SongCursor, SongFilter};
 pub use upload::LocalSong;
 pub use views::{ArtistView, OwnerView, SongView, ViewerState};
