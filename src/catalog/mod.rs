@@ -19,6 +19,7 @@ pub mod categories;
 mod credits;
 mod error;
 mod genres;
+mod hooks;
 mod lyrics;
 mod metadata;
 mod plays;
@@ -44,6 +45,7 @@ use uuid::Uuid;
 pub use album_views::AlbumView;
 pub use answers::{Viewer, ViewerLookup, pair_in_order};
 pub use error::CatalogError;
+pub use hooks::{AddedSong, SongListener};
 use plays::PlayCounter;
 use signing::StreamSigner;
 pub use store::albums::{AlbumCursor, AlbumFilter, AlbumSort};
@@ -72,6 +74,8 @@ pub struct Catalog {
     pub ffmpeg: Option<Ffmpeg>,
     /// What listeners did with songs, for the answers (see `answers.rs`).
     viewer: Viewer,
+    /// Told of every added song (see `hooks.rs`).
+    song_listener: std::sync::OnceLock<Arc<dyn SongListener>>,
 }
 
 impl Catalog {
@@ -91,6 +95,7 @@ impl Catalog {
         Ok(Arc::new(Self {
             signer: StreamSigner::load(&db).await?,
             viewer,
+            song_listener: std::sync::OnceLock::new(),
             plays: PlayCounter::new(db.clone()),
             db,
             storage,
