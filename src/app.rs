@@ -50,11 +50,15 @@ impl AppState {
         // keeps: it is handed the library's lookup rather than importing the library.
         let viewer_states = Arc::new(crate::library::ViewerStates::new(db.clone()));
         let catalog = Catalog::new(db.clone(), config, storage.clone(), viewer_states).await?;
+        // Discovery hears of each added song (its lists go stale) without the catalog
+        // importing it.
+        let discovery = Arc::new(Discovery::new(db.clone(), catalog.clone()));
+        catalog.listen_for_songs(discovery.clone());
         Ok(Self {
             library: Arc::new(Library::new(db.clone(), catalog.clone())),
             social: Arc::new(Social::new(db.clone(), catalog.clone())),
             search: Arc::new(Search::new(db.clone(), catalog.clone())),
-            discovery: Arc::new(Discovery::new(db.clone(), catalog.clone())),
+            discovery,
             accounts,
             catalog,
             storage,

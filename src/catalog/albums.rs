@@ -59,6 +59,20 @@ impl Catalog {
         })
     }
 
+    /// Answers for the albums `ids`, in their order; an album deleted meanwhile is left out.
+    /// What the capabilities above (search) answer albums with.
+    pub async fn album_answers(&self, ids: &[Uuid]) -> Result<Vec<AlbumView>, CatalogError> {
+        let mut rows: std::collections::HashMap<Uuid, AlbumRow> = store::find_many(&self.db, ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.albumid, row))
+            .collect();
+        Ok(ids
+            .iter()
+            .filter_map(|id| rows.remove(id).map(AlbumView::from))
+            .collect())
+    }
+
     /// One page of albums as `filter` picks and orders them.
     pub async fn album_page(
         &self,

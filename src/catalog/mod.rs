@@ -22,6 +22,7 @@ pub mod categories;
 mod credits;
 mod error;
 mod genres;
+mod hooks;
 mod loudness;
 mod lyrics;
 mod metadata;
@@ -45,10 +46,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+pub use album_views::AlbumView;
 pub use answers::{Viewer, ViewerLookup, pair_in_order};
 pub use error::CatalogError;
+pub use hooks::{AddedSong, SongListener};
 use plays::PlayCounter;
 use signing::StreamSigner;
+pub use store::albums::{AlbumCursor, AlbumFilter, AlbumSort};
 pub use store::songs::{SongCursor, SongFilter};
 pub use upload::LocalSong;
 pub use views::{ArtistView, OwnerView, SongView, ViewerState};
@@ -74,6 +78,8 @@ pub struct Catalog {
     pub ffmpeg: Option<Ffmpeg>,
     /// What listeners did with songs, for the answers (see `answers.rs`).
     viewer: Viewer,
+    /// Told of every added song (see `hooks.rs`).
+    song_listener: std::sync::OnceLock<Arc<dyn SongListener>>,
 }
 
 impl Catalog {
@@ -93,6 +99,7 @@ impl Catalog {
         Ok(Arc::new(Self {
             signer: StreamSigner::load(&db).await?,
             viewer,
+            song_listener: std::sync::OnceLock::new(),
             plays: PlayCounter::new(db.clone()),
             db,
             storage,

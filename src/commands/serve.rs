@@ -90,7 +90,11 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
 /// The first orphan sweep's delay: long enough for start-up to settle.
 const SWEEP_AFTER_START: Duration = Duration::from_secs(60);
 
-/// The periodic jobs: discovery lists, the orphan sweep and the token clean-up.
+/// How soon an upload shows in the discovery lists it belongs to.
+const FRESHNESS: Duration = Duration::from_secs(60);
+
+/// The periodic jobs: discovery lists (all hourly, the stale ones every minute), the orphan
+/// sweep and the token clean-up.
 fn spawn_periodic_jobs(
     config: &Config,
     state: &AppState,
@@ -102,6 +106,13 @@ fn spawn_periodic_jobs(
         name: "refresh-playlists",
         every: config.playlists_refresh_interval,
         first_run: Duration::ZERO,
+    };
+    // Lists an upload made stale, within a minute; the first after start comes with the full
+    // rebuild's first run, which clears the marks anyway.
+    let fresh = Periodic {
+        name: "refresh-stale-playlists",
+        every: FRESHNESS,
+        first_run: FRESHNESS,
     };
     let sweep = Periodic {
         name: "orphan-sweep",
@@ -116,7 +127,16 @@ fn spawn_periodic_jobs(
         first_run: Duration::ZERO,
     };
     let (db1, db2, db3, storage) = (db.clone(), db.clone(), db.clone(), state.storage.clone());
+    let db4 = db.clone();
     vec![
+        fresh.spawn(db.clone(), metrics.clone(), stop.clone(), move || {
+            let db = db4.clone();
+            async move {
+                crate::discovery::rebuild::refresh_stale(&db)
+                    .await
+                    .map(|_| ())
+            }
+        }),
         refresh.spawn(db.clone(), metrics.clone(), stop.clone(), move || {
             let db = db1.clone();
             async move {

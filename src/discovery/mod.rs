@@ -1,10 +1,11 @@
-//! Discovery: the auto-generated playlists (Trending, New Releases, a top list per category),
-//! rebuilt by a periodic job and by `ampli admin refresh-playlists`.
+//! Discovery: the auto-generated playlists (Trending, New Releases, a top list per category
+//! and per popular genre), rebuilt by a periodic job and by `ampli admin refresh-playlists`,
+//! and refreshed within a minute of an upload; and the album lists (new, popular).
 //!
-//! Depends on the catalog (the lists' songs are answered through `Catalog::song_answers`; the
-//! categories), on accounts (the optional caller) and on the http toolkit. `rebuild.rs` is the
-//! job, `routes.rs` the handlers, `store/` all the SQL (reading the lists in `mod.rs`, the
-//! rebuild's rankings in `rebuild.rs`), `error.rs` the errors.
+//! Depends on the catalog (the lists' songs are answered through `Catalog::song_answers`, the
+//! album lists are its pages; the categories; the upload hook it is handed through `app.rs`)
+//! on accounts (the optional caller) and on the http toolkit. `rebuild.rs` is the jobs, `routes.rs` the handlers,
+//! `store/` all the SQL (reading the lists, the rebuild's rankings, the stale marks).
 
 mod error;
 pub mod rebuild;
@@ -14,6 +15,7 @@ mod store;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use futures_util::future::BoxFuture;
 use serde::Serialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
@@ -22,8 +24,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::accounts::Accounts;
-use crate::catalog::Catalog;
-use crate::catalog::SongView;
+use crate::catalog::{
+    AddedSong, AlbumCursor, AlbumFilter, AlbumSort, AlbumView, Catalog, SongListener, SongView,
+};
+use crate::http::pagination::Page;
+use crate::media::names::match_key;
 pub use error::DiscoveryError;
 pub use store::AutoPlaylistView;
 
@@ -69,6 +74,20 @@ impl Discovery {
             .await
     }
 
+    /// One page of albums, newest or most played first.
+    pub async fn albums(
+        &self,
+        sort: AlbumSort,
+        after: Option<&AlbumCursor>,
+        limit: i64,
+    ) -> Result<Page<AlbumView>, DiscoveryError> {
+        let filter = AlbumFilter {
+            sort,
+            ..AlbumFilter::default()
+        };
+        Ok(self.catalog.album_page(&filter, after, limit).await?)
+    }
+
     async fn with_songs(
         &self,
         playlist: Option<AutoPlaylistView>,
@@ -78,6 +97,25 @@ impl Discovery {
         let ids = store::song_ids(&self.db, playlist.id).await?;
         let songs = self.catalog.song_answers(&ids, viewer).await?;
         Ok(AutoPlaylistWithSongs { playlist, songs })
+    }
+}
+
+/// An upload marks the lists it changes stale, for the minute's refresh
+/// (`rebuild::refresh_stale`) on whichever instance runs it.
+impl SongListener for Discovery {
+    fn song_added<'a>(&'a self, song: AddedSong<'a>) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut kinds = vec![rebuild::STALE_NEW, rebuild::STALE_CATEGORY];
+            let mut names = vec![String::new(), song.category.to_owned()];
+            for genre in song.genres {
+                kinds.push(rebuild::STALE_GENRE);
+                names.push(match_key(genre));
+            }
+            if let Err(error) = store::stale::mark(&self.db, &kinds, &names).await {
+                // The hourly rebuild still takes the song in.
+                tracing::warn!(%error, song = %song.id, "marking discovery lists stale");
+            }
+        })
     }
 }
 
@@ -92,4 +130,6 @@ where
         .routes(routes!(routes::get_playlist))
         .routes(routes!(routes::trending))
         .routes(routes!(routes::new_releases))
+        .routes(routes!(routes::new_albums))
+        .routes(routes!(routes::popular_albums))
 }

@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use uuid::Uuid;
 
 use super::rebuild::{NEW_RELEASES, TRENDING};
 use super::{AutoPlaylistView, AutoPlaylistWithSongs, Discovery};
 use crate::accounts::MaybeAuthUser;
+use crate::catalog::{AlbumCursor, AlbumSort, AlbumView};
+use crate::http::pagination::{self, Page, PageQuery};
 use crate::http::{ApiError, ApiJson, Problem};
 
 /// The auto-generated playlists.
@@ -56,4 +58,36 @@ pub async fn new_releases(
             .playlist_titled(NEW_RELEASES, viewer.user_id())
             .await?,
     ))
+}
+
+async fn albums(
+    discovery: &Discovery,
+    sort: AlbumSort,
+    query: PageQuery,
+) -> Result<ApiJson<Page<AlbumView>>, ApiError> {
+    let limit = pagination::limit(query.limit);
+    let after: Option<AlbumCursor> = pagination::decode_cursor(query.cursor.as_deref())?;
+    Ok(ApiJson(
+        discovery.albums(sort, after.as_ref(), limit).await?,
+    ))
+}
+
+/// The newest albums, in keyset pages.
+#[utoipa::path(get, path = "/api/v1/discover/albums/new", tag = "discovery", params(PageQuery),
+    responses((status = 200, body = Page<AlbumView>), (status = 400, body = Problem)))]
+pub async fn new_albums(
+    State(discovery): State<Arc<Discovery>>,
+    Query(query): Query<PageQuery>,
+) -> Result<ApiJson<Page<AlbumView>>, ApiError> {
+    albums(&discovery, AlbumSort::Newest, query).await
+}
+
+/// The most played albums (their songs' plays together), in keyset pages.
+#[utoipa::path(get, path = "/api/v1/discover/albums/popular", tag = "discovery", params(PageQuery),
+    responses((status = 200, body = Page<AlbumView>), (status = 400, body = Problem)))]
+pub async fn popular_albums(
+    State(discovery): State<Arc<Discovery>>,
+    Query(query): Query<PageQuery>,
+) -> Result<ApiJson<Page<AlbumView>>, ApiError> {
+    albums(&discovery, AlbumSort::Popular, query).await
 }

@@ -31,7 +31,7 @@ impl From<SearchError> for ApiError {
             SearchError::QueryEmpty => ("query_empty", "Type something to search for."),
             SearchError::UnknownType => (
                 "unknown_type",
-                "type is a list of songs, artists, users and playlists.",
+                "type is a list of songs, albums, artists, users and playlists.",
             ),
             SearchError::Catalog(error) => return error.into(),
             SearchError::Unexpected(source) => return ApiError::internal(source),

@@ -2,10 +2,10 @@
 //! ranked by text similarity blended with popularity. Every branch is served by a trigram or
 //! full-text index on normalised text (migrations 7 and 9).
 //!
-//! Depends on the catalog (found songs are answered through `Catalog::song_answers`), on
-//! accounts (the optional caller) and on the http toolkit. `query.rs` checks a request before
-//! any SQL runs, `routes.rs` holds the handler, `store/` all the SQL (named statements in
-//! `sql.rs`, songs by words in `songs.rs`), `error.rs` the errors.
+//! Depends on the catalog (found songs and albums are answered through
+//! `Catalog::song_answers` and `Catalog::album_answers`) on
+//! accounts (the optional caller) and on the http toolkit. `query.rs` checks a request before any SQL runs, `routes.rs`
+//! holds the handler, `store/` all the SQL (named statements, songs by words).
 
 mod error;
 mod query;
@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::accounts::Accounts;
 use crate::catalog::Catalog;
-use crate::catalog::SongView;
+use crate::catalog::{AlbumView, SongView};
 pub use error::SearchError;
 pub use query::{Kinds, SearchQuery};
 use store::{NamedResult, PlaylistResult};
@@ -40,6 +40,8 @@ pub struct Search {
 pub struct SearchResults {
     #[serde(skip_serializing_if = "Option::is_none")]
     songs: Option<Vec<SongView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    albums: Option<Vec<AlbumView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     artists: Option<Vec<NamedResult>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,6 +68,10 @@ impl Search {
         if query.kinds.songs {
             let ids = store::song_ids(&mut tx, query).await?;
             results.songs = Some(self.catalog.song_answers(&ids, viewer).await?);
+        }
+        if query.kinds.albums {
+            let ids = store::album_ids(&mut tx, query).await?;
+            results.albums = Some(self.catalog.album_answers(&ids).await?);
         }
         if query.kinds.artists {
             results.artists = Some(store::named(&mut tx, "artists", "artistid", query).await?);

@@ -12,6 +12,7 @@ pub const MAX_LIMIT: i64 = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Kinds {
     pub songs: bool,
+    pub albums: bool,
     pub artists: bool,
     pub users: bool,
     pub playlists: bool,
@@ -54,6 +55,7 @@ impl SearchQuery {
         let kinds = match kinds {
             None => Kinds {
                 songs: true,
+                albums: true,
                 artists: true,
                 users: true,
                 playlists: true,
@@ -61,6 +63,7 @@ impl SearchQuery {
             Some(list) => {
                 let mut kinds = Kinds {
                     songs: false,
+                    albums: false,
                     artists: false,
                     users: false,
                     playlists: false,
@@ -68,6 +71,7 @@ impl SearchQuery {
                 for kind in list.split(',').map(str::trim).filter(|k| !k.is_empty()) {
                     match kind {
                         "songs" => kinds.songs = true,
+                        "albums" => kinds.albums = true,
                         "artists" => kinds.artists = true,
                         "users" => kinds.users = true,
                         "playlists" => kinds.playlists = true,
@@ -79,6 +83,7 @@ impl SearchQuery {
                 if kinds
                     == (Kinds {
                         songs: false,
+                        albums: false,
                         artists: false,
                         users: false,
                         playlists: false,
@@ -132,13 +137,17 @@ mod tests {
             "query_too_long"
         );
         assert_eq!(
-            code(SearchQuery::parse(Some("x"), Some("songs,albums"), None)),
+            code(SearchQuery::parse(Some("x"), Some("songs,records"), None)),
             "unknown_type"
         );
         let only = SearchQuery::parse(Some("x"), Some("artists"), None)
             .unwrap()
             .kinds;
-        assert!(only.artists && !only.songs && !only.users && !only.playlists);
+        assert!(only.artists && !only.songs && !only.albums && !only.users && !only.playlists);
+        let albums = SearchQuery::parse(Some("x"), Some("albums"), None)
+            .unwrap()
+            .kinds;
+        assert!(albums.albums && !albums.songs);
     }
 
     #[test]

@@ -15,14 +15,14 @@ use crate::http::{ApiError, ApiJson, Problem};
 pub struct SearchParams {
     /// What to look for: 1 to 200 characters, at most 8 words are used.
     q: Option<String>,
-    /// Comma-separated kinds: songs, artists, users, playlists. [default: all]
+    /// Comma-separated kinds: songs, albums, artists, users, playlists. [default: all]
     #[serde(rename = "type")]
     kinds: Option<String>,
     /// Results per kind, 1 to 50 (values outside are clamped). [default: 10]
     limit: Option<i64>,
 }
 
-/// Songs (by title and artists), artists, users and playlists (public ones, and the caller's
+/// Songs (by title, artists and album title), albums (by title and album artists), artists, users and playlists (public ones, and the caller's
 /// own private ones) matching `q`, each kind ranked and limited.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", security((), ("bearer" = [])), params(SearchParams),
     responses((status = 200, body = SearchResults), (status = 400, body = Problem)))]

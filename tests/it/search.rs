@@ -4,7 +4,7 @@ use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
-use crate::support::songs::uploaded_song;
+use crate::support::songs::{uploaded_song, uploaded_song_with};
 
 fn song_titles(results: &Value) -> Vec<String> {
     results["songs"]
@@ -91,6 +91,82 @@ async fn typos_accents_prefixes_word_order_and_artist_names_all_find_songs() {
 }
 
 #[tokio::test]
+async fn albums_are_found_by_a_misspelled_title_and_songs_by_their_album() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("alba").await;
+    let on_album = [("album", "Midnight Voyage"), ("albumArtist", "Nora Lune")];
+    let opener = uploaded_song_with(&app, &me.access, "Harbour Lights", &on_album).await;
+    uploaded_song_with(&app, &me.access, "Open Water", &on_album).await;
+    uploaded_song_with(
+        &app,
+        &me.access,
+        "Dust",
+        &[("album", "Desert Songs"), ("albumArtist", "Nora Lune")],
+    )
+    .await;
+    uploaded_song(&app, &me.access, "Midnight Snack").await;
+    let album_titles = |results: &Value| -> Vec<String> {
+        results["albums"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let get = |query: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get(&format!("/api/v1/search?{query}")).await;
+            assert_eq!(response.status, 200, "{}", response.text());
+            response.json()
+        }
+    };
+
+    let found = get("q=midnite%20voyag&type=albums").await;
+    assert_eq!(album_titles(&found), ["Midnight Voyage"], "typos");
+    assert!(found.get("songs").is_none(), "only the kinds asked for");
+    let album = &found["albums"][0];
+    assert_eq!(album["id"], opener["album"]["id"]);
+    assert_eq!(album["songCount"], 2);
+    assert_eq!(album["artists"][0]["name"], "Nora Lune");
+    assert_eq!(
+        album_titles(&get("q=desrt&type=albums").await),
+        ["Desert Songs"],
+        "one misspelled word"
+    );
+    let mut by_artist = album_titles(&get("q=nora%20lune&type=albums").await);
+    by_artist.sort();
+    assert_eq!(
+        by_artist,
+        ["Desert Songs", "Midnight Voyage"],
+        "album artist"
+    );
+
+    // Songs by their album's title: both of the album's songs, not the song merely sharing a word.
+    let songs = song_titles(&get("q=midnight%20voyage&type=songs").await);
+    let mut first_two = songs[..2].to_vec();
+    first_two.sort();
+    assert_eq!(first_two, ["Harbour Lights", "Open Water"], "{songs:?}");
+    // A renamed album takes its songs' words with it.
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/albums/{}", opener["album"]["id"].as_str().unwrap()),
+        Some(&me.access),
+        Some(json!({"title": "Northern Tide"})),
+    )
+    .await;
+    assert_eq!(
+        song_titles(&get("q=northern%20tide&type=songs").await).len(),
+        2
+    );
+    assert_eq!(
+        album_titles(&get("q=northen&type=albums").await),
+        ["Northern Tide"]
+    );
+    assert!(album_titles(&get("q=midnight%20voyage&type=albums").await).is_empty());
+}
+
+#[tokio::test]
 async fn among_equal_matches_the_popular_song_comes_first() {
     let app = TestApp::new().await;
     let (_, me) = app.verified_user("pop").await;
@@ -165,7 +241,7 @@ async fn bad_queries_get_a_stable_code_or_a_clamped_answer() {
     app.get(&format!("/api/v1/search?q={}", "a".repeat(10_000)))
         .await
         .assert_problem(400, "query_too_long");
-    app.get("/api/v1/search?q=x&type=albums")
+    app.get("/api/v1/search?q=x&type=records")
         .await
         .assert_problem(400, "unknown_type");
     for q in ["%25", "_", "%27%22", "%5C", "%F0%9F%8E%B5", "100%25%20_off"] {
@@ -191,11 +267,13 @@ async fn every_search_statement_is_served_by_an_index() {
            select 'song ' || md5(n::text), 'f', 'k', (select userid from users limit 1) from generate_series(1, 30000) n;
          insert into playlists (title, ownerid, visibility)
            select 'mix ' || md5(n::text), (select userid from users limit 1), 'public' from generate_series(1, 20000) n;
+         insert into albums (title, matchkey, ownerid)
+           select 'record ' || md5(n::text), md5(n::text), (select userid from users limit 1) from generate_series(1, 20000) n;
          -- A vocabulary of a large catalog's size (its words come from songs' titles otherwise).
          insert into searchvocabulary (word, songs)
            select substr(md5(n::text), 1, 4 + n % 6), 1 + n % 50 from generate_series(1, 300000) n
            on conflict do nothing;
-         analyze users, artists, songs, playlists, searchvocabulary;",
+         analyze users, artists, songs, playlists, albums, searchalbums, searchvocabulary;",
     )
     .execute(pool)
     .await
@@ -245,5 +323,28 @@ async fn every_search_statement_is_served_by_an_index() {
             plan.contains("idx_playlists_search_trgm"),
             "{query}: {plan}"
         );
+    }
+    // GIN's pending list is merged by vacuum, as autovacuum does on a live catalog.
+    sqlx::raw_sql("vacuum analyze searchalbums")
+        .execute(pool)
+        .await
+        .unwrap();
+    // Albums: the tsquery a query's words make ($1), its text, LIKE literal and limit.
+    for (tsquery, text) in [
+        ("('yelow' | 'yellow') & ('submarin':*)", "yelow submarin"),
+        ("('abcdef':*)", "abcdef"),
+    ] {
+        let lines: Vec<String> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {}", sql::ALBUMS)))
+                .bind(tsquery)
+                .bind(text)
+                .bind(text)
+                .bind(10_i64)
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        let plan = lines.join("\n");
+        assert!(!plan.contains("Seq Scan"), "{text}: {plan}");
+        assert!(plan.contains("idx_search_albums_vector"), "{text}: {plan}");
     }
 }

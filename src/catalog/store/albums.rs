@@ -60,6 +60,16 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Albu
     .await
 }
 
+/// The albums among `ids` that exist, in no particular order.
+pub async fn find_many(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<AlbumRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} where a.albumid = any($1)"
+    )))
+    .bind(ids)
+    .fetch_all(db)
+    .await
+}
+
 /// The album's songs' ids in play order: disc, then track, unnumbered ones last by upload.
 pub async fn song_ids(db: impl PgExecutor<'_>, album: Uuid) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar(

@@ -158,6 +158,12 @@ impl Catalog {
             self.adopt_album_poster(album, renditions).await;
         }
         self.enqueue_transcode(id).await;
+        self.tell_song_added(crate::catalog::AddedSong {
+            id,
+            category,
+            genres: &tags.genres,
+        })
+        .await;
         self.reread(id).await
     }
 

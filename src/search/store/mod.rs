@@ -1,7 +1,9 @@
-//! All of search's SQL: the statements are named in `sql.rs` (artists, users, playlists) and
+//! All of search's SQL: the statements are named in `sql.rs` (albums, artists, users,
+//! playlists) and
 //! `songs.rs` (songs by words), so that the tests can EXPLAIN exactly what the route runs.
 //! Search reads the other capabilities' tables directly, on purpose: it is a read model over
-//! them, served by its own trigram and full-text indexes (migrations 7 and 9).
+//! them, served by its own trigram and full-text indexes (migrations 7 and 9). Albums, newer,
+//! are found in search's own SearchAlbums table (migration 12) and answered by the catalog.
 
 pub mod songs;
 pub mod sql;
@@ -39,6 +41,31 @@ pub async fn set_thresholds(tx: &mut PgConnection) -> sqlx::Result<()> {
 
 pub async fn song_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Result<Vec<Uuid>> {
     songs::find(tx, &query.text, &query.like_pattern(), query.limit).await
+}
+
+/// Albums by the words of their title and album artists, typos forgiven as for songs (the
+/// same tsqueries), from search's own table (migration 12): the strict query first, then the
+/// relaxed one while the limit is not reached.
+pub async fn album_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Result<Vec<Uuid>> {
+    let mut found: Vec<Uuid> = Vec::new();
+    for (tsquery, _) in songs::tsqueries(tx, &query.text).await? {
+        if found.len() as i64 >= query.limit {
+            break;
+        }
+        let ids: Vec<Uuid> = sqlx::query_scalar(sql::ALBUMS)
+            .bind(&tsquery)
+            .bind(&query.text)
+            .bind(query.like_pattern())
+            .bind(query.limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        for id in ids {
+            if !found.contains(&id) && (found.len() as i64) < query.limit {
+                found.push(id);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Artists or users by name.

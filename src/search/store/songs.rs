@@ -1,7 +1,7 @@
 //! Songs by words. Each word of the query is looked up in the catalog's vocabulary (migration
 //! 9): the word itself, up to four close spellings (trigram similarity over distinct words:
 //! typos), and for the last word every word it begins (as you type). Songs holding one of
-//! each word's spellings are found by the full-text index on their words (title and artists,
+//! each word's spellings are found by the full-text index on their words (title, artists and album,
 //! normalised: accents, case and word order do not matter), then ranked by similarity of the
 //! whole text, a bonus for a title that starts with the query, and popularity.
 //!
@@ -142,13 +142,9 @@ fn queries(words: &[Word]) -> Vec<(String, i64)> {
     queries
 }
 
-/// The ids of the best `limit` songs for `text` (`like` is it as a LIKE literal).
-pub async fn find(
-    tx: &mut PgConnection,
-    text: &str,
-    like: &str,
-    limit: i64,
-) -> sqlx::Result<Vec<Uuid>> {
+/// The tsqueries for `text`, strict first, each with its expected number of matching songs;
+/// none for a query of only symbols. Albums are found with the same ones.
+pub async fn tsqueries(tx: &mut PgConnection, text: &str) -> sqlx::Result<Vec<(String, i64)>> {
     let words: Vec<Word> = sqlx::query_as(ANALYSE)
         .bind(text)
         .fetch_all(&mut *tx)
@@ -157,8 +153,18 @@ pub async fn find(
         // Only symbols: nothing a song's words could match.
         return Ok(Vec::new());
     }
+    Ok(queries(&words))
+}
+
+/// The ids of the best `limit` songs for `text` (`like` is it as a LIKE literal).
+pub async fn find(
+    tx: &mut PgConnection,
+    text: &str,
+    like: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Uuid>> {
     let mut found: Vec<Uuid> = Vec::new();
-    for (tsquery, expected) in queries(&words) {
+    for (tsquery, expected) in tsqueries(tx, text).await? {
         if found.len() as i64 >= limit {
             break;
         }

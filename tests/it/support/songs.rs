@@ -70,6 +70,23 @@ pub async fn uploaded_song(app: &TestApp, token: &str, title: &str) -> Value {
     response.json()
 }
 
+/// Uploads a 2-second WAV titled `title` with more form parts (album, albumArtist, genre,
+/// category…); answers the song.
+pub async fn uploaded_song_with(
+    app: &TestApp,
+    token: &str,
+    title: &str,
+    fields: &[(&str, &str)],
+) -> Value {
+    let wav = super::audio::wav(2);
+    let mut parts = vec![Part::Text("title", title)];
+    parts.extend(fields.iter().map(|(name, value)| Part::Text(name, value)));
+    parts.push(Part::File("file", "tone.wav", &wav));
+    let response = upload(app, token, &parts).await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    response.json()
+}
+
 pub async fn song_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("select count(*) from songs")
         .fetch_one(&app.db.pool)
