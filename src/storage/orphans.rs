@@ -76,11 +76,7 @@ impl Storage {
                 let Ok(album) = album.parse::<Uuid>() else {
                     return Ok(false);
                 };
-                sqlx::query_scalar("select exists (select 1 from albums where albumid = $1 and posterpublicid = $2)")
-                    .bind(album)
-                    .bind(prefix_of(3))
-                    .fetch_one(db)
-                    .await?
+                store::is_album_poster(db, album, &prefix_of(3)).await?
             }
             _ => false,
         };

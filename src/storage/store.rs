@@ -77,3 +77,13 @@ pub async fn is_artist_avatar(db: &PgPool, artist: Uuid, prefix: &str) -> sqlx::
     .fetch_one(db)
     .await
 }
+
+pub async fn is_album_poster(db: &PgPool, album: Uuid, prefix: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists (select 1 from albums where albumid = $1 and posterpublicid = $2)",
+    )
+    .bind(album)
+    .bind(prefix)
+    .fetch_one(db)
+    .await
+}
