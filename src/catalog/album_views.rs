@@ -9,7 +9,6 @@ use super::store::albums::AlbumRow;
 use super::store::genres::GenreRow;
 use super::views::{CreditView, OwnerView, PosterUrls, SongView};
 use crate::media::lyrics::Lyrics;
-use crate::storage::media_url;
 
 /// An album in lists and as the head of its page.
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,10 +52,7 @@ impl From<AlbumRow> for AlbumView {
             about: row.about,
             year: row.releaseyear,
             release_date: row.releasedate,
-            poster_urls: row.posterpublicid.as_deref().map(|prefix| PosterUrls {
-                small: media_url(&format!("{prefix}/128.jpg")),
-                large: media_url(&format!("{prefix}/512.jpg")),
-            }),
+            poster_urls: row.posterpublicid.as_deref().map(PosterUrls::under),
             artists: CreditView::list(&row.artists),
             owner: OwnerView {
                 id: row.ownerid,

@@ -39,6 +39,16 @@ pub struct PosterUrls {
     pub large: String,
 }
 
+impl PosterUrls {
+    /// The sizes stored under a poster's prefix (`PosterPublicID`), songs' and albums' alike.
+    pub fn under(prefix: &str) -> Self {
+        Self {
+            small: media_url(&format!("{prefix}/128.jpg")),
+            large: media_url(&format!("{prefix}/512.jpg")),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SongView {
@@ -116,10 +126,7 @@ impl CreditView {
 impl From<SongRow> for SongView {
     fn from(row: SongRow) -> Self {
         let artists = CreditView::list(&row.artists);
-        let poster_urls = row.posterpublicid.as_deref().map(|prefix| PosterUrls {
-            small: media_url(&format!("{prefix}/128.jpg")),
-            large: media_url(&format!("{prefix}/512.jpg")),
-        });
+        let poster_urls = row.posterpublicid.as_deref().map(PosterUrls::under);
         Self {
             id: row.songid,
             title: row.title,
