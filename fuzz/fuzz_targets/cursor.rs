@@ -3,7 +3,7 @@
 //! naming the same position, which encodes to itself.
 #![no_main]
 
-use ampli::catalog::songs::store::SongCursor;
+use ampli::catalog::{AlbumCursor, SongCursor};
 use ampli::http::pagination::{decode_cursor, finish_page};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -38,6 +38,7 @@ fn round_trip<P: Serialize + DeserializeOwned + Clone>(cursor: &str) {
 /// Every position type the routes page by.
 fn every_kind(cursor: &str) {
     round_trip::<SongCursor>(cursor);
+    round_trip::<AlbumCursor>(cursor);
     round_trip::<(String, Uuid)>(cursor);
     round_trip::<(DateTime<Utc>, Uuid)>(cursor);
     round_trip::<i32>(cursor);

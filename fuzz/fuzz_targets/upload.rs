@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use ampli::catalog::categories::CATEGORIES;
-use ampli::catalog::credits::canonical_role;
+use ampli::catalog::canonical_role;
 use ampli::fuzzing::{self, CatalogError};
 use libfuzzer_sys::fuzz_target;
 

@@ -48,6 +48,7 @@ use uuid::Uuid;
 
 pub use album_views::AlbumView;
 pub use answers::{Viewer, ViewerLookup, pair_in_order};
+pub use credits::canonical_role;
 pub use error::CatalogError;
 pub use hooks::{AddedSong, SongListener};
 use plays::PlayCounter;

@@ -116,9 +116,18 @@ pub struct AlbumCursor {
     pub created: Option<DateTime<Utc>>,
     pub plays: Option<i64>,
     pub title: Option<String>,
-    /// `Some(None)` for an album without a year (they come last).
-    pub year: Option<Option<i32>>,
+    pub year: Option<YearPosition>,
     pub id: Uuid,
+}
+
+/// Where a page sorted by year ended. An album without a year is its own case rather than a
+/// null, because a null in the cursor's JSON reads back as "no year sort position at all".
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearPosition {
+    Year(i32),
+    /// Among the albums without a year, which come last.
+    Yearless,
 }
 
 impl AlbumCursor {
@@ -134,7 +143,12 @@ impl AlbumCursor {
             AlbumSort::Newest => cursor.created = Some(row.createdat),
             AlbumSort::Popular => cursor.plays = Some(row.playcount),
             AlbumSort::Title => cursor.title = Some(row.title.to_lowercase()),
-            AlbumSort::Year => cursor.year = Some(row.releaseyear),
+            AlbumSort::Year => {
+                cursor.year = Some(match row.releaseyear {
+                    Some(year) => YearPosition::Year(year),
+                    None => YearPosition::Yearless,
+                })
+            }
         }
         cursor
     }
@@ -194,8 +208,11 @@ pub async fn list(
         .bind(after.and_then(|c| c.created))
         .bind(after.and_then(|c| c.plays).unwrap_or(0))
         .bind(after.and_then(|c| c.title.clone()).unwrap_or_default())
-        .bind(year.flatten().unwrap_or(0))
-        .bind(year.is_some_and(|y| y.is_none()))
+        .bind(match year {
+            Some(YearPosition::Year(year)) => year,
+            _ => 0,
+        })
+        .bind(matches!(year, Some(YearPosition::Yearless)))
         .bind(limit)
         .fetch_all(db)
         .await

@@ -641,3 +641,81 @@ async fn hostile_album_and_lyrics_requests_get_clear_refusals() {
         .await
         .assert_problem(404, "lyrics_not_found");
 }
+
+/// Every page of `/api/v1/albums?sort=…`, two at a time, as album ids.
+async fn every_page(app: &TestApp, sort: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut uri = format!("/api/v1/albums?sort={sort}&limit=2");
+    for _ in 0..20 {
+        let page = app.get(&uri).await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let page = page.json();
+        for album in page["items"].as_array().unwrap() {
+            ids.push(album["id"].as_str().unwrap().to_owned());
+        }
+        match page["nextCursor"].as_str() {
+            Some(cursor) => uri = format!("/api/v1/albums?sort={sort}&limit=2&cursor={cursor}"),
+            None => return ids,
+        }
+    }
+    panic!("sort={sort} still had pages after 20: {ids:?}");
+}
+
+#[tokio::test]
+async fn every_album_sort_pages_through_each_album_once_in_order_ties_and_missing_years_included() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let dir = tempfile::tempdir().unwrap();
+    // (title, year, plays, hours ago): ties on every sort key, and three albums without a year
+    // so that a page ends inside them.
+    let made = [
+        ("Amber", Some(2001), 5, 1),
+        ("beacon", Some(2001), 5, 1),
+        ("Cinder", Some(1999), 9, 2),
+        ("Delta", None, 0, 3),
+        ("echo", None, 0, 3),
+        ("Foxglove", None, 2, 4),
+        ("Garnet", Some(2010), 0, 5),
+    ];
+    let mut albums = Vec::new();
+    for (title, year, plays, hours_ago) in made {
+        let bytes = tagged_mp3(
+            dir.path(),
+            &format!("{title}.mp3"),
+            &[("title", title), ("album", title), ("album_artist", "Band")],
+        );
+        let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+        let id: uuid::Uuid = song["album"]["id"].as_str().unwrap().parse().unwrap();
+        sqlx::query(
+            "update albums set releaseyear = $2, playcount = $3,
+                               createdat = now() - make_interval(hours => $4)
+              where albumid = $1",
+        )
+        .bind(id)
+        .bind(year)
+        .bind(plays as i64)
+        .bind(hours_ago)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        albums.push((id, title.to_lowercase(), year, plays, hours_ago));
+    }
+
+    let order = |key: &dyn Fn(&(uuid::Uuid, String, Option<i32>, i32, i32)) -> (i64, String)| {
+        let mut sorted = albums.clone();
+        sorted.sort_by(|a, b| key(a).cmp(&key(b)).then(b.0.cmp(&a.0)));
+        sorted.iter().map(|a| a.0.to_string()).collect::<Vec<_>>()
+    };
+    // Most recent, most played and latest year first; ties by id, descending.
+    let newest = order(&|a| (a.4 as i64, String::new()));
+    let popular = order(&|a| (-(a.3 as i64), String::new()));
+    let year = order(&|a| (a.2.map_or(i64::MAX, |y| -(y as i64)), String::new()));
+    assert_eq!(every_page(&app, "newest").await, newest);
+    assert_eq!(every_page(&app, "popular").await, popular);
+    assert_eq!(every_page(&app, "year").await, year);
+    // By title, A to Z whatever the case; the titles are unique.
+    let mut by_title = albums.clone();
+    by_title.sort_by(|a, b| a.1.cmp(&b.1));
+    let by_title: Vec<String> = by_title.iter().map(|a| a.0.to_string()).collect();
+    assert_eq!(every_page(&app, "title").await, by_title);
+}
