@@ -2,7 +2,7 @@
 // embedded defaults (private PostgreSQL cluster, local storage, outbox mail): sign up, verify
 // through the outbox, upload generated songs, play one, like it, make a playlist and reorder
 // it, find a song by a misspelled search, follow its uploader from a second account, sign
-// out; then an album uploaded as several tagged files at once, played in track order with its
+// out, after making, using on /rest and revoking an app password; then an album uploaded as several tagged files at once, played in track order with its
 // synced lyrics and normalised volume. Screenshots of the main pages at desktop and phone
 // widths go to target/e2e-screenshots.
 
@@ -231,6 +231,21 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await page.getByLabel('New password').fill('another long password here');
   await page.getByRole('button', { name: 'Change the password' }).click();
   await page.locator('form', { hasText: 'Change the password' }).locator('[role=alert]:not(:empty)').first().waitFor();
+  // An app password for a Subsonic app: shown once with what to type, works on /rest, and
+  // stops working when revoked.
+  await page.getByLabel('What it is for').fill('Phone (Symfonium)');
+  await page.getByRole('button', { name: 'Make an app password' }).click();
+  const appPassword = await page.locator('.new-app-password').textContent();
+  assert.match(appPassword, /^[A-Za-z0-9]{24}$/);
+  await page.locator('.app-credentials').getByText('ada@e2e.test').waitFor();
+  await page.locator('.app-credentials').getByText(base).waitFor();
+  const subsonicPing = async () => (await (await fetch(`${base}/rest/ping?f=json&v=1.16.1&c=e2e&u=ada%40e2e.test&p=${appPassword}`)).json())['subsonic-response'];
+  assert.equal((await subsonicPing()).status, 'ok');
+  await page.locator('.app-passwords').getByText('Phone (Symfonium)').waitFor();
+  await screenshots(page, 'settings-app-password');
+  await page.getByRole('button', { name: 'Revoke Phone (Symfonium)' }).click();
+  await page.locator('.app-passwords').getByText('No app passwords yet.').waitFor();
+  assert.equal((await subsonicPing()).error.code, 40);
   await page.goto(`${base}/upload`);
   await screenshots(page, 'upload');
 

@@ -22,6 +22,7 @@ use crate::metrics::Metrics;
 use crate::search::Search;
 use crate::social::Social;
 use crate::storage::Storage;
+use crate::subsonic::Subsonic;
 
 /// Every service, built once at start; handlers take only the part they need.
 #[derive(Clone)]
@@ -38,6 +39,7 @@ pub struct AppState {
     pub social: Arc<Social>,
     pub search: Arc<Search>,
     pub discovery: Arc<Discovery>,
+    pub subsonic: Arc<Subsonic>,
 }
 
 impl AppState {
@@ -54,11 +56,22 @@ impl AppState {
         // importing it.
         let discovery = Arc::new(Discovery::new(db.clone(), catalog.clone()));
         catalog.listen_for_songs(discovery.clone());
+        let library = Arc::new(Library::new(db.clone(), catalog.clone()));
+        let search = Arc::new(Search::new(db.clone(), catalog.clone()));
+        // The Subsonic API translates for the capabilities below it, through their services.
+        let subsonic = Arc::new(Subsonic::new(
+            accounts.clone(),
+            catalog.clone(),
+            library.clone(),
+            search.clone(),
+            discovery.clone(),
+        ));
         Ok(Self {
-            library: Arc::new(Library::new(db.clone(), catalog.clone())),
+            library,
             social: Arc::new(Social::new(db.clone(), catalog.clone())),
-            search: Arc::new(Search::new(db.clone(), catalog.clone())),
+            search,
             discovery,
+            subsonic,
             accounts,
             catalog,
             storage,
@@ -91,6 +104,7 @@ parts!(
     social: Arc<Social>,
     search: Arc<Search>,
     discovery: Arc<Discovery>,
+    subsonic: Arc<Subsonic>,
 );
 
 #[derive(OpenApi)]
@@ -135,7 +149,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
     });
     let routes = routes
         .layer(axum::Extension(Arc::new(document)))
-        .merge(crate::web::router());
+        .merge(crate::web::router())
+        .merge(crate::subsonic::router());
     with_common_layers(routes, state, config)
 }
 

@@ -48,5 +48,6 @@ pub mod search;
 pub mod secrets;
 pub mod social;
 pub mod storage;
+pub mod subsonic;
 pub mod telemetry;
 pub mod web;

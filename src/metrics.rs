@@ -120,6 +120,11 @@ fn escape(label: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// A route label a handler sets on its response when the matched route template says too
+/// little: `/rest/{method}` is labelled by the Subsonic method (from a fixed list).
+#[derive(Debug, Clone, Copy)]
+pub struct RouteLabel(pub &'static str);
+
 /// Middleware that times each request. The route label is the matched route template
 /// (`/api/v1/songs/{id}`), never the raw path, so that IDs do not explode the label set.
 pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
@@ -135,6 +140,10 @@ pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next)
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
+    let route = match response.extensions().get::<RouteLabel>() {
+        Some(RouteLabel(label)) => (*label).to_owned(),
+        None => route,
+    };
     metrics.record(
         &method,
         &route,

@@ -34,6 +34,10 @@ pub enum AccountsError {
     SessionNotFound,
     #[error("user not found")]
     UserNotFound,
+    #[error("app password not found")]
+    AppPasswordNotFound,
+    #[error("too many app passwords")]
+    TooManyAppPasswords,
     #[error("bad image: {0}")]
     BadImage(#[from] crate::media::images::ImageError),
     #[error("too many attempts")]
@@ -128,6 +132,16 @@ impl From<AccountsError> for ApiError {
                 ErrorKind::NotFound,
                 "user_not_found",
                 "There is no such user.",
+            ),
+            E::AppPasswordNotFound => (
+                ErrorKind::NotFound,
+                "app_password_not_found",
+                "You have no app password with this id.",
+            ),
+            E::TooManyAppPasswords => (
+                ErrorKind::Conflict,
+                "too_many_app_passwords",
+                "You have as many app passwords as an account may hold. Revoke one first.",
             ),
         };
         ApiError::new(kind, code, detail)

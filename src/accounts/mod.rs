@@ -15,6 +15,7 @@
 //! `access_tokens`, `passwords`, `fields`, `limits`).
 
 pub mod access_tokens;
+pub mod app_passwords;
 mod auth_user;
 pub mod avatar;
 mod error;
@@ -44,6 +45,7 @@ use crate::config::{AbuseLimits, Config};
 use crate::mail::{Mail, Mailer};
 use crate::storage::Storage;
 use access_tokens::AccessTokens;
+use app_passwords::AppPasswordCipher;
 use limits::Limiter;
 use passwords::PasswordHasher;
 
@@ -52,6 +54,7 @@ pub struct Accounts {
     pub db: PgPool,
     pub hasher: PasswordHasher,
     pub access_tokens: AccessTokens,
+    pub app_password_cipher: AppPasswordCipher,
     pub mailer: Mailer,
     pub limiter: Limiter,
     pub limits: AbuseLimits,
@@ -64,10 +67,12 @@ impl Accounts {
     pub async fn new(db: PgPool, config: &Config, storage: Storage) -> anyhow::Result<Arc<Self>> {
         let access_tokens = AccessTokens::load(&db, config.access_token_ttl).await?;
         let hasher = PasswordHasher::new(config.password_hashing_threads)?;
+        let app_password_cipher = AppPasswordCipher::load(&db).await?;
         Ok(Arc::new(Self {
             db,
             hasher,
             access_tokens,
+            app_password_cipher,
             mailer: Mailer::from_config(config)?,
             limiter: Limiter::default(),
             limits: config.limits,

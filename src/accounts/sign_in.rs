@@ -89,6 +89,23 @@ impl Accounts {
         })
     }
 
+    /// The hourly failure allowances of a password check for `account` from `client` (see
+    /// `admit_password_check`); app passwords count against the same ones.
+    pub(super) fn failure_allowances(&self, account: &str, client: &str) -> [Allowance; 3] {
+        let per_account = self.limits.sign_in_failures_per_account;
+        [
+            Allowance::new(format!("sign-in:account:{account}:{client}"), per_account),
+            Allowance::new(
+                format!("sign-in:account:{account}"),
+                per_account.saturating_mul(ACCOUNT_WIDE_FACTOR),
+            ),
+            Allowance::new(
+                format!("sign-in:client:{client}"),
+                self.limits.sign_in_failures_per_ip,
+            ),
+        ]
+    }
+
     /// Admits one password check for `account` (the address as typed, so unknown addresses
     /// are counted alike) from `client` (a network, or a session for a signed-in user
     /// confirming their password), before any hashing, against:
@@ -102,18 +119,7 @@ impl Accounts {
         account: &str,
         client: &str,
     ) -> Result<Attempt, AccountsError> {
-        let per_account = self.limits.sign_in_failures_per_account;
-        let per_hour = [
-            Allowance::new(format!("sign-in:account:{account}:{client}"), per_account),
-            Allowance::new(
-                format!("sign-in:account:{account}"),
-                per_account.saturating_mul(ACCOUNT_WIDE_FACTOR),
-            ),
-            Allowance::new(
-                format!("sign-in:client:{client}"),
-                self.limits.sign_in_failures_per_ip,
-            ),
-        ];
+        let per_hour = self.failure_allowances(account, client);
         let at_once = [
             Allowance::new(
                 format!("sign-in:account:{account}"),

@@ -223,6 +223,17 @@ impl Catalog {
         Ok(updated)
     }
 
+    /// The one artist named `name` (matched regardless of case, accents and spacing); none
+    /// when no artist or several have that name.
+    pub async fn artist_named(&self, name: &str) -> Result<Option<Uuid>, CatalogError> {
+        let key = crate::media::names::match_key(name);
+        let ids = store::ids_matching(&self.db, &key).await?;
+        Ok(match ids.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        })
+    }
+
     /// The songs crediting this artist, newest first, answered for `viewer`.
     pub async fn artist_songs(
         &self,

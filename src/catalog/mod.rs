@@ -29,6 +29,7 @@ mod metadata;
 mod plays;
 mod posters;
 mod routes;
+mod sampling;
 mod signing;
 mod songs;
 mod store;
@@ -46,7 +47,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub use album_views::AlbumView;
+pub use album_views::{AlbumDetail, AlbumView, GenreView, LyricsView};
 pub use answers::{Viewer, ViewerLookup, pair_in_order};
 pub use credits::canonical_role;
 pub use error::CatalogError;
@@ -54,9 +55,10 @@ pub use hooks::{AddedSong, SongListener};
 use plays::PlayCounter;
 use signing::StreamSigner;
 pub use store::albums::{AlbumCursor, AlbumFilter, AlbumSort};
+pub use store::artists::ArtistRow;
 pub use store::songs::{SongCursor, SongFilter};
 pub use upload::LocalSong;
-pub use views::{ArtistView, OwnerView, SongView, ViewerState};
+pub use views::{ArtistView, CreditView, OwnerView, PosterUrls, SongView, ViewerState};
 
 use crate::accounts::Accounts;
 use crate::config::Config;

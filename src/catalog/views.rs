@@ -17,6 +17,12 @@ pub struct ViewerState {
     pub favorited: bool,
     /// Seconds into the song where the caller stopped, if they played it.
     pub resume_at: Option<i32>,
+    /// When the caller favourited it.
+    pub favorited_at: Option<DateTime<Utc>>,
+    /// When the caller last played it.
+    pub last_played_at: Option<DateTime<Utc>>,
+    /// The caller's rating, 1 to 5 (set from Subsonic apps).
+    pub rating: Option<i16>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,6 +68,9 @@ pub struct SongView {
     pub file_url: String,
     /// The uploaded original's format: mp3, flac, ogg-vorbis, ogg-opus, m4a or wav.
     pub format: Option<String>,
+    /// The uploaded original's size in bytes and content type.
+    pub size: Option<i64>,
+    pub content_type: Option<String>,
     pub poster_url: Option<String>,
     pub poster_urls: Option<PosterUrls>,
     pub play_count: i64,
@@ -135,6 +144,8 @@ impl From<SongRow> for SongView {
             category: row.category,
             file_url: row.fileurl,
             format: row.fileformat,
+            size: row.filesize,
+            content_type: row.contenttype,
             poster_url: row.posterurl,
             poster_urls,
             play_count: row.playcount.unwrap_or(0),

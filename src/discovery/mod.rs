@@ -42,8 +42,8 @@ pub struct Discovery {
 #[derive(Serialize, ToSchema)]
 pub struct AutoPlaylistWithSongs {
     #[serde(flatten)]
-    playlist: AutoPlaylistView,
-    songs: Vec<SongView>,
+    pub playlist: AutoPlaylistView,
+    pub songs: Vec<SongView>,
 }
 
 impl Discovery {

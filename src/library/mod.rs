@@ -11,6 +11,7 @@
 //! the answers in `views.rs`, the errors in `error.rs`.
 
 mod error;
+mod marks;
 mod routes;
 mod store;
 mod viewer;
@@ -32,6 +33,7 @@ use crate::catalog::pair_in_order;
 use crate::http::pagination::{self, Page};
 pub use error::LibraryError;
 use error::invalid;
+pub use marks::{MAX_QUEUE, MarkTarget, PlayQueue};
 pub use store::collections::Collection;
 use store::playlists::PlaylistRow;
 pub use viewer::ViewerStates;

@@ -11,14 +11,14 @@ use crate::catalog::{OwnerView, SongView};
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlaylistView {
-    id: Uuid,
-    title: String,
+    pub id: Uuid,
+    pub title: String,
     /// public or private.
-    visibility: String,
-    owner: OwnerView,
-    item_count: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    pub visibility: String,
+    pub owner: OwnerView,
+    pub item_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<PlaylistRow> for PlaylistView {

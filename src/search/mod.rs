@@ -8,7 +8,7 @@
 //! holds the handler, `store/` all the SQL (named statements, songs by words).
 
 mod error;
-mod query;
+pub mod query;
 mod routes;
 pub mod store;
 
@@ -39,11 +39,11 @@ pub struct Search {
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct SearchResults {
     #[serde(skip_serializing_if = "Option::is_none")]
-    songs: Option<Vec<SongView>>,
+    pub songs: Option<Vec<SongView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    albums: Option<Vec<AlbumView>>,
+    pub albums: Option<Vec<AlbumView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    artists: Option<Vec<NamedResult>>,
+    pub artists: Option<Vec<NamedResult>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     users: Option<Vec<NamedResult>>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -17,6 +17,7 @@ mod operations;
 pub mod schema;
 mod search;
 mod social;
+mod subsonic;
 mod support;
 mod tags;
 mod viewer_social;

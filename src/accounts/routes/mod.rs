@@ -1,5 +1,6 @@
 //! The accounts capability's HTTP routes and the shapes they answer with.
 
+mod app_passwords;
 mod auth;
 mod me;
 mod sessions;
@@ -26,6 +27,7 @@ where
 {
     OpenApiRouter::new()
         .merge(auth::router())
+        .merge(app_passwords::router())
         .merge(sessions::router())
         .merge(me::router())
         .merge(web::router())

@@ -60,6 +60,7 @@ impl AlbumListQuery {
             owner: self.owner,
             genre: self.genre.as_deref().map(match_key),
             year: self.year,
+            years: None,
             sort,
         })
     }

@@ -97,6 +97,8 @@ pub struct AlbumFilter {
     /// A genre's match key.
     pub genre: Option<String>,
     pub year: Option<i32>,
+    /// Released within these years, both included.
+    pub years: Option<(i32, i32)>,
     pub sort: AlbumSort,
 }
 
@@ -194,6 +196,7 @@ pub async fn list(
                                                join genres g on g.genreid = sg.genreid
                                               where s.albumid = a.albumid and g.matchkey = $3))
             and ($4::int is null or a.releaseyear = $4)
+            and ($12::int is null or a.releaseyear between $12 and $13)
             and ($5::uuid is null or {keyset})
           order by {order}
           limit $11"
@@ -214,6 +217,8 @@ pub async fn list(
         })
         .bind(matches!(year, Some(YearPosition::Yearless)))
         .bind(limit)
+        .bind(filter.years.map(|(from, _)| from))
+        .bind(filter.years.map(|(_, to)| to))
         .fetch_all(db)
         .await
 }

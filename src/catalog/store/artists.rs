@@ -184,3 +184,12 @@ pub async fn set_keys(db: &PgPool, ids: &[Uuid], keys: &[String]) -> sqlx::Resul
     .await?;
     Ok(())
 }
+
+/// The artists whose name matches `key` (a `media::names::match_key`), two at most: enough
+/// to tell one from several.
+pub async fn ids_matching(db: &PgPool, key: &str) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("select artistid from artists where matchkey = $1 limit 2")
+        .bind(key)
+        .fetch_all(db)
+        .await
+}

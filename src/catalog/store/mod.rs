@@ -8,5 +8,6 @@ pub mod credits;
 pub mod genres;
 pub mod loudness;
 pub mod lyrics;
+pub mod sampling;
 pub mod songs;
 pub mod transcode_jobs;

@@ -15,14 +15,14 @@ use uuid::Uuid;
 pub struct AutoPlaylistView {
     #[sqlx(rename = "playlistid")]
     pub id: Uuid,
-    title: String,
-    category: Option<String>,
+    pub title: String,
+    pub category: Option<String>,
     /// The genre's match key, for a genre's list.
-    genre: Option<String>,
+    pub genre: Option<String>,
     #[sqlx(rename = "itemcount")]
-    item_count: i64,
+    pub item_count: i64,
     #[sqlx(rename = "updatedat")]
-    updated_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 const SELECT: &str = "select p.playlistid, p.title, p.category, p.genre, p.updatedat,

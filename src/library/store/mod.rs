@@ -4,5 +4,7 @@
 pub mod collections;
 pub mod history;
 pub mod items;
+pub mod marks;
+pub mod play_queues;
 pub mod playlists;
 pub mod viewer;

@@ -19,9 +19,9 @@ use super::SearchQuery;
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]
 pub struct NamedResult {
-    id: Uuid,
-    name: String,
-    avatar_url: Option<String>,
+    pub id: Uuid,
+    pub name: String,
+    pub avatar_url: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]

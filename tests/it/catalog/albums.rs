@@ -642,6 +642,9 @@ async fn hostile_album_and_lyrics_requests_get_clear_refusals() {
         .assert_problem(404, "lyrics_not_found");
 }
 
+/// An album the sort test made: id, lower-case title, year, plays, hours ago.
+type Made = (uuid::Uuid, String, Option<i32>, i32, i32);
+
 /// Every page of `/api/v1/albums?sort=…`, two at a time, as album ids.
 async fn every_page(app: &TestApp, sort: &str) -> Vec<String> {
     let mut ids = Vec::new();
@@ -678,6 +681,8 @@ async fn every_album_sort_pages_through_each_album_once_in_order_ties_and_missin
         ("Garnet", Some(2010), 0, 5),
     ];
     let mut albums = Vec::new();
+    // One base time for every album, so that equal hours are equal times.
+    let base = chrono::Utc::now();
     for (title, year, plays, hours_ago) in made {
         let bytes = tagged_mp3(
             dir.path(),
@@ -688,20 +693,21 @@ async fn every_album_sort_pages_through_each_album_once_in_order_ties_and_missin
         let id: uuid::Uuid = song["album"]["id"].as_str().unwrap().parse().unwrap();
         sqlx::query(
             "update albums set releaseyear = $2, playcount = $3,
-                               createdat = now() - make_interval(hours => $4)
+                               createdat = $5 - make_interval(hours => $4)
               where albumid = $1",
         )
         .bind(id)
         .bind(year)
         .bind(plays as i64)
         .bind(hours_ago)
+        .bind(base)
         .execute(&app.db.pool)
         .await
         .unwrap();
         albums.push((id, title.to_lowercase(), year, plays, hours_ago));
     }
 
-    let order = |key: &dyn Fn(&(uuid::Uuid, String, Option<i32>, i32, i32)) -> (i64, String)| {
+    let order = |key: &dyn Fn(&Made) -> (i64, String)| {
         let mut sorted = albums.clone();
         sorted.sort_by(|a, b| key(a).cmp(&key(b)).then(b.0.cmp(&a.0)));
         sorted.iter().map(|a| a.0.to_string()).collect::<Vec<_>>()

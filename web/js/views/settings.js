@@ -1,9 +1,10 @@
-// Settings: playback (this browser's), name, avatar, password, signed-in devices, deleting
-// the account.
+// Settings: playback (this browser's), name, avatar, password, signed-in devices, app
+// passwords for Subsonic apps, deleting the account.
 
 import { api, user, updateUser, forgetSession } from '../api.js';
 import { h, clear, field, formError, showError } from '../dom.js';
 import * as player from '../player.js';
+import * as appPasswords from './app_passwords.js';
 
 const NORMALISE = [
   ['off', 'Off: play songs as they are'],
@@ -85,5 +86,5 @@ export async function page({ navigate }) {
   });
 
   return h('div', { class: 'settings' }, h('h1', {}, 'Settings'), playback(), profile, avatarForm, password,
-    h('section', { class: 'card' }, h('h2', {}, 'Signed-in devices'), devices), remove);
+    h('section', { class: 'card' }, h('h2', {}, 'Signed-in devices'), devices), await appPasswords.card(), remove);
 }

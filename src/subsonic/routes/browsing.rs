@@ -1,0 +1,400 @@
+//! Browsing by tags (`getArtists` → `getArtist` → `getAlbum` → `getSong`) and by folders
+//! (`getIndexes` → `getMusicDirectory`), which apps use alike. Ampli has one music folder
+//! holding everything; its "directories" are artists, then albums, then songs.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use crate::catalog::{AlbumFilter, AlbumSort, ArtistRow, SongView};
+use crate::http::pagination::decode_cursor;
+use crate::subsonic::error::SubsonicError;
+use crate::subsonic::ids::{self, Id};
+use crate::subsonic::response::Node;
+use crate::subsonic::songs::{self, Marks};
+use crate::subsonic::{Call, Reply};
+
+/// Most artists an index lists, and albums an artist page lists.
+const MAX_ARTISTS: usize = 20_000;
+const MAX_ARTIST_ALBUMS: i64 = 500;
+const IGNORED_ARTICLES: &str = "The El La Los Las Le Les";
+
+pub async fn music_folders(_call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let folder = Node::new().attr("id", 1).attr("name", "Ampli");
+    Ok(Reply::Body(Node::new().child(
+        "musicFolders",
+        Node::new().list("musicFolder", vec![folder]),
+    )))
+}
+
+/// Every artist by name, up to `MAX_ARTISTS`.
+async fn every_artist(call: &Call<'_>) -> Result<Vec<ArtistRow>, SubsonicError> {
+    let catalog = &call.subsonic.catalog;
+    let mut artists = Vec::new();
+    let mut after: Option<(String, Uuid)> = None;
+    loop {
+        let page = catalog.artists(after.take(), 500).await?;
+        artists.extend(page.items);
+        match page.next_cursor {
+            Some(cursor) if artists.len() < MAX_ARTISTS => {
+                after = decode_cursor(Some(&cursor)).map_err(SubsonicError::from)?;
+            }
+            _ => break,
+        }
+    }
+    Ok(artists)
+}
+
+/// Artists grouped by the first letter of their name without a leading article.
+fn index(artists: &[ArtistRow], marks: &Marks) -> Vec<Node> {
+    let mut groups: BTreeMap<String, Vec<Node>> = BTreeMap::new();
+    for artist in artists {
+        let name = artist.name.trim();
+        let sortable = IGNORED_ARTICLES
+            .split(' ')
+            .find_map(|article| {
+                name.strip_prefix(article)
+                    .and_then(|rest| rest.strip_prefix(' '))
+            })
+            .unwrap_or(name);
+        let letter = sortable
+            .chars()
+            .next()
+            .filter(|c| c.is_alphabetic())
+            .map_or_else(|| "#".to_owned(), |c| c.to_uppercase().collect());
+        groups
+            .entry(letter)
+            .or_default()
+            .push(songs::artist(artist, None, marks));
+    }
+    groups
+        .into_iter()
+        .map(|(letter, artists)| Node::new().attr("name", letter).list("artist", artists))
+        .collect()
+}
+
+async fn artist_marks(call: &Call<'_>, ids: &[Uuid]) -> Result<Marks, SubsonicError> {
+    Ok(call.subsonic.library.marks(call.user(), true, ids).await?)
+}
+
+async fn album_marks(call: &Call<'_>, ids: &[Uuid]) -> Result<Marks, SubsonicError> {
+    Ok(call.subsonic.library.marks(call.user(), false, ids).await?)
+}
+
+pub async fn artists(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let artists = every_artist(call).await?;
+    let ids: Vec<Uuid> = artists.iter().map(|a| a.artistid).collect();
+    let marks = artist_marks(call, &ids).await?;
+    Ok(Reply::Body(
+        Node::new().child(
+            "artists",
+            Node::new()
+                .attr("ignoredArticles", IGNORED_ARTICLES)
+                .list("index", index(&artists, &marks)),
+        ),
+    ))
+}
+
+pub async fn indexes(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let artists = every_artist(call).await?;
+    let last_modified = artists
+        .iter()
+        .map(|a| a.updatedat.timestamp_millis())
+        .max()
+        .unwrap_or(0);
+    let ids: Vec<Uuid> = artists.iter().map(|a| a.artistid).collect();
+    let marks = artist_marks(call, &ids).await?;
+    Ok(Reply::Body(
+        Node::new().child(
+            "indexes",
+            Node::new()
+                .attr("lastModified", last_modified)
+                .attr("ignoredArticles", IGNORED_ARTICLES)
+                .list("index", index(&artists, &marks)),
+        ),
+    ))
+}
+
+/// An artist's albums (year order) and the singles of their album-less songs.
+async fn artist_albums(call: &Call<'_>, artist: Uuid) -> Result<Vec<Node>, SubsonicError> {
+    let catalog = &call.subsonic.catalog;
+    let filter = AlbumFilter {
+        artist: Some(artist),
+        sort: AlbumSort::Year,
+        ..AlbumFilter::default()
+    };
+    let albums = catalog
+        .album_page(&filter, None, MAX_ARTIST_ALBUMS)
+        .await?
+        .items;
+    let ids: Vec<Uuid> = albums.iter().map(|a| a.id).collect();
+    let marks = album_marks(call, &ids).await?;
+    let mut nodes: Vec<Node> = albums.iter().map(|a| songs::album(a, &marks)).collect();
+    let singles = catalog.artist_songs(artist, Some(call.user())).await?;
+    nodes.extend(
+        singles
+            .iter()
+            .filter(|song| song.album.is_none())
+            .map(songs::single),
+    );
+    Ok(nodes)
+}
+
+fn artist_id(call: &Call<'_>) -> Result<Uuid, SubsonicError> {
+    match Id::require(call.params.required("id")?)? {
+        Id::Artist(id) => Ok(id),
+        _ => Err(SubsonicError::not_found("Artist")),
+    }
+}
+
+pub async fn artist(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let id = artist_id(call)?;
+    let row = call.subsonic.catalog.artist(id).await?;
+    let albums = artist_albums(call, id).await?;
+    let marks = artist_marks(call, &[id]).await?;
+    let node = songs::artist(&row, Some(albums.len() as i64), &marks).list("album", albums);
+    Ok(Reply::Body(Node::new().child("artist", node)))
+}
+
+/// An album (or a single) with its songs in order, as `getAlbum` and the folder view need.
+pub async fn album_with_songs(
+    call: &Call<'_>,
+    id: Id,
+) -> Result<(Node, Vec<SongView>), SubsonicError> {
+    let viewer = Some(call.user());
+    match id {
+        Id::Album(album) => {
+            let detail = call.subsonic.catalog.album_answer(album, viewer).await?;
+            let marks = album_marks(call, &[album]).await?;
+            Ok((songs::album(&detail.album, &marks), detail.songs))
+        }
+        Id::Single(song) => {
+            let song = call.subsonic.catalog.song_answer(song, viewer).await?;
+            if song.album.is_some() {
+                return Err(SubsonicError::not_found("Album"));
+            }
+            Ok((songs::single(&song), vec![song]))
+        }
+        _ => Err(SubsonicError::not_found("Album")),
+    }
+}
+
+pub async fn album(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let id = Id::require(call.params.required("id")?)?;
+    let (album, tracks) = album_with_songs(call, id).await?;
+    let node = album.list("song", tracks.iter().map(songs::song).collect());
+    Ok(Reply::Body(Node::new().child("album", node)))
+}
+
+pub fn song_id(call: &Call<'_>, name: &'static str) -> Result<Uuid, SubsonicError> {
+    match Id::require(call.params.required(name)?)? {
+        Id::Song(id) => Ok(id),
+        _ => Err(SubsonicError::not_found("Song")),
+    }
+}
+
+pub async fn song(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let id = song_id(call, "id")?;
+    let song = call
+        .subsonic
+        .catalog
+        .song_answer(id, Some(call.user()))
+        .await?;
+    Ok(Reply::Body(Node::new().child("song", songs::song(&song))))
+}
+
+pub async fn genres(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let genres = call.subsonic.catalog.genres().await?;
+    let nodes = genres
+        .into_iter()
+        .map(|genre| {
+            Node::new()
+                .attr("songCount", genre.song_count)
+                .attr("albumCount", genre.album_count)
+                .text(genre.name)
+        })
+        .collect();
+    Ok(Reply::Body(
+        Node::new().child("genres", Node::new().list("genre", nodes)),
+    ))
+}
+
+/// A folder: the music folder's artists are `getIndexes`; an artist holds albums; an album
+/// holds songs.
+pub async fn music_directory(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let raw = call.params.required("id")?;
+    let id = Id::require(raw)?;
+    let directory = match id {
+        Id::Artist(artist) => {
+            let row = call.subsonic.catalog.artist(artist).await?;
+            let albums = artist_albums(call, artist).await?;
+            let children = albums
+                .into_iter()
+                .map(|album| as_folder(album, &ids::artist(artist)))
+                .collect();
+            Node::new()
+                .attr("id", raw)
+                .attr("name", &row.name)
+                .list("child", children)
+        }
+        Id::Album(_) | Id::Single(_) => {
+            let (album, tracks) = album_with_songs(call, id).await?;
+            Node::new()
+                .attr("id", raw)
+                .attr("name", album.text_attr("name").unwrap_or_default())
+                .list("child", tracks.iter().map(songs::song).collect())
+        }
+        _ => return Err(SubsonicError::not_found("Directory")),
+    };
+    Ok(Reply::Body(Node::new().child("directory", directory)))
+}
+
+/// An album element as a folder entry (`Child` with `isDir`).
+pub fn as_folder(album: Node, parent: &str) -> Node {
+    let title = album.text_attr("name").unwrap_or_default();
+    album
+        .attr("isDir", true)
+        .attr("title", title)
+        .attr("parent", parent)
+}
+
+pub async fn artist_info(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let node = artist_info_node(call).await?;
+    Ok(Reply::Body(Node::new().child("artistInfo", node)))
+}
+
+pub async fn artist_info2(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let node = artist_info_node(call).await?;
+    Ok(Reply::Body(Node::new().child("artistInfo2", node)))
+}
+
+/// What Ampli knows of an artist: the biography and picture from its page. Similar artists
+/// would need listening data Ampli does not relate yet: none are named.
+async fn artist_info_node(call: &Call<'_>) -> Result<Node, SubsonicError> {
+    let id = artist_id(call)?;
+    let row = call.subsonic.catalog.artist(id).await?;
+    let picture = |size: &str| {
+        row.avatarpublicid
+            .as_deref()
+            .map(|prefix| crate::storage::media_url(&format!("{prefix}/{size}.jpg")))
+    };
+    Ok(Node::new()
+        .opt("biography", row.bio.as_deref())
+        .attr("musicBrainzId", "")
+        .opt("smallImageUrl", picture("64"))
+        .opt("mediumImageUrl", picture("256"))
+        .opt("largeImageUrl", picture("512")))
+}
+
+pub async fn album_info(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let id = Id::require(call.params.required("id")?)?;
+    let (_, tracks) = album_with_songs(call, id).await?;
+    let notes = match id {
+        Id::Album(album) => call
+            .subsonic
+            .catalog
+            .album_answers(&[album])
+            .await?
+            .pop()
+            .and_then(|album| album.about),
+        _ => tracks.first().and_then(|song| song.about.clone()),
+    };
+    let poster = tracks.first().and_then(|song| song.poster_urls.as_ref());
+    let node = Node::new()
+        .opt("notes", notes)
+        .attr("musicBrainzId", "")
+        .opt("smallImageUrl", poster.map(|p| p.small.clone()))
+        .opt("largeImageUrl", poster.map(|p| p.large.clone()));
+    Ok(Reply::Body(Node::new().child("albumInfo", node)))
+}
+
+/// The most played songs of the artist named `artist` (the one artist of that name; none
+/// when no artist or several have it).
+pub async fn top_songs(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let name = call.params.required("artist")?;
+    let count = call.params.count("count", 50, 500)? as usize;
+    let artist = call.subsonic.catalog.artist_named(name).await?;
+    let mut tracks = match artist {
+        Some(artist) => {
+            call.subsonic
+                .catalog
+                .artist_songs(artist, Some(call.user()))
+                .await?
+        }
+        None => Vec::new(),
+    };
+    tracks.sort_by_key(|song| std::cmp::Reverse(song.play_count));
+    tracks.truncate(count);
+    Ok(Reply::Body(Node::new().child(
+        "topSongs",
+        Node::new().list("song", tracks.iter().map(songs::song).collect()),
+    )))
+}
+
+/// Songs like a song (or an artist's or album's): others by the same artists, then songs of
+/// the same genre at random.
+async fn similar(call: &Call<'_>) -> Result<Vec<SongView>, SubsonicError> {
+    let count = call.params.count("count", 50, 500)?;
+    let viewer = Some(call.user());
+    let catalog = &call.subsonic.catalog;
+    let (artists, genre, exclude): (Vec<Uuid>, Option<String>, Vec<Uuid>) =
+        match Id::require(call.params.required("id")?)? {
+            Id::Song(id) | Id::Single(id) => {
+                let song = catalog.song_answer(id, viewer).await?;
+                (
+                    song.artists.iter().map(|c| c.artist_id).collect(),
+                    song.genres.first().cloned(),
+                    vec![id],
+                )
+            }
+            Id::Album(id) => {
+                let detail = catalog.album_answer(id, viewer).await?;
+                (
+                    detail.album.artists.iter().map(|c| c.artist_id).collect(),
+                    detail.album.genres.first().cloned(),
+                    detail.songs.iter().map(|s| s.id).collect(),
+                )
+            }
+            Id::Artist(id) => {
+                catalog.artist(id).await?;
+                (vec![id], None, Vec::new())
+            }
+            _ => return Err(SubsonicError::not_found("Item")),
+        };
+    let mut found: Vec<SongView> = Vec::new();
+    for artist in artists.iter().take(5) {
+        for song in catalog.artist_songs(*artist, viewer).await? {
+            if !exclude.contains(&song.id) && !found.iter().any(|s| s.id == song.id) {
+                found.push(song);
+            }
+        }
+    }
+    if let Some(genre) = genre {
+        for song in catalog
+            .random_songs(count, Some(&genre), None, viewer)
+            .await?
+        {
+            if !exclude.contains(&song.id) && !found.iter().any(|s| s.id == song.id) {
+                found.push(song);
+            }
+        }
+    }
+    found.truncate(count as usize);
+    Ok(found)
+}
+
+pub async fn similar_songs(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let tracks = similar(call).await?;
+    Ok(Reply::Body(Node::new().child(
+        "similarSongs",
+        Node::new().list("song", tracks.iter().map(songs::song).collect()),
+    )))
+}
+
+pub async fn similar_songs2(call: &Call<'_>) -> Result<Reply, SubsonicError> {
+    let tracks = similar(call).await?;
+    Ok(Reply::Body(Node::new().child(
+        "similarSongs2",
+        Node::new().list("song", tracks.iter().map(songs::song).collect()),
+    )))
+}

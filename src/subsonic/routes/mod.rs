@@ -1,0 +1,116 @@
+//! Every Subsonic method Ampli knows, by the spec's groups: `system`, `browsing`, `lists`,
+//! `searching`, `playlists`, `media`, `annotation`. The table below is the one place a method
+//! is named: it routes the call, labels its metrics and says whether it needs a sign-in.
+//! Methods Ampli does not offer (podcasts, radio, jukebox, chat, video, user administration)
+//! are listed too, so that they get a proper Subsonic error rather than an HTML 404.
+
+pub mod annotation;
+mod browsing;
+mod lists;
+mod media;
+mod playlists;
+mod searching;
+mod system;
+
+use super::error::SubsonicError;
+use super::{Call, Reply};
+
+/// One method: its name, its metrics label, and whether it needs a signed-in caller.
+pub struct Method {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub needs_sign_in: bool,
+    /// False for the methods Ampli answers with "not offered".
+    pub offered: bool,
+}
+
+macro_rules! methods {
+    (
+        open { $($open:literal => $open_handler:path,)* }
+        signed_in { $($name:literal => $handler:path,)* }
+        not_offered { $($absent:literal,)* }
+    ) => {
+        pub const METHODS: &[Method] = &[
+            $(Method { name: $open, label: concat!("/rest/", $open), needs_sign_in: false, offered: true },)*
+            $(Method { name: $name, label: concat!("/rest/", $name), needs_sign_in: true, offered: true },)*
+            $(Method { name: $absent, label: "/rest/(not offered)", needs_sign_in: false, offered: false },)*
+        ];
+
+        pub async fn dispatch(method: &Method, call: &Call<'_>) -> Result<Reply, SubsonicError> {
+            match method.name {
+                $($open => $open_handler(call).await,)*
+                $($name => $handler(call).await,)*
+                _ => Err(SubsonicError::not_offered(method.name)),
+            }
+        }
+    };
+}
+
+methods! {
+    open {
+        "getOpenSubsonicExtensions" => system::extensions,
+    }
+    signed_in {
+        "ping" => system::ping,
+        "getLicense" => system::license,
+        "tokenInfo" => system::token_info,
+        "getUser" => system::user,
+        "getScanStatus" => system::scan_status,
+        "startScan" => system::scan_status,
+        "getMusicFolders" => browsing::music_folders,
+        "getIndexes" => browsing::indexes,
+        "getArtists" => browsing::artists,
+        "getMusicDirectory" => browsing::music_directory,
+        "getArtist" => browsing::artist,
+        "getAlbum" => browsing::album,
+        "getSong" => browsing::song,
+        "getGenres" => browsing::genres,
+        "getArtistInfo" => browsing::artist_info,
+        "getArtistInfo2" => browsing::artist_info2,
+        "getAlbumInfo" => browsing::album_info,
+        "getAlbumInfo2" => browsing::album_info,
+        "getTopSongs" => browsing::top_songs,
+        "getSimilarSongs" => browsing::similar_songs,
+        "getSimilarSongs2" => browsing::similar_songs2,
+        "getAlbumList" => lists::album_list,
+        "getAlbumList2" => lists::album_list2,
+        "getRandomSongs" => lists::random_songs,
+        "getSongsByGenre" => lists::songs_by_genre,
+        "getStarred" => lists::starred,
+        "getStarred2" => lists::starred2,
+        "getNowPlaying" => annotation::now_playing,
+        "search2" => searching::search2,
+        "search3" => searching::search3,
+        "getPlaylists" => playlists::playlists,
+        "getPlaylist" => playlists::playlist,
+        "createPlaylist" => playlists::create,
+        "updatePlaylist" => playlists::update,
+        "deletePlaylist" => playlists::delete,
+        "stream" => media::stream,
+        "download" => media::download,
+        "getCoverArt" => media::cover_art,
+        "getAvatar" => media::avatar,
+        "getLyrics" => media::lyrics,
+        "getLyricsBySongId" => media::lyrics_by_song_id,
+        "star" => annotation::star,
+        "unstar" => annotation::unstar,
+        "setRating" => annotation::set_rating,
+        "scrobble" => annotation::scrobble,
+        "getBookmarks" => annotation::bookmarks,
+        "createBookmark" => annotation::create_bookmark,
+        "deleteBookmark" => annotation::delete_bookmark,
+        "getPlayQueue" => annotation::play_queue,
+        "savePlayQueue" => annotation::save_play_queue,
+        "getPlayQueueByIndex" => annotation::play_queue_by_index,
+        "savePlayQueueByIndex" => annotation::save_play_queue_by_index,
+    }
+    not_offered {
+        "getPodcasts", "getNewestPodcasts", "refreshPodcasts", "createPodcastChannel",
+        "deletePodcastChannel", "deletePodcastEpisode", "downloadPodcastEpisode", "getPodcastEpisode",
+        "getInternetRadioStations", "createInternetRadioStation", "updateInternetRadioStation",
+        "deleteInternetRadioStation", "jukeboxControl", "getChatMessages", "addChatMessage",
+        "getVideos", "getVideoInfo", "getCaptions", "hls", "getUsers", "createUser", "updateUser",
+        "deleteUser", "changePassword", "getShares", "createShare", "updateShare", "deleteShare",
+        "search", "getTranscodeDecision", "getTranscodeStream", "reportPlayback",
+    }
+}
