@@ -17,11 +17,16 @@ pub struct ViewerState {
     pub favorited: bool,
     /// Seconds into the song where the caller stopped, if they played it.
     pub resume_at: Option<i32>,
+    // For the Subsonic answers (`starred`, `played`, `userRating`); the REST API's answers
+    // keep their shape.
     /// When the caller favourited it.
+    #[serde(skip)]
     pub favorited_at: Option<DateTime<Utc>>,
     /// When the caller last played it.
+    #[serde(skip)]
     pub last_played_at: Option<DateTime<Utc>>,
     /// The caller's rating, 1 to 5 (set from Subsonic apps).
+    #[serde(skip)]
     pub rating: Option<i16>,
 }
 

@@ -1,4 +1,4 @@
-//! AppPasswords rows: each an encrypted app password of one user (migration 14).
+//! AppPasswords rows: each an encrypted app password of one user (migration 13).
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};

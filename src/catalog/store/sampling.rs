@@ -9,16 +9,21 @@ pub async fn song_count(db: &PgPool) -> sqlx::Result<i64> {
         .await
 }
 
+/// Past this many rows per song asked for, draws are index probes at random ids rather than
+/// a shuffle of the whole table.
+const PROBE_ABOVE: i64 = 20;
+
 /// Up to `count` songs drawn at random, of a genre (match key) and within years when asked.
-/// Without a filter each draw is one index probe at a random id (a table of a million rows
-/// is never sorted); draws landing on one song are answered once.
+/// Without a filter, in a big library, each draw is one index probe at a random id (a table
+/// of a million rows is never sorted); draws landing on one song are answered once. A small
+/// library, or a filtered draw, is shuffled whole, so every song can come up.
 pub async fn random_song_ids(
     db: &PgPool,
     count: i64,
     genre: Option<&str>,
     years: Option<(i32, i32)>,
 ) -> sqlx::Result<Vec<Uuid>> {
-    if genre.is_none() && years.is_none() {
+    if genre.is_none() && years.is_none() && song_count(db).await? > count * PROBE_ABOVE {
         return sqlx::query_scalar(
             "select distinct pick.songid
                from generate_series(1, $1) as draw(n),
@@ -50,8 +55,17 @@ pub async fn random_song_ids(
     .await
 }
 
-/// Up to `count` albums at random.
+/// Up to `count` albums at random, drawn as songs are.
 pub async fn random_album_ids(db: &PgPool, count: i64) -> sqlx::Result<Vec<Uuid>> {
+    let albums: i64 = sqlx::query_scalar("select count(*) from albums")
+        .fetch_one(db)
+        .await?;
+    if albums <= count * PROBE_ABOVE {
+        return sqlx::query_scalar("select albumid from albums order by random() limit $1")
+            .bind(count)
+            .fetch_all(db)
+            .await;
+    }
     sqlx::query_scalar(
         "select distinct pick.albumid
            from generate_series(1, $1) as draw(n),

@@ -1,4 +1,4 @@
-//! Stars on albums and artists, and ratings of songs, albums and artists (migration 15). A
+//! Stars on albums and artists, and ratings of songs, albums and artists (migration 14). A
 //! song's star is its favourite, in `collections`.
 
 use std::collections::HashMap;

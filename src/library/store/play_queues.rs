@@ -1,4 +1,4 @@
-//! The play queue a listener's apps save and restore (migration 15).
+//! The play queue a listener's apps save and restore (migration 14).
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;

@@ -3,6 +3,7 @@
 //! real `ampli serve` (`client.rs`).
 
 mod client;
+mod lists;
 mod protocol;
 mod visibility;
 

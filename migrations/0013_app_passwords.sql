@@ -1,4 +1,4 @@
--- Migration 14: app passwords, the credentials Subsonic apps sign in with (src/subsonic/).
+-- Migration 13: app passwords, the credentials Subsonic apps sign in with (src/subsonic/).
 --
 -- Subsonic's token scheme sends md5(password + salt), so the server must know each password
 -- itself: it is kept encrypted (AES-256-GCM under a server key, the owner's id as associated

@@ -1,4 +1,4 @@
--- Migration 15: what Subsonic apps keep for a listener beyond likes and favourites.
+-- Migration 14: what Subsonic apps keep for a listener beyond likes and favourites.
 --
 -- A song's star is its favourite (Favorites); albums and artists, which have no favourites,
 -- are starred here. Ratings (1 to 5; 0 clears) are per listener for songs, albums and
