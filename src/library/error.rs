@@ -20,6 +20,11 @@ pub enum LibraryError {
     BadPosition { items: i64 },
     #[error("the playlist is full")]
     PlaylistFull,
+    /// Also a share that expired.
+    #[error("share not found")]
+    ShareNotFound,
+    #[error("too many shares")]
+    TooManyShares,
     /// Song not found comes from here: the catalog is the one that knows songs.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
@@ -77,6 +82,16 @@ impl From<LibraryError> for ApiError {
                 ErrorKind::Unprocessable,
                 "playlist_full",
                 "A playlist holds at most 10,000 songs.",
+            ),
+            E::ShareNotFound => (
+                ErrorKind::NotFound,
+                "share_not_found",
+                "There is no such share, or it has expired.",
+            ),
+            E::TooManyShares => (
+                ErrorKind::Conflict,
+                "too_many_shares",
+                "You have as many shares as an account may hold. Delete one first.",
             ),
         };
         ApiError::new(kind, code, detail)

@@ -13,6 +13,7 @@
 mod error;
 mod marks;
 mod routes;
+mod shares;
 mod store;
 mod viewer;
 mod views;
@@ -34,6 +35,7 @@ use crate::http::pagination::{self, Page};
 pub use error::LibraryError;
 use error::invalid;
 pub use marks::{MAX_QUEUE, MarkTarget, PlayQueue};
+pub use shares::{ShareView, Shared, share_path};
 pub use store::collections::Collection;
 use store::playlists::PlaylistRow;
 pub use viewer::ViewerStates;
@@ -52,7 +54,7 @@ where
     Arc<Library>: FromRef<S>,
     Arc<Accounts>: FromRef<S>,
 {
-    use routes::{collections, history, playlist_items, playlists};
+    use routes::{collections, history, playlist_items, playlists, shares};
     OpenApiRouter::new()
         .routes(routes!(playlists::create_playlist))
         .routes(routes!(
@@ -76,6 +78,7 @@ where
         .routes(routes!(collections::my_favorites))
         .routes(routes!(history::list_history, history::clear_history))
         .routes(routes!(history::report_progress, history::forget_song))
+        .routes(routes!(shares::open_share))
 }
 
 /// A keyset position in a list ordered by time, newest first.

@@ -1,6 +1,6 @@
 //! Subsonic ids: strings with a kind prefix, so that one id space covers every kind of object
-//! (`ar-` artists, `al-` albums, `so-` songs, `pl-` playlists, `ap-` auto-generated playlists)
-//! and any id names what it is.
+//! (`ar-` artists, `al-` albums, `so-` songs, `pl-` playlists, `ap-` auto-generated playlists,
+//! `sh-` shares) and any id names what it is.
 //!
 //! A song on no album is shown as a single: an album of its own whose id is `sg-` and the
 //! song's id, holding that one song, so every song has an album that `getAlbum` resolves.
@@ -19,6 +19,7 @@ pub enum Id {
     Playlist(Uuid),
     /// One of discovery's auto-generated lists (Trending, New Releases, …): read-only.
     AutoPlaylist(Uuid),
+    Share(Uuid),
 }
 
 impl Id {
@@ -32,6 +33,7 @@ impl Id {
             "so" => Self::Song(uuid),
             "pl" => Self::Playlist(uuid),
             "ap" => Self::AutoPlaylist(uuid),
+            "sh" => Self::Share(uuid),
             _ => return None,
         })
     }
@@ -52,6 +54,7 @@ impl std::fmt::Display for Id {
             Self::Song(id) => ("so", id),
             Self::Playlist(id) => ("pl", id),
             Self::AutoPlaylist(id) => ("ap", id),
+            Self::Share(id) => ("sh", id),
         };
         write!(f, "{kind}-{uuid}")
     }

@@ -44,6 +44,8 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("js/views/library.js", JS),
     asset!("js/views/upload.js", JS),
     asset!("js/views/settings.js", JS),
+    asset!("js/views/app_passwords.js", JS),
+    asset!("js/views/share.js", JS),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";
@@ -69,6 +71,7 @@ const PAGES: &[&str] = &[
     "/categories/{name}",
     "/albums",
     "/albums/{id}",
+    "/share/{token}",
 ];
 
 /// The app's files and pages; they need nothing from the state, so any state will do.

@@ -7,6 +7,7 @@ the Rust side uploaded. Exits non-zero, with the failed check, when anything is 
 
 import asyncio
 import hashlib
+import time
 import json
 import sys
 import urllib.error
@@ -235,6 +236,40 @@ try:
     lyrics = conn.get_lyrics_by_song_id(ctx["lyricsSongId"])
     check(len(lyrics) == 1 and lyrics[0].synced, f"lyrics {lyrics}")
     check([(l.start, l.value) for l in lyrics[0].line] == [(500, "la"), (1000, "di da")], f"lines {lyrics[0].line}")
+
+    # Shares: a public link to the album that plays without an account, until deleted; one
+    # with an expiry stops working when it passes.
+    share = conn.create_share(shids=[ctx["albumId"]], description="For the road")
+    check(share.url.startswith(f"{BASE}/share/") and len(share.entry) == 3, f"share {share}")
+    check(any(s.id == share.id for s in conn.get_shares()), "listed shares")
+    token = share.url.rsplit("/", 1)[1]
+    opened = json.loads(urllib.request.urlopen(f"{BASE}/api/v1/shares/{token}", timeout=30).read())
+    check(opened["kind"] == "album" and [s["title"] for s in opened["songs"]] == ["One", "Two", "Three"], f"opened {opened}")
+    check(opened["description"] == "For the road", "description")
+    audio = urllib.request.urlopen(BASE + opened["songs"][0]["streamUrl"], timeout=30)
+    check(audio.status == 200 and len(audio.read()) == first.size, "a shared song streams without an account")
+    page = urllib.request.urlopen(share.url, timeout=30)
+    check(page.status == 200 and b"<html" in page.read().lower(), "the link opens the web app")
+    # (py-opensonic's update_share sends a parameter named None; by hand.)
+    changed = json_call("updateShare", {**token_params(), "id": share.id, "description": "Changed"})
+    check(changed["status"] == "ok", f"updateShare: {changed}")
+    check([s.description for s in conn.get_shares() if s.id == share.id] == ["Changed"], "updated share")
+    conn.delete_share(share.id)
+    try:
+        urllib.request.urlopen(f"{BASE}/api/v1/shares/{token}", timeout=30)
+        raise AssertionError("a deleted share still opens")
+    except urllib.error.HTTPError as error:
+        check(error.code == 404, f"deleted share: {error.code}")
+    soon = conn.create_share(shids=[first.id], expires=int(time.time()) + 3)
+    soon_token = soon.url.rsplit("/", 1)[1]
+    check(urllib.request.urlopen(f"{BASE}/api/v1/shares/{soon_token}", timeout=30).status == 200, "opens before expiry")
+    time.sleep(4)
+    try:
+        urllib.request.urlopen(f"{BASE}/api/v1/shares/{soon_token}", timeout=30)
+        raise AssertionError("an expired share still opens")
+    except urllib.error.HTTPError as error:
+        check(error.code == 404, f"expired share: {error.code}")
+    expect_error(70, conn.create_share, shids=[private])
 
     # What Ampli does not offer is a Subsonic error, not an HTML 404.
     expect_error(70, conn.get_podcasts)

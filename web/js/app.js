@@ -11,6 +11,7 @@ import * as pages from './views/pages.js';
 import * as library from './views/library.js';
 import * as upload from './views/upload.js';
 import * as settings from './views/settings.js';
+import * as share from './views/share.js';
 
 const routes = [
   [/^\/$/, home.page],
@@ -31,6 +32,7 @@ const routes = [
   [/^\/users\/([\w-]+)$/, pages.userPage],
   [/^\/playlists\/([\w-]+)$/, pages.playlistPage],
   [/^\/categories\/(.+)$/, pages.categoryPage],
+  [/^\/share\/([\w-]+)$/, share.page],
 ];
 
 const view = document.getElementById('view');

@@ -4,3 +4,4 @@ pub mod collections;
 pub mod history;
 pub mod playlist_items;
 pub mod playlists;
+pub mod shares;

@@ -7,4 +7,5 @@ pub mod items;
 pub mod marks;
 pub mod play_queues;
 pub mod playlists;
+pub mod shares;
 pub mod viewer;

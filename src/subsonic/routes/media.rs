@@ -149,6 +149,7 @@ pub async fn cover_art(call: &Call<'_>) -> Result<Reply, SubsonicError> {
             let auto = call.subsonic.discovery.playlist(id, None).await?;
             first_poster(&auto.songs)
         }
+        Id::Share(_) => None,
     };
     picture(call, url).await
 }

@@ -1,5 +1,5 @@
 //! Every Subsonic method Ampli knows, by the spec's groups: `system`, `browsing`, `lists`,
-//! `searching`, `playlists`, `media`, `annotation`. The table below is the one place a method
+//! `searching`, `playlists`, `media`, `annotation`, `sharing`. The table below is the one place a method
 //! is named: it routes the call, labels its metrics and says whether it needs a sign-in.
 //! Methods Ampli does not offer (podcasts, radio, jukebox, chat, video, user administration)
 //! are listed too, so that they get a proper Subsonic error rather than an HTML 404.
@@ -10,6 +10,7 @@ mod lists;
 mod media;
 mod playlists;
 mod searching;
+mod sharing;
 mod system;
 
 use super::error::SubsonicError;
@@ -103,6 +104,10 @@ methods! {
         "savePlayQueue" => annotation::save_play_queue,
         "getPlayQueueByIndex" => annotation::play_queue_by_index,
         "savePlayQueueByIndex" => annotation::save_play_queue_by_index,
+        "createShare" => sharing::create,
+        "getShares" => sharing::list,
+        "updateShare" => sharing::update,
+        "deleteShare" => sharing::delete,
     }
     not_offered {
         "getPodcasts", "getNewestPodcasts", "refreshPodcasts", "createPodcastChannel",
@@ -110,7 +115,6 @@ methods! {
         "getInternetRadioStations", "createInternetRadioStation", "updateInternetRadioStation",
         "deleteInternetRadioStation", "jukeboxControl", "getChatMessages", "addChatMessage",
         "getVideos", "getVideoInfo", "getCaptions", "hls", "getUsers", "createUser", "updateUser",
-        "deleteUser", "changePassword", "getShares", "createShare", "updateShare", "deleteShare",
-        "search", "getTranscodeDecision", "getTranscodeStream", "reportPlayback",
+        "deleteUser", "changePassword", "search", "getTranscodeDecision", "getTranscodeStream", "reportPlayback",
     }
 }

@@ -68,7 +68,7 @@ pub async fn user(call: &Call<'_>) -> Result<Reply, SubsonicError> {
         .attr("podcastRole", false)
         .attr("streamRole", true)
         .attr("jukeboxRole", false)
-        .attr("shareRole", false)
+        .attr("shareRole", true)
         .attr("videoConversionRole", false)
         .values("folder", vec![Value::Int(1)]);
     Ok(Reply::Body(Node::new().child("user", user)))

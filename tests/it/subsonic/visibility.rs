@@ -130,6 +130,34 @@ async fn private_playlists_and_other_listeners_state_stay_invisible_through_ever
         50
     );
 
+    // Shares: only their owner lists, changes or deletes them; no one shares a private
+    // playlist but its owner.
+    let share = as_owner("createShare", format!("id={private}")).await;
+    let share_id = share["shares"]["share"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        error_code(&as_other("createShare", format!("id={private}")).await),
+        70
+    );
+    assert_eq!(
+        error_code(&as_other("updateShare", format!("id={share_id}&description=x")).await),
+        70
+    );
+    assert_eq!(
+        error_code(&as_other("deleteShare", format!("id={share_id}")).await),
+        70
+    );
+    assert_eq!(
+        as_other("getShares", String::new()).await["shares"]["share"],
+        json!([])
+    );
+    assert_eq!(
+        as_owner("getShares", String::new()).await["shares"]["share"][0]["id"],
+        share_id.as_str()
+    );
+
     // Ids of no object, or of the wrong kind, are "not found", never a server error.
     for (method, query) in [
         (
