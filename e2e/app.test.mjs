@@ -3,7 +3,8 @@
 // through the outbox, upload generated songs, play one, like it, make a playlist and reorder
 // it, find a song by a misspelled search, follow its uploader from a second account, sign
 // out, after making, using on /rest and revoking an app password; then an album uploaded as several tagged files at once, played in track order with its
-// synced lyrics and normalised volume. Screenshots of the main pages at desktop and phone
+// synced lyrics and normalised volume, and shared from a Subsonic app as a link that plays it
+// for someone with no account. Screenshots of the main pages at desktop and phone
 // widths go to target/e2e-screenshots.
 
 import { test, before, after } from 'node:test';
@@ -373,4 +374,25 @@ test('an album uploaded as several files at once plays in track order with synce
   // A song row links its album.
   await page.locator('.songs .song-album', { hasText: 'Sunrise Tapes' }).first().waitFor();
   assert.deepEqual(page.problems, []);
+
+  // Shared from a Subsonic app: the link plays the album for someone with no account.
+  const albumId = await page.evaluate(async () => {
+    const { api } = await import('/assets/js/api.js');
+    return (await api('GET', '/albums?sort=newest')).items.find((a) => a.title === 'Sunrise Tapes').id;
+  });
+  const appPassword = await page.evaluate(async () => {
+    const { api } = await import('/assets/js/api.js');
+    return (await api('POST', '/me/app-passwords', { name: 'e2e' })).password;
+  });
+  const made = await (await fetch(`${base}/rest/createShare?f=json&v=1.16.1&c=e2e&u=cy%40e2e.test&p=${appPassword}&id=al-${albumId}&description=Listen`)).json();
+  const shareUrl = made['subsonic-response'].shares.share[0].url;
+  const stranger = await newPage(390, 844);
+  await stranger.goto(shareUrl);
+  await stranger.getByRole('heading', { name: 'Sunrise Tapes' }).waitFor();
+  await stranger.getByText('Listen').waitFor();
+  assert.deepEqual(await stranger.locator('.shared-songs strong').allTextContents(), ['Morning Light', 'Noon Haze', 'Evening Glow']);
+  await stranger.evaluate(() => document.querySelector('.shared-songs audio').play());
+  await waitFor(() => stranger.evaluate(() => document.querySelector('.shared-songs audio').currentTime > 0.3), 'the shared song to play', 30);
+  await screenshots(stranger, 'share');
+  assert.deepEqual(stranger.problems, []);
 });

@@ -31,7 +31,8 @@ pub struct AlbumListQuery {
     genre: Option<String>,
     /// Only albums released this year.
     year: Option<i32>,
-    /// `newest` (default), `popular`, `title` or `year`.
+    /// `newest` (default), `popular`, `title`, `year` or `artist` (the first album artist's
+    /// name, then title).
     #[param(schema_with = sort)]
     sort: Option<String>,
     /// 1 to 100, default 20.
@@ -42,7 +43,7 @@ pub struct AlbumListQuery {
 }
 
 fn sort() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    crate::http::openapi::one_of(&["newest", "popular", "title", "year"], true)
+    crate::http::openapi::one_of(&["newest", "popular", "title", "year", "artist"], true)
 }
 
 impl AlbumListQuery {
@@ -53,7 +54,8 @@ impl AlbumListQuery {
             Some("popular") => AlbumSort::Popular,
             Some("title") => AlbumSort::Title,
             Some("year") => AlbumSort::Year,
-            Some(_) => return Err(bad("sort is newest, popular, title or year.")),
+            Some("artist") => AlbumSort::Artist,
+            Some(_) => return Err(bad("sort is newest, popular, title, year or artist.")),
         };
         Ok(AlbumFilter {
             artist: self.artist,

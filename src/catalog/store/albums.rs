@@ -30,9 +30,20 @@ pub struct AlbumRow {
     pub duration: i64,
     /// Its songs' genres, the most common first.
     pub genres: Vec<String>,
+    /// The first album artist's name in lower case (empty without one): the artist order.
+    pub artistkey: String,
 }
 
-const SELECT: &str = "
+/// The expression of `AlbumRow::artistkey`, for the select list and the artist order's keyset.
+macro_rules! artist_key {
+    () => {
+        "coalesce((select lower(ar.name) from albumartists x join artists ar on ar.artistid = x.artistid
+                    where x.albumid = a.albumid order by x.position, ar.name, ar.artistid limit 1), '')"
+    };
+}
+
+const SELECT: &str = concat!(
+    "
     select a.albumid, a.title, a.matchkey, a.about, a.releaseyear, a.releasedate, a.posterpublicid,
            a.ownerid, u.name as ownername, a.playcount, a.albumgain, a.albumpeak,
            a.createdat, a.updatedat,
@@ -48,8 +59,11 @@ const SELECT: &str = "
                    join genres g on g.genreid = sg.genreid
                   where s.albumid = a.albumid
                   group by g.genreid, g.name order by count(*) desc, g.name limit 10)::text[]
-               as genres
-      from albums a join users u on u.userid = a.ownerid";
+               as genres, ",
+    artist_key!(),
+    " as artistkey
+      from albums a join users u on u.userid = a.ownerid"
+);
 
 pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<AlbumRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -110,6 +124,8 @@ pub enum AlbumSort {
     Popular,
     Title,
     Year,
+    /// By the first album artist's name, then title: Subsonic's alphabeticalByArtist.
+    Artist,
 }
 
 /// Where the previous page ended: the sort's value and the id.
@@ -119,6 +135,9 @@ pub struct AlbumCursor {
     pub plays: Option<i64>,
     pub title: Option<String>,
     pub year: Option<YearPosition>,
+    /// With `title`, for the artist order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artist: Option<String>,
     pub id: Uuid,
 }
 
@@ -139,12 +158,17 @@ impl AlbumCursor {
             plays: None,
             title: None,
             year: None,
+            artist: None,
             id: row.albumid,
         };
         match sort {
             AlbumSort::Newest => cursor.created = Some(row.createdat),
             AlbumSort::Popular => cursor.plays = Some(row.playcount),
             AlbumSort::Title => cursor.title = Some(row.title.to_lowercase()),
+            AlbumSort::Artist => {
+                cursor.artist = Some(row.artistkey.clone());
+                cursor.title = Some(row.title.to_lowercase());
+            }
             AlbumSort::Year => {
                 cursor.year = Some(match row.releaseyear {
                     Some(year) => YearPosition::Year(year),
@@ -177,6 +201,15 @@ pub async fn list(
         AlbumSort::Title => (
             "lower(a.title), a.albumid",
             "(lower(a.title), a.albumid) > ($8, $5)",
+        ),
+        // No index: the key is worked out per album (see `ARTIST_KEY`).
+        AlbumSort::Artist => (
+            "artistkey, lower(a.title), a.albumid",
+            concat!(
+                "(",
+                artist_key!(),
+                ", lower(a.title), a.albumid) > ($14, $8, $5)"
+            ),
         ),
         // Albums without a year come last, as in the index.
         AlbumSort::Year => (
@@ -219,6 +252,7 @@ pub async fn list(
         .bind(limit)
         .bind(filter.years.map(|(from, _)| from))
         .bind(filter.years.map(|(_, to)| to))
+        .bind(after.and_then(|c| c.artist.clone()).unwrap_or_default())
         .fetch_all(db)
         .await
 }

@@ -40,7 +40,8 @@ async fn albums(call: &Call<'_>) -> Result<Vec<AlbumView>, SubsonicError> {
         "random" => return Ok(catalog.random_albums(size).await?),
         "newest" => filter.sort = AlbumSort::Newest,
         "frequent" => filter.sort = AlbumSort::Popular,
-        "alphabeticalByName" | "alphabeticalByArtist" => filter.sort = AlbumSort::Title,
+        "alphabeticalByName" => filter.sort = AlbumSort::Title,
+        "alphabeticalByArtist" => filter.sort = AlbumSort::Artist,
         "byYear" => {
             let from = params
                 .number::<i32>("fromYear")?

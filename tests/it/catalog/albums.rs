@@ -724,4 +724,6 @@ async fn every_album_sort_pages_through_each_album_once_in_order_ties_and_missin
     by_title.sort_by(|a, b| a.1.cmp(&b.1));
     let by_title: Vec<String> = by_title.iter().map(|a| a.0.to_string()).collect();
     assert_eq!(every_page(&app, "title").await, by_title);
+    // By artist: one artist for all, so by title within it.
+    assert_eq!(every_page(&app, "artist").await, by_title);
 }
