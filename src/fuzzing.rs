@@ -115,3 +115,50 @@ pub fn dry_run(dir: &Path, now: DateTime<Utc>) -> anyhow::Result<DryRun> {
         plan,
     })
 }
+
+/// A Subsonic request's query string and form body as `/rest` reads them, with every value
+/// then written back into an answer in XML and JSON, as a method echoing a stranger's text
+/// would. Panics if reading panics, if the XML is not well-formed, or if the JSON does not
+/// read back to the same text.
+pub fn subsonic_request(query: &str, form: &[u8]) {
+    use crate::subsonic::ids::Id;
+    use crate::subsonic::params::Params;
+    use crate::subsonic::response::{Envelope, Format, Node};
+
+    let Ok(params) = Params::parse(Some(query), Some(form)) else {
+        return;
+    };
+    let _ = params.check_text();
+    let _ = Format::parse(params.get("f"), params.get("callback"));
+    let items: Vec<Node> = params
+        .pairs()
+        .map(|(name, value)| {
+            if let Some(id) = Id::parse(value) {
+                assert_eq!(Id::parse(&id.to_string()), Some(id), "{value:?}");
+            }
+            Node::new()
+                .attr("name", name)
+                .attr("value", value)
+                .text(value)
+        })
+        .collect();
+    let envelope = Envelope::Ok(Node::new().child("echo", Node::new().list("item", items)));
+    let xml = envelope.xml().expect("writing to memory does not fail");
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(error) => panic!("ill-formed XML ({error}) for {query:?}"),
+        }
+        buffer.clear();
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&envelope.json()).expect("the JSON reads back");
+    let echoed = &json["subsonic-response"]["echo"]["item"];
+    for (index, (name, value)) in params.pairs().enumerate() {
+        assert_eq!(echoed[index]["name"], name);
+        assert_eq!(echoed[index]["value"], value);
+    }
+}

@@ -10,10 +10,10 @@
 
 mod auth;
 mod error;
-mod ids;
-mod params;
+pub(crate) mod ids;
+pub(crate) mod params;
 mod positions;
-mod response;
+pub(crate) mod response;
 mod routes;
 mod songs;
 

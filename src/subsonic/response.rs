@@ -302,17 +302,13 @@ impl Envelope {
     pub fn respond(&self, format: &Format) -> Response {
         let root = self.root();
         let (body, content_type) = match format {
-            Format::Xml => {
-                let mut writer = Writer::new(Vec::new());
-                let written = writer
-                    .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-                    .and_then(|()| root.write_xml("subsonic-response", &mut writer, true));
-                if let Err(error) = written {
+            Format::Xml => match self.xml() {
+                Ok(xml) => (xml, "text/xml; charset=utf-8"),
+                Err(error) => {
                     tracing::error!(%error, "writing a Subsonic answer");
                     return StatusCode::INTERNAL_SERVER_ERROR.into_response();
                 }
-                (writer.into_inner(), "text/xml; charset=utf-8")
-            }
+            },
             Format::Json => (json_body(&root).into_bytes(), "application/json"),
             Format::Jsonp(callback) => (
                 format!("{callback}({});", json_body(&root)).into_bytes(),
@@ -324,6 +320,22 @@ impl Envelope {
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         response
+    }
+}
+
+impl Envelope {
+    /// The whole answer as an XML document.
+    pub fn xml(&self) -> std::io::Result<Vec<u8>> {
+        let mut writer = Writer::new(Vec::new());
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        self.root()
+            .write_xml("subsonic-response", &mut writer, true)?;
+        Ok(writer.into_inner())
+    }
+
+    /// The whole answer as JSON.
+    pub fn json(&self) -> String {
+        json_body(&self.root())
     }
 }
 
