@@ -234,6 +234,22 @@ impl Catalog {
         })
     }
 
+    /// Artists like this one, from Ampli's own data: collaborators first, then artists
+    /// whose songs share its genres.
+    pub async fn similar_artists(
+        &self,
+        id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<ArtistRow>, CatalogError> {
+        let mut similar = Vec::new();
+        for other in store::similar_ids(&self.db, id, limit).await? {
+            if let Some(row) = store::find(&self.db, other).await? {
+                similar.push(row);
+            }
+        }
+        Ok(similar)
+    }
+
     /// The songs crediting this artist, newest first, answered for `viewer`.
     pub async fn artist_songs(
         &self,

@@ -193,3 +193,28 @@ pub async fn ids_matching(db: &PgPool, key: &str) -> sqlx::Result<Vec<Uuid>> {
         .fetch_all(db)
         .await
 }
+
+/// Artists like `artist`: first those credited on the same songs (collaborators), then those
+/// whose songs share the most genres with its songs; at most `limit`.
+pub async fn similar_ids(db: &PgPool, artist: Uuid, limit: i64) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "with my_songs as (select songid from artistsongs where artistid = $1),
+              my_genres as (select distinct sg.genreid from songgenres sg
+                             where sg.songid in (select songid from my_songs)),
+              collaborators as (
+                select x.artistid, 1 as tier, count(*) as weight from artistsongs x
+                 where x.songid in (select songid from my_songs) and x.artistid <> $1
+                 group by x.artistid),
+              kindred as (
+                select x.artistid, 2 as tier, count(distinct sg.genreid) as weight
+                  from songgenres sg join artistsongs x on x.songid = sg.songid
+                 where sg.genreid in (select genreid from my_genres) and x.artistid <> $1
+                 group by x.artistid)
+         select artistid from (select * from collaborators union all select * from kindred) c
+          group by artistid order by min(tier), max(weight) desc, artistid limit $2",
+    )
+    .bind(artist)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

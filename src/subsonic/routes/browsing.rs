@@ -268,11 +268,15 @@ pub async fn artist_info2(call: &Call<'_>) -> Result<Reply, SubsonicError> {
     Ok(Reply::Body(Node::new().child("artistInfo2", node)))
 }
 
-/// What Ampli knows of an artist: the biography and picture from its page. Similar artists
-/// would need listening data Ampli does not relate yet: none are named.
+/// What Ampli knows of an artist: the biography and picture from its page, and similar
+/// artists from its own data (collaborators, then artists of the same genres).
 async fn artist_info_node(call: &Call<'_>) -> Result<Node, SubsonicError> {
     let id = artist_id(call)?;
+    let count = call.params.count("count", 20, 100)?;
     let row = call.subsonic.catalog.artist(id).await?;
+    let similar = call.subsonic.catalog.similar_artists(id, count).await?;
+    let ids: Vec<Uuid> = similar.iter().map(|a| a.artistid).collect();
+    let marks = artist_marks(call, &ids).await?;
     let picture = |size: &str| {
         row.avatarpublicid
             .as_deref()
@@ -283,7 +287,14 @@ async fn artist_info_node(call: &Call<'_>) -> Result<Node, SubsonicError> {
         .attr("musicBrainzId", "")
         .opt("smallImageUrl", picture("64"))
         .opt("mediumImageUrl", picture("256"))
-        .opt("largeImageUrl", picture("512")))
+        .opt("largeImageUrl", picture("512"))
+        .list(
+            "similarArtist",
+            similar
+                .iter()
+                .map(|artist| songs::artist(artist, None, &marks))
+                .collect(),
+        ))
 }
 
 pub async fn album_info(call: &Call<'_>) -> Result<Reply, SubsonicError> {
