@@ -74,6 +74,24 @@ impl Catalog {
         Ok(Page { items, next_cursor })
     }
 
+    /// The cursor `skip` songs further into `filter`'s order than `after` (as a page of
+    /// `skip` songs would end), or none when the list ends before; reads only the order's
+    /// index, so an offset deep into a million songs is reached in few steps.
+    pub async fn song_cursor_after(
+        &self,
+        filter: &SongFilter,
+        after: Option<&SongCursor>,
+        skip: i64,
+    ) -> Result<Option<String>, CatalogError> {
+        let rows = store::positions_after(&self.db, filter, after, skip).await?;
+        let (_, next) = pagination::finish_page(rows, 1, |(id, created, plays)| SongCursor {
+            created: Some(*created),
+            plays: Some(plays.unwrap_or(0)),
+            id: *id,
+        });
+        Ok(next)
+    }
+
     /// `SongNotFound` unless the song exists: for routes that act on a song by id.
     pub async fn require_song(&self, id: Uuid) -> Result<(), CatalogError> {
         if store::exists(&self.db, id).await? {

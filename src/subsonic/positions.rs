@@ -2,7 +2,8 @@
 //! `search3` with an empty query to the end), but Ampli's lists continue from a cursor, which
 //! costs the same on the thousandth page as on the first. This remembers, for each list and
 //! offset, the cursor where the previous page ended, so the next page of a walk starts there;
-//! an offset nobody reached yet is walked to once, a page of cursors at a time.
+//! an offset nobody reached yet is walked to once, in steps (long ones where the list can
+//! skip rows without answering them), remembering each.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -15,8 +16,10 @@ use crate::http::pagination::Page;
 const MAX_REMEMBERED: usize = 20_000;
 /// A position is forgotten after this: the list may have changed a lot since.
 const KEPT_FOR: Duration = Duration::from_secs(30 * 60);
-/// Rows walked per step when reaching an offset nobody reached before.
+/// Rows walked per step when reaching an offset nobody reached before, a page at a time.
 const WALK_STEP: i64 = 500;
+/// The same when the list can skip rows without answering them.
+pub const SKIP_STEP: i64 = 20_000;
 
 #[derive(Default)]
 pub struct Positions {
@@ -49,7 +52,8 @@ impl Positions {
         cursors.insert((list.to_owned(), offset), (cursor, Instant::now()));
     }
 
-    /// `size` items of `list` from `offset`. `fetch(cursor, limit)` reads one keyset page.
+    /// `size` items of `list` from `offset`. `fetch(cursor, limit)` reads one keyset page;
+    /// an offset nobody reached is walked to a page at a time.
     pub async fn page<T, E, F, Fut>(
         &self,
         list: &str,
@@ -60,6 +64,31 @@ impl Positions {
     where
         F: Fn(Option<String>, i64) -> Fut,
         Fut: Future<Output = Result<Page<T>, E>>,
+    {
+        let skip = |cursor: Option<String>, rows: i64| {
+            let page = fetch(cursor, rows);
+            async move { Ok(page.await?.next_cursor) }
+        };
+        self.page_skipping(list, offset, size, &fetch, skip, WALK_STEP)
+            .await
+    }
+
+    /// As `page`, with `skip(cursor, rows)` answering the cursor `rows` further on (none past
+    /// the end) without reading the rows: an offset nobody reached is walked to in long steps.
+    pub async fn page_skipping<T, E, F, Fut, S, SFut>(
+        &self,
+        list: &str,
+        offset: i64,
+        size: i64,
+        fetch: F,
+        skip: S,
+        step: i64,
+    ) -> Result<Vec<T>, E>
+    where
+        F: Fn(Option<String>, i64) -> Fut,
+        Fut: Future<Output = Result<Page<T>, E>>,
+        S: Fn(Option<String>, i64) -> SFut,
+        SFut: Future<Output = Result<Option<String>, E>>,
     {
         if size == 0 {
             return Ok(Vec::new());
@@ -73,22 +102,21 @@ impl Positions {
                 None => {
                     // Walk from the start (or the nearest remembered step before the
                     // offset), remembering each step.
-                    at = (offset / WALK_STEP) * WALK_STEP;
+                    at = (offset / step) * step;
                     while at > 0 && !matches!(self.remembered(list, at), Some(Position::At(_))) {
-                        at -= WALK_STEP;
+                        at -= step;
                     }
                     cursor = match self.remembered(list, at) {
                         Some(Position::At(known)) if at > 0 => Some(known),
                         _ => None,
                     };
                     while at < offset {
-                        let step = WALK_STEP.min(offset - at);
-                        let page = fetch(cursor.clone(), step).await?;
-                        let Some(next) = page.next_cursor else {
+                        let rows = step.min(offset - at);
+                        let Some(next) = skip(cursor.clone(), rows).await? else {
                             self.remember(list, offset, Position::End);
                             return Ok(Vec::new());
                         };
-                        at += step;
+                        at += rows;
                         self.remember(list, at, Position::At(next.clone()));
                         cursor = Some(next);
                     }
@@ -152,6 +180,35 @@ mod tests {
         assert_eq!(page, vec![34, 35, 36, 37, 38]);
         let past = cold
             .page("n", 150, 5, |c, l| numbers(100, c, l, &read))
+            .await
+            .unwrap();
+        assert!(past.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_list_that_skips_is_walked_in_long_steps_without_reading_rows() {
+        let positions = Positions::default();
+        let read = AtomicUsize::new(0);
+        let skips = AtomicUsize::new(0);
+        let skip = |cursor: Option<String>, rows: i64| {
+            skips.fetch_add(1, Ordering::Relaxed);
+            let start: i64 = cursor.map_or(0, |c| c.parse().unwrap());
+            let at = start + rows;
+            async move { Ok::<_, ()>((at < 1_000).then(|| at.to_string())) }
+        };
+        let page = positions
+            .page_skipping("n", 950, 3, |c, l| numbers(1_000, c, l, &read), skip, 400)
+            .await
+            .unwrap();
+        assert_eq!(page, vec![950, 951, 952]);
+        assert_eq!(
+            read.load(Ordering::Relaxed),
+            3,
+            "only the page's rows are read"
+        );
+        assert_eq!(skips.load(Ordering::Relaxed), 3, "400 + 400 + 150");
+        let past = positions
+            .page_skipping("n", 2_000, 3, |c, l| numbers(1_000, c, l, &read), skip, 400)
             .await
             .unwrap();
         assert!(past.is_empty());

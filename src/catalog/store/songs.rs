@@ -218,7 +218,40 @@ pub async fn list(
     after: Option<&SongCursor>,
     limit: i64,
 ) -> sqlx::Result<Vec<SongRow>> {
-    // Both orders and every filter are fixed SQL; only values are bound.
+    let sql = list_sql(filter, &select_sql(), "limit $4");
+    bind_list(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)),
+        filter,
+        after,
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Where a list is `skip` rows after `after`: that row's position and the next one's (none
+/// past the end). Reads the order's index only, for walking far into a list.
+pub async fn positions_after(
+    db: &PgPool,
+    filter: &SongFilter,
+    after: Option<&SongCursor>,
+    skip: i64,
+) -> sqlx::Result<Vec<(Uuid, DateTime<Utc>, Option<i64>)>> {
+    let sql = list_sql(
+        filter,
+        "select s.songid, s.createdat, s.playcount from songs s",
+        "offset $10 limit $4",
+    );
+    bind_list(sqlx::query_as(sqlx::AssertSqlSafe(sql)), filter, after, 2)
+        .bind(skip.max(1) - 1)
+        .fetch_all(db)
+        .await
+}
+
+/// A list's statement: `select` (aliasing songs as `s`), the filter, the keyset after the
+/// cursor, the order, and `tail` (its limit, perhaps an offset). Both orders and every
+/// filter are fixed SQL; only values are bound (`bind_list`, then $10).
+fn list_sql(filter: &SongFilter, select: &str, tail: &str) -> String {
     let order = if filter.popular {
         "coalesce(s.playcount, 0) desc, s.songid desc"
     } else {
@@ -229,8 +262,8 @@ pub async fn list(
     } else {
         "($5::uuid is null or (s.createdat, s.songid) < ($6, $5))"
     };
-    let sql = format!(
-        "{}
+    format!(
+        "{select}
           where ($1::text is null or s.category = $1)
             and ($2::uuid is null or s.ownerid = $2)
             and ($3::uuid is null or exists (select 1 from artistsongs x
@@ -242,10 +275,17 @@ pub async fn list(
                                                     where followerid = $8))
             and {keyset}
           order by {order}
-          limit $4",
-        select_sql()
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+          {tail}"
+    )
+}
+
+fn bind_list<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    filter: &'q SongFilter,
+    after: Option<&SongCursor>,
+    limit: i64,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    query
         .bind(filter.category.as_deref())
         .bind(filter.owner)
         .bind(filter.artist)
@@ -255,8 +295,6 @@ pub async fn list(
         .bind(after.and_then(|c| c.plays).unwrap_or(0))
         .bind(filter.followed_by)
         .bind(filter.genre.as_deref())
-        .fetch_all(db)
-        .await
 }
 
 /// What a stream of one quality serves: the original's key and type, and the rendition's

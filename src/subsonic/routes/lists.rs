@@ -8,6 +8,7 @@ use crate::http::pagination::decode_cursor;
 use crate::library::Collection;
 use crate::subsonic::error::SubsonicError;
 use crate::subsonic::ids;
+use crate::subsonic::positions::SKIP_STEP;
 use crate::subsonic::response::Node;
 use crate::subsonic::routes::browsing::as_folder;
 use crate::subsonic::songs::{self, Marks};
@@ -161,7 +162,7 @@ pub async fn songs_by_genre(call: &Call<'_>) -> Result<Reply, SubsonicError> {
     let tracks = call
         .subsonic
         .positions
-        .page(
+        .page_skipping(
             &format!("songs:genre:{genre}"),
             offset,
             count,
@@ -173,6 +174,15 @@ pub async fn songs_by_genre(call: &Call<'_>) -> Result<Reply, SubsonicError> {
                         .await?,
                 )
             },
+            |cursor, rows| async move {
+                let after: Option<SongCursor> = decode_cursor(cursor.as_deref())?;
+                Ok::<_, SubsonicError>(
+                    catalog
+                        .song_cursor_after(filter, after.as_ref(), rows)
+                        .await?,
+                )
+            },
+            SKIP_STEP,
         )
         .await?;
     Ok(Reply::Body(Node::new().child(

@@ -13,6 +13,7 @@ use crate::search::SearchQuery;
 use crate::search::query::MAX_LIMIT;
 use crate::subsonic::error::SubsonicError;
 use crate::subsonic::ids;
+use crate::subsonic::positions::SKIP_STEP;
 use crate::subsonic::response::Node;
 use crate::subsonic::routes::browsing::as_folder;
 use crate::subsonic::songs;
@@ -145,7 +146,7 @@ async fn everything(
     let song_filter = SongFilter::default();
     let song_filter = &song_filter;
     let song_views = positions
-        .page(
+        .page_skipping(
             "all:songs",
             songs.offset,
             songs.count,
@@ -157,6 +158,15 @@ async fn everything(
                         .await?,
                 )
             },
+            |cursor, rows| async move {
+                let after: Option<SongCursor> = decode_cursor(cursor.as_deref())?;
+                Ok::<_, SubsonicError>(
+                    catalog
+                        .song_cursor_after(song_filter, after.as_ref(), rows)
+                        .await?,
+                )
+            },
+            SKIP_STEP,
         )
         .await?;
     Ok(Found {
