@@ -727,3 +727,40 @@ async fn every_album_sort_pages_through_each_album_once_in_order_ties_and_missin
     // By artist: one artist for all, so by title within it.
     assert_eq!(every_page(&app, "artist").await, by_title);
 }
+
+#[tokio::test]
+async fn the_artist_order_follows_album_artists_and_their_renames() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut albums = Vec::new();
+    for (title, artist) in [("Zed", "Aardvark"), ("Able", "Zulu")] {
+        let bytes = tagged_mp3(
+            dir.path(),
+            &format!("{title}.mp3"),
+            &[("title", title), ("album", title), ("album_artist", artist)],
+        );
+        let song = upload_file(&app, &owner.access, &bytes, &[]).await;
+        albums.push(song["album"]["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(every_page(&app, "artist").await, albums);
+    // Renaming the first album's artist moves its album after the other.
+    let album = app
+        .get(&format!("/api/v1/albums/{}", albums[0]))
+        .await
+        .json();
+    let artist = album["artists"][0]["artistId"].as_str().unwrap().to_owned();
+    let renamed = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/artists/{artist}"),
+            Some(&owner.access),
+            Some(json!({"name": "Zzyzx"})),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text());
+    assert_eq!(
+        every_page(&app, "artist").await,
+        [albums[1].clone(), albums[0].clone()]
+    );
+}
