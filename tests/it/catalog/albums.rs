@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 use crate::support::audio::encoded;
-use crate::support::songs::{Part, upload};
+use crate::support::songs::{Part, upload, uploaded_song_with};
 
 /// A one-second MP3 with `tags` (ffmpeg `-metadata` keys).
 fn tagged_mp3(dir: &std::path::Path, name: &str, tags: &[(&str, &str)]) -> Vec<u8> {
@@ -763,4 +763,48 @@ async fn the_artist_order_follows_album_artists_and_their_renames() {
         every_page(&app, "artist").await,
         [albums[1].clone(), albums[0].clone()]
     );
+}
+
+#[tokio::test]
+async fn a_common_genre_filters_albums_as_a_rare_one_does() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("owner").await;
+    let hit = uploaded_song_with(
+        &app,
+        &owner.access,
+        "Hit",
+        &[("album", "Hits"), ("genre", "Pop")],
+    )
+    .await;
+    let miss = uploaded_song_with(
+        &app,
+        &owner.access,
+        "Miss",
+        &[("album", "Misses"), ("genre", "Jazz")],
+    )
+    .await;
+    // Five thousand more songs of Pop, on no album, make it a common genre (the list then
+    // checks albums one by one rather than gathering the genre's albums first).
+    sqlx::raw_sql(
+        "insert into songs (songid, title, fileurl, filepublicid, ownerid, category)
+         select gen_random_uuid(), 'Filler ' || n, 'f', 'k', s.ownerid, 'Music'
+           from generate_series(1, 5000) n, (select ownerid from songs limit 1) s;
+         insert into songgenres (songid, genreid)
+         select s.songid, g.genreid from songs s, genres g
+          where s.title like 'Filler %' and g.matchkey = 'pop'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    for (genre, album) in [("pop", &hit), ("JAZZ", &miss)] {
+        let page = app.get(&format!("/api/v1/albums?genre={genre}")).await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let ids: Vec<String> = page.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids, [album["album"]["id"].as_str().unwrap()], "{genre}");
+    }
 }
