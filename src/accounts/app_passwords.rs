@@ -3,6 +3,7 @@
 //! to recompute `md5(password + salt)`), checked in constant time, counted against the same
 //! failure allowances as sign-in, and revoked at once (every request reads the table).
 
+use chrono::Utc;
 use md5::{Digest, Md5};
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use sqlx::PgPool;
@@ -173,34 +174,44 @@ impl Accounts {
         client_ip: &str,
     ) -> Result<AppCaller, AccountsError> {
         let client = network_of(client_ip);
-        let (attempt, candidates) = match credential {
+        let (attempt, user, candidates) = match credential {
             AppCredential::Password { user, .. } | AppCredential::Token { user, .. } => {
                 // Unknown and malformed addresses are counted alike, by the text given.
                 let account = EmailAddress::parse(user)
                     .map(|email| email.lookup_key())
                     .unwrap_or_else(|_| user.to_lowercase());
                 let attempt = self.admit_app_check(Some(&account), &client)?;
-                let candidates = match users::find_by_email(&self.db, &account).await? {
+                let user = users::find_by_email(&self.db, &account).await?;
+                let candidates = match &user {
                     Some(user) => store::sealed_of_user(&self.db, user.userid).await?,
                     None => Vec::new(),
                 };
-                (attempt, candidates)
+                (attempt, user, candidates)
             }
             AppCredential::ApiKey(key) => {
                 let attempt = self.admit_app_check(None, &client)?;
                 let found = store::sealed_by_hash(&self.db, &token_hash(key)).await?;
-                (attempt, found.into_iter().collect())
+                (attempt, None, found.into_iter().collect())
             }
         };
         let matched = self.first_match(credential, &candidates);
         let Some(row) = matched else {
             return Err(AccountsError::InvalidCredentials);
         };
-        let user = users::find(&self.db, row.userid)
-            .await?
-            .ok_or(AccountsError::InvalidCredentials)?;
+        // The apiKey scheme names no user: the password's owner is read now.
+        let user = match user {
+            Some(user) => user,
+            None => users::find(&self.db, row.userid)
+                .await?
+                .ok_or(AccountsError::InvalidCredentials)?,
+        };
         attempt.succeeded();
-        store::touch(&self.db, row.apppasswordid).await?;
+        let fresh = row
+            .lastusedat
+            .is_some_and(|at| (Utc::now() - at).num_seconds() < store::TOUCH_EVERY_SECS);
+        if !fresh {
+            store::touch(&self.db, row.apppasswordid).await?;
+        }
         Ok(AppCaller {
             user_id: user.userid,
             verified: user.is_verified(),

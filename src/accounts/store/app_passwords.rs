@@ -19,7 +19,12 @@ pub struct SealedRow {
     pub apppasswordid: Uuid,
     pub userid: Uuid,
     pub secret: Vec<u8>,
+    pub lastusedat: Option<DateTime<Utc>>,
 }
+
+/// How stale a last use may get before it is written again: a busy app does not write a row
+/// on every request.
+pub const TOUCH_EVERY_SECS: i64 = 60;
 
 const COLUMNS: &str = "apppasswordid, userid, name, createdat, lastusedat";
 
@@ -65,18 +70,22 @@ pub async fn list(db: &PgPool, user: Uuid) -> sqlx::Result<Vec<AppPasswordRow>> 
 
 /// Every sealed app password of a user: the candidates for a `u` + `p`/`t` credential.
 pub async fn sealed_of_user(db: &PgPool, user: Uuid) -> sqlx::Result<Vec<SealedRow>> {
-    sqlx::query_as("select apppasswordid, userid, secret from apppasswords where userid = $1")
-        .bind(user)
-        .fetch_all(db)
-        .await
+    sqlx::query_as(
+        "select apppasswordid, userid, secret, lastusedat from apppasswords where userid = $1",
+    )
+    .bind(user)
+    .fetch_all(db)
+    .await
 }
 
 /// The app password whose SHA-256 is `lookup_hash`: for an apiKey.
 pub async fn sealed_by_hash(db: &PgPool, lookup_hash: &str) -> sqlx::Result<Option<SealedRow>> {
-    sqlx::query_as("select apppasswordid, userid, secret from apppasswords where lookuphash = $1")
-        .bind(lookup_hash)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "select apppasswordid, userid, secret, lastusedat from apppasswords where lookuphash = $1",
+    )
+    .bind(lookup_hash)
+    .fetch_optional(db)
+    .await
 }
 
 /// Revokes one of the user's app passwords; false when they have none by that id.
@@ -89,15 +98,16 @@ pub async fn delete(db: &PgPool, user: Uuid, id: Uuid) -> sqlx::Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-/// Notes a use, at most once a minute per password so that a busy app does not write a row
-/// on every request.
+/// Notes a use (the caller skips it while the last one is fresh; the condition keeps parallel
+/// requests from writing it twice).
 pub async fn touch(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
     sqlx::query(
         "update apppasswords set lastusedat = now()
           where apppasswordid = $1
-            and (lastusedat is null or lastusedat < now() - interval '1 minute')",
+            and (lastusedat is null or lastusedat < now() - make_interval(secs => $2))",
     )
     .bind(id)
+    .bind(TOUCH_EVERY_SECS as f64)
     .execute(db)
     .await?;
     Ok(())
