@@ -3,12 +3,11 @@
 
 use uuid::Uuid;
 
-use crate::catalog::{AlbumCursor, AlbumFilter, AlbumSort, AlbumView, SongCursor, SongFilter};
+use crate::catalog::{AlbumCursor, AlbumFilter, AlbumSort, AlbumView, SongFilter};
 use crate::http::pagination::decode_cursor;
 use crate::library::Collection;
 use crate::subsonic::error::SubsonicError;
 use crate::subsonic::ids;
-use crate::subsonic::positions::SKIP_STEP;
 use crate::subsonic::response::Node;
 use crate::subsonic::routes::browsing::as_folder;
 use crate::subsonic::songs::{self, Marks};
@@ -156,35 +155,14 @@ pub async fn songs_by_genre(call: &Call<'_>) -> Result<Reply, SubsonicError> {
         genre: Some(genre.clone()),
         ..SongFilter::default()
     };
-    let catalog = &call.subsonic.catalog;
-    let viewer = Some(call.user());
-    let filter = &filter;
-    let tracks = call
-        .subsonic
-        .positions
-        .page_skipping(
-            &format!("songs:genre:{genre}"),
-            offset,
-            count,
-            |cursor, limit| async move {
-                let after: Option<SongCursor> = decode_cursor(cursor.as_deref())?;
-                Ok::<_, SubsonicError>(
-                    catalog
-                        .song_page(filter, after.as_ref(), limit, viewer)
-                        .await?,
-                )
-            },
-            |cursor, rows| async move {
-                let after: Option<SongCursor> = decode_cursor(cursor.as_deref())?;
-                Ok::<_, SubsonicError>(
-                    catalog
-                        .song_cursor_after(filter, after.as_ref(), rows)
-                        .await?,
-                )
-            },
-            SKIP_STEP,
-        )
-        .await?;
+    let tracks = super::song_window(
+        call,
+        &format!("songs:genre:{genre}"),
+        &filter,
+        offset,
+        count,
+    )
+    .await?;
     Ok(Reply::Body(Node::new().child(
         "songsByGenre",
         Node::new().list("song", tracks.iter().map(songs::song).collect()),

@@ -14,7 +14,48 @@ mod sharing;
 mod system;
 
 use super::error::SubsonicError;
+use super::positions::SKIP_STEP;
 use super::{Call, Reply};
+use crate::catalog::{SongCursor, SongFilter, SongView};
+use crate::http::pagination::decode_cursor;
+
+/// `count` songs of `filter`'s list from `offset`, answered for the caller: offset paging
+/// over the catalog's keyset pages, an unreached offset walked to in index-only steps.
+async fn song_window(
+    call: &Call<'_>,
+    list: &str,
+    filter: &SongFilter,
+    offset: i64,
+    count: i64,
+) -> Result<Vec<SongView>, SubsonicError> {
+    let catalog = &call.subsonic.catalog;
+    let viewer = Some(call.user());
+    call.subsonic
+        .positions
+        .page_skipping(
+            list,
+            offset,
+            count,
+            |cursor, limit| async move {
+                let after: Option<SongCursor> = decode_cursor(cursor.as_deref())?;
+                Ok::<_, SubsonicError>(
+                    catalog
+                        .song_page(filter, after.as_ref(), limit, viewer)
+                        .await?,
+                )
+            },
+            |cursor, rows| async move {
+                let after: Option<SongCursor> = decode_cursor(cursor.as_deref())?;
+                Ok::<_, SubsonicError>(
+                    catalog
+                        .song_cursor_after(filter, after.as_ref(), rows)
+                        .await?,
+                )
+            },
+            SKIP_STEP,
+        )
+        .await
+}
 
 /// One method: its name, its metrics label, and whether it needs a signed-in caller.
 pub struct Method {

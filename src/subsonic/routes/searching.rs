@@ -6,14 +6,13 @@
 use uuid::Uuid;
 
 use crate::catalog::{
-    AlbumCursor, AlbumFilter, AlbumSort, AlbumView, ArtistRow, SongCursor, SongFilter, SongView,
+    AlbumCursor, AlbumFilter, AlbumSort, AlbumView, ArtistRow, SongFilter, SongView,
 };
 use crate::http::pagination::{Page, decode_cursor};
 use crate::search::SearchQuery;
 use crate::search::query::MAX_LIMIT;
 use crate::subsonic::error::SubsonicError;
 use crate::subsonic::ids;
-use crate::subsonic::positions::SKIP_STEP;
 use crate::subsonic::response::Node;
 use crate::subsonic::routes::browsing::as_folder;
 use crate::subsonic::songs;
@@ -111,7 +110,6 @@ async fn everything(
 ) -> Result<Found, SubsonicError> {
     let catalog = &call.subsonic.catalog;
     let positions = &call.subsonic.positions;
-    let viewer = Some(call.user());
     let artist_rows: Vec<ArtistRow> = positions
         .page(
             "all:artists",
@@ -143,32 +141,14 @@ async fn everything(
             },
         )
         .await?;
-    let song_filter = SongFilter::default();
-    let song_filter = &song_filter;
-    let song_views = positions
-        .page_skipping(
-            "all:songs",
-            songs.offset,
-            songs.count,
-            |cursor, limit| async move {
-                let after: Option<SongCursor> = decode_cursor(cursor.as_deref())?;
-                Ok::<_, SubsonicError>(
-                    catalog
-                        .song_page(song_filter, after.as_ref(), limit, viewer)
-                        .await?,
-                )
-            },
-            |cursor, rows| async move {
-                let after: Option<SongCursor> = decode_cursor(cursor.as_deref())?;
-                Ok::<_, SubsonicError>(
-                    catalog
-                        .song_cursor_after(song_filter, after.as_ref(), rows)
-                        .await?,
-                )
-            },
-            SKIP_STEP,
-        )
-        .await?;
+    let song_views = super::song_window(
+        call,
+        "all:songs",
+        &SongFilter::default(),
+        songs.offset,
+        songs.count,
+    )
+    .await?;
     Ok(Found {
         artists: artist_rows
             .into_iter()

@@ -6,20 +6,10 @@ use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::support::TestApp;
-use crate::support::audio::encoded;
+use crate::support::audio::{encoded, tagged_mp3};
 use crate::support::songs::{Part, upload, uploaded_song_with};
 
 /// A one-second MP3 with `tags` (ffmpeg `-metadata` keys).
-fn tagged_mp3(dir: &std::path::Path, name: &str, tags: &[(&str, &str)]) -> Vec<u8> {
-    let mut args: Vec<String> = vec!["-c:a".into(), "libmp3lame".into()];
-    for (key, value) in tags {
-        args.push("-metadata".into());
-        args.push(format!("{key}={value}"));
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    encoded(dir, name, 1, None, &args)
-}
-
 async fn upload_file(app: &TestApp, token: &str, bytes: &[u8], extra: &[Part<'_>]) -> Value {
     let mut parts = vec![Part::File("file", "song.mp3", bytes)];
     parts.extend(extra.iter().map(|part| match part {

@@ -12,20 +12,10 @@ use serde_json::json;
 use super::app_password;
 use crate::support::TestApp;
 use crate::support::accounts::PASSWORD;
-use crate::support::audio::encoded;
+use crate::support::audio::tagged_mp3;
 use crate::support::images::picture;
 use crate::support::process::{KillOnDrop, free_port, serve_app, wait_until_ready};
 use crate::support::songs::{Part, upload};
-
-fn tagged_mp3(dir: &std::path::Path, name: &str, tags: &[(&str, &str)]) -> Vec<u8> {
-    let mut args: Vec<String> = vec!["-c:a".into(), "libmp3lame".into()];
-    for (key, value) in tags {
-        args.push("-metadata".into());
-        args.push(format!("{key}={value}"));
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    encoded(dir, name, 2, None, &args)
-}
 
 async fn upload_mp3(
     app: &TestApp,

@@ -42,3 +42,14 @@ pub fn encoded(
     );
     std::fs::read(output).unwrap()
 }
+
+/// A one-second MP3 with these ID3 tags (`-metadata key=value`, as ffmpeg names them).
+pub fn tagged_mp3(dir: &Path, name: &str, tags: &[(&str, &str)]) -> Vec<u8> {
+    let mut args: Vec<String> = vec!["-c:a".into(), "libmp3lame".into()];
+    for (key, value) in tags {
+        args.push("-metadata".into());
+        args.push(format!("{key}={value}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    encoded(dir, name, 1, None, &args)
+}
