@@ -249,6 +249,20 @@ pub async fn music_directory(call: &Call<'_>) -> Result<Reply, SubsonicError> {
     Ok(Reply::Body(Node::new().child("directory", directory)))
 }
 
+/// An album as lists answer it: an `AlbumID3` element, or for the folder-style methods
+/// (`getAlbumList`, `getStarred`, `search2`) a folder entry under its first artist.
+pub fn album_entry(album: &crate::catalog::AlbumView, marks: &Marks, folder: bool) -> Node {
+    let node = songs::album(album, marks);
+    if !folder {
+        return node;
+    }
+    let parent = album
+        .artists
+        .first()
+        .map_or_else(|| "1".to_owned(), |a| ids::artist(a.artist_id));
+    as_folder(node, &parent)
+}
+
 /// An album element as a folder entry (`Child` with `isDir`).
 pub fn as_folder(album: Node, parent: &str) -> Node {
     let title = album.text_attr("name").unwrap_or_default();

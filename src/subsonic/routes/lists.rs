@@ -7,9 +7,8 @@ use crate::catalog::{AlbumCursor, AlbumFilter, AlbumSort, AlbumView, SongFilter}
 use crate::http::pagination::decode_cursor;
 use crate::library::Collection;
 use crate::subsonic::error::SubsonicError;
-use crate::subsonic::ids;
 use crate::subsonic::response::Node;
-use crate::subsonic::routes::browsing::as_folder;
+use crate::subsonic::routes::browsing::album_entry;
 use crate::subsonic::songs::{self, Marks};
 use crate::subsonic::{Call, Reply};
 
@@ -113,13 +112,7 @@ pub async fn album_list(call: &Call<'_>) -> Result<Reply, SubsonicError> {
     let marks = marks_of(call, &albums).await?;
     let nodes = albums
         .iter()
-        .map(|album| {
-            let parent = album
-                .artists
-                .first()
-                .map_or_else(|| "1".to_owned(), |a| ids::artist(a.artist_id));
-            as_folder(songs::album(album, &marks), &parent)
-        })
+        .map(|album| album_entry(album, &marks, true))
         .collect();
     Ok(Reply::Body(
         Node::new().child("albumList", Node::new().list("album", nodes)),
@@ -197,18 +190,7 @@ async fn starred_nodes(call: &Call<'_>, folders: bool) -> Result<Node, SubsonicE
     let album_marks = library.marks(user, false, &album_ids).await?;
     let albums = albums
         .iter()
-        .map(|album| {
-            let node = songs::album(album, &album_marks);
-            if folders {
-                let parent = album
-                    .artists
-                    .first()
-                    .map_or_else(|| "1".to_owned(), |a| ids::artist(a.artist_id));
-                as_folder(node, &parent)
-            } else {
-                node
-            }
-        })
+        .map(|album| album_entry(album, &album_marks, folders))
         .collect();
     let favourites = library
         .collection(Collection::Favorites, user, None, MAX_STARRED)

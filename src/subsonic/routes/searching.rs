@@ -14,7 +14,7 @@ use crate::search::query::MAX_LIMIT;
 use crate::subsonic::error::SubsonicError;
 use crate::subsonic::ids;
 use crate::subsonic::response::Node;
-use crate::subsonic::routes::browsing::as_folder;
+use crate::subsonic::routes::browsing::album_entry;
 use crate::subsonic::songs;
 use crate::subsonic::{Call, Reply};
 
@@ -176,18 +176,7 @@ async fn shaped(call: &Call<'_>, found: Found, folders: bool) -> Result<Node, Su
     let albums = found
         .albums
         .iter()
-        .map(|album| {
-            let node = songs::album(album, &marks);
-            if folders {
-                let parent = album
-                    .artists
-                    .first()
-                    .map_or_else(|| "1".to_owned(), |a| ids::artist(a.artist_id));
-                as_folder(node, &parent)
-            } else {
-                node
-            }
-        })
+        .map(|album| album_entry(album, &marks, folders))
         .collect();
     Ok(Node::new()
         .list(
