@@ -260,7 +260,7 @@ async fn batched_plays(
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
                 // A distinct listener per play: each one counts.
-                assert!(counter.record(Uuid::new_v4(), song));
+                assert!(counter.record(Uuid::new_v4(), song).await);
                 plays.fetch_add(1, Ordering::Relaxed);
                 tokio::task::yield_now().await;
             }

@@ -15,11 +15,13 @@ use crate::accounts::Accounts;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::db::availability::DatabaseStatus;
+use crate::db::replicas::Reads;
 use crate::discovery::Discovery;
 use crate::http::{self, FieldError, Problem};
 use crate::library::Library;
 use crate::metrics::Metrics;
 use crate::search::Search;
+use crate::shared::Shared;
 use crate::social::Social;
 use crate::storage::Storage;
 use crate::subsonic::Subsonic;
@@ -32,6 +34,10 @@ pub struct AppState {
     /// `ampli serve` for the cluster it runs; never down otherwise.
     pub db_status: DatabaseStatus,
     pub metrics: Metrics,
+    /// Where lag-tolerant reads go: a healthy replica, else the primary (`db`).
+    pub reads: Reads,
+    /// Redis and the cache invalidations, when instances share them.
+    pub shared: Shared,
     pub storage: Storage,
     pub accounts: Arc<Accounts>,
     pub catalog: Arc<Catalog>,
@@ -47,19 +53,35 @@ impl AppState {
     /// reads the access-token and stream-link keys from it).
     pub async fn build(db: PgPool, config: &Config) -> anyhow::Result<Self> {
         let storage = Storage::from_config(config)?;
-        let accounts = Accounts::new(db.clone(), config, storage.clone()).await?;
+        let shared = Shared::from_config(config)?;
+        let reads = Reads::from_config(db.clone(), config)?;
+        let accounts = Accounts::new(db.clone(), config, storage.clone(), &shared).await?;
         // The catalog answers songs with what the caller did with them, which the library
         // keeps: it is handed the library's lookup rather than importing the library.
         let viewer_states = Arc::new(crate::library::ViewerStates::new(db.clone()));
-        let catalog = Catalog::new(db.clone(), config, storage.clone(), viewer_states).await?;
+        let catalog = Catalog::new(
+            db.clone(),
+            config,
+            storage.clone(),
+            viewer_states,
+            reads.clone(),
+            &shared,
+        )
+        .await?;
         // Discovery hears of each added song (its lists go stale) without the catalog
         // importing it.
-        let discovery = Arc::new(Discovery::new(db.clone(), catalog.clone()));
+        let discovery = Arc::new(Discovery::new(
+            db.clone(),
+            reads.clone(),
+            &shared,
+            catalog.clone(),
+        ));
         catalog.listen_for_songs(discovery.clone());
         let library = Arc::new(Library::new(db.clone(), catalog.clone()));
-        let search = Arc::new(Search::new(db.clone(), catalog.clone()));
+        let search = Arc::new(Search::new(reads.clone(), catalog.clone()));
         // The Subsonic API translates for the capabilities below it, through their services.
         let subsonic = Arc::new(Subsonic::new(
+            shared.clone(),
             accounts.clone(),
             catalog.clone(),
             library.clone(),
@@ -68,13 +90,15 @@ impl AppState {
         ));
         Ok(Self {
             library,
-            social: Arc::new(Social::new(db.clone(), catalog.clone())),
+            social: Arc::new(Social::new(db.clone(), reads.clone(), catalog.clone())),
             search,
             discovery,
             subsonic,
             accounts,
             catalog,
             storage,
+            reads,
+            shared,
             db,
             db_status: DatabaseStatus::default(),
             metrics: Metrics::default(),
@@ -97,6 +121,8 @@ parts!(
     db: PgPool,
     db_status: DatabaseStatus,
     metrics: Metrics,
+    reads: Reads,
+    shared: Shared,
     storage: Storage,
     accounts: Arc<Accounts>,
     catalog: Arc<Catalog>,

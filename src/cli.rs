@@ -96,6 +96,8 @@ pub enum AdminCommand {
     },
     /// Rebuild Trending, New Releases and the category lists now.
     RefreshPlaylists,
+    /// List the running `ampli serve` instances that share this database.
+    Instances,
     /// List accounts, oldest first.
     ListUsers {
         /// Most accounts to list.

@@ -46,6 +46,7 @@ pub mod metrics;
 pub mod operations;
 pub mod search;
 pub mod secrets;
+pub mod shared;
 pub mod social;
 pub mod storage;
 pub mod subsonic;

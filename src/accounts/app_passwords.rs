@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use super::fields::{DisplayName, EmailAddress};
-use super::limits::{Allowance, Attempt, RetryAfter};
+use super::limits::{Allowance, Attempt};
 use super::store::app_passwords::{self as store, AppPasswordRow, SealedRow};
 use super::store::users;
 use super::{Accounts, AccountsError, AuthUser};
@@ -180,7 +180,7 @@ impl Accounts {
                 let account = EmailAddress::parse(user)
                     .map(|email| email.lookup_key())
                     .unwrap_or_else(|_| user.to_lowercase());
-                let attempt = self.admit_app_check(Some(&account), &client)?;
+                let attempt = self.admit_app_check(Some(&account), &client).await?;
                 let user = users::find_by_email(&self.db, &account).await?;
                 let candidates = match &user {
                     Some(user) => store::sealed_of_user(&self.db, user.userid).await?,
@@ -189,7 +189,7 @@ impl Accounts {
                 (attempt, user, candidates)
             }
             AppCredential::ApiKey(key) => {
-                let attempt = self.admit_app_check(None, &client)?;
+                let attempt = self.admit_app_check(None, &client).await?;
                 let found = store::sealed_by_hash(&self.db, &token_hash(key)).await?;
                 (attempt, None, found.into_iter().collect())
             }
@@ -246,7 +246,7 @@ impl Accounts {
     /// Counts an app credential check against the sign-in failure allowances (for the
     /// account when one is named, and for the client). No at-once limit: the check is cheap,
     /// and apps send many requests in parallel.
-    fn admit_app_check(
+    async fn admit_app_check(
         &self,
         account: Option<&str>,
         client: &str,
@@ -258,9 +258,7 @@ impl Accounts {
                 self.limits.sign_in_failures_per_ip,
             )],
         };
-        self.limiter
-            .admit(&per_hour, &[])
-            .map_err(|RetryAfter(retry_after)| AccountsError::TooManyAttempts { retry_after })
+        Ok(self.limiter.admit(&per_hour, &[]).await?)
     }
 }
 

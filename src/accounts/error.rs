@@ -42,8 +42,27 @@ pub enum AccountsError {
     BadImage(#[from] crate::media::images::ImageError),
     #[error("too many attempts")]
     TooManyAttempts { retry_after: Duration },
+    /// The limits shared by the instances (Redis) cannot be reached: refused, never let
+    /// through uncounted.
+    #[error("limits unavailable")]
+    LimitsUnavailable,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+/// What a caller refused for want of the shared limits is told to wait: Redis restarts in
+/// seconds.
+const LIMITS_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+impl From<super::limits::Refusal> for AccountsError {
+    fn from(refusal: super::limits::Refusal) -> Self {
+        match refusal {
+            super::limits::Refusal::TooMany(super::limits::RetryAfter(retry_after)) => {
+                Self::TooManyAttempts { retry_after }
+            }
+            super::limits::Refusal::Unavailable => Self::LimitsUnavailable,
+        }
+    }
 }
 
 impl From<sqlx::Error> for AccountsError {
@@ -65,6 +84,15 @@ impl From<AccountsError> for ApiError {
                     "Too many attempts. Wait a while and try again.",
                 );
                 error.retry_after = Some(retry_after);
+                return error;
+            }
+            E::LimitsUnavailable => {
+                let mut error = ApiError::new(
+                    ErrorKind::Unavailable,
+                    "limits_unavailable",
+                    "Signing in is unavailable for a moment. Try again shortly.",
+                );
+                error.retry_after = Some(LIMITS_RETRY_AFTER);
                 return error;
             }
             E::BadImage(error) => return error.into(),

@@ -43,6 +43,7 @@ pub use sign_in::{
 
 use crate::config::{AbuseLimits, Config};
 use crate::mail::{Mail, Mailer};
+use crate::shared::Shared;
 use crate::storage::Storage;
 use access_tokens::AccessTokens;
 use app_passwords::AppPasswordCipher;
@@ -64,7 +65,12 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    pub async fn new(db: PgPool, config: &Config, storage: Storage) -> anyhow::Result<Arc<Self>> {
+    pub async fn new(
+        db: PgPool,
+        config: &Config,
+        storage: Storage,
+        shared: &Shared,
+    ) -> anyhow::Result<Arc<Self>> {
         let access_tokens = AccessTokens::load(&db, config.access_token_ttl).await?;
         let hasher = PasswordHasher::new(config.password_hashing_threads)?;
         let app_password_cipher = AppPasswordCipher::load(&db).await?;
@@ -74,7 +80,12 @@ impl Accounts {
             access_tokens,
             app_password_cipher,
             mailer: Mailer::from_config(config)?,
-            limiter: Limiter::default(),
+            // With Redis the hourly windows are shared by every instance.
+            limiter: shared
+                .redis
+                .clone()
+                .map(Limiter::shared)
+                .unwrap_or_default(),
             limits: config.limits,
             session_ttl: config.session_ttl,
             public_url: config.public_url.clone(),

@@ -17,7 +17,7 @@ impl Accounts {
         client_ip: &str,
     ) -> Result<(), AccountsError> {
         let email = EmailAddress::parse(email).map_err(|e| AccountsError::Invalid(vec![e]))?;
-        self.count_mail_request(&email, client_ip)?;
+        self.count_mail_request(&email, client_ip).await?;
         let accounts = self.clone();
         tokio::spawn(async move {
             if let Err(error) = accounts.mail_reset_link(&email).await {
@@ -100,7 +100,9 @@ impl Accounts {
         password: &str,
     ) -> Result<(), AccountsError> {
         let client = format!("session:{}", caller.session_id);
-        let attempt = self.admit_password_check(&user.email.to_lowercase(), &client)?;
+        let attempt = self
+            .admit_password_check(&user.email.to_lowercase(), &client)
+            .await?;
         match self.hasher.verify(password, &user.password).await? {
             Verdict::Matches { .. } => {
                 attempt.succeeded();

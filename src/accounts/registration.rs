@@ -40,12 +40,14 @@ impl Accounts {
         let Some(owner) = users::find_by_email(&self.db, &email.lookup_key()).await? else {
             return Ok(());
         };
+        // Unavailable limits send nothing either: the answer is the same.
         let allowed = self
             .limiter
             .hit(
                 &format!("mail:address:{}", email.lookup_key()),
                 self.limits.mail_requests_per_address,
             )
+            .await
             .is_ok();
         if allowed {
             let link = format!("{}/forgot-password", self.public_url);
@@ -79,7 +81,7 @@ impl Accounts {
         client_ip: &str,
     ) -> Result<(), AccountsError> {
         let email = EmailAddress::parse(email).map_err(|e| AccountsError::Invalid(vec![e]))?;
-        self.count_mail_request(&email, client_ip)?;
+        self.count_mail_request(&email, client_ip).await?;
         if let Some(user) = users::find_by_email(&self.db, &email.lookup_key()).await?
             && !user.is_verified()
         {
@@ -100,27 +102,23 @@ impl Accounts {
     }
 
     /// Counts a request for a verification or reset mail against the address and the IP.
-    pub(super) fn count_mail_request(
+    pub(super) async fn count_mail_request(
         &self,
         email: &EmailAddress,
         client_ip: &str,
     ) -> Result<(), AccountsError> {
-        let too_many =
-            |limits::RetryAfter(retry_after)| AccountsError::TooManyAttempts { retry_after };
         self.limiter
             .hit(
                 &format!("mail:ip:{client_ip}"),
                 self.limits.mail_requests_per_ip,
             )
-            .map_err(too_many)?;
+            .await?;
         self.limiter
             .hit(
                 &format!("mail:address:{}", email.lookup_key()),
                 self.limits.mail_requests_per_address,
             )
-            .map_err(too_many)?;
+            .await?;
         Ok(())
     }
 }
-
-use super::limits;

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::fields::EmailAddress;
-use super::limits::{Allowance, Attempt, RetryAfter};
+use super::limits::{Allowance, Attempt};
 use super::passwords::Verdict;
 use super::store::sessions::{self, Rotation, SessionRow};
 use super::store::users::{self, UserRow};
@@ -46,8 +46,9 @@ impl Accounts {
         device: Device<'_>,
     ) -> Result<SignedIn, AccountsError> {
         let email = EmailAddress::parse(email).map_err(|e| AccountsError::Invalid(vec![e]))?;
-        let attempt =
-            self.admit_password_check(&email.lookup_key(), &network_of(device.client_ip))?;
+        let attempt = self
+            .admit_password_check(&email.lookup_key(), &network_of(device.client_ip))
+            .await?;
         let user = users::find_by_email(&self.db, &email.lookup_key()).await?;
         let verdict = match &user {
             Some(user) => self.hasher.verify(password, &user.password).await?,
@@ -114,7 +115,7 @@ impl Accounts {
     /// - failures per hour for the account from anywhere, [`ACCOUNT_WIDE_FACTOR`] times that;
     /// - failures per hour from this client over every account (`sign_in_failures_per_ip`);
     /// - checks in progress at once, per account and per client.
-    pub(super) fn admit_password_check(
+    pub(super) async fn admit_password_check(
         &self,
         account: &str,
         client: &str,
@@ -130,9 +131,7 @@ impl Accounts {
                 SIGN_INS_AT_ONCE_PER_CLIENT,
             ),
         ];
-        self.limiter
-            .admit(&per_hour, &at_once)
-            .map_err(|RetryAfter(retry_after)| AccountsError::TooManyAttempts { retry_after })
+        Ok(self.limiter.admit(&per_hour, &at_once).await?)
     }
 
     /// Exchanges a refresh token for a new pair. A token presented twice ends its session.

@@ -80,7 +80,10 @@ impl Catalog {
         after: Option<&AlbumCursor>,
         limit: i64,
     ) -> Result<Page<AlbumView>, CatalogError> {
-        let rows = store::list(&self.db, filter, after, limit + 1).await?;
+        let rows = self
+            .reads
+            .run(|db| async move { store::list(&db, filter, after, limit + 1).await })
+            .await?;
         let sort = filter.sort;
         let (rows, next_cursor) =
             pagination::finish_page(rows, limit, |last| AlbumCursor::after(last, sort));

@@ -63,7 +63,10 @@ impl Catalog {
         limit: i64,
         viewer: Option<Uuid>,
     ) -> Result<Page<SongView>, CatalogError> {
-        let rows = store::list(&self.db, filter, after, limit + 1).await?;
+        let rows = self
+            .reads
+            .run(|db| async move { store::list(&db, filter, after, limit + 1).await })
+            .await?;
         let (rows, next_cursor) = pagination::finish_page(rows, limit, |last| SongCursor {
             created: Some(last.createdat),
             plays: Some(last.playcount.unwrap_or(0)),

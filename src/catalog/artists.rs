@@ -158,7 +158,10 @@ impl Catalog {
         limit: i64,
     ) -> Result<Page<ArtistRow>, CatalogError> {
         let after = after.as_ref().map(|(name, id)| (name.as_str(), *id));
-        let rows = store::list(&self.db, after, limit + 1).await?;
+        let rows = self
+            .reads
+            .run(|db| async move { store::list(&db, after, limit + 1).await })
+            .await?;
         let (items, next_cursor) =
             pagination::finish_page(rows, limit, |last| (last.name.clone(), last.artistid));
         Ok(Page { items, next_cursor })

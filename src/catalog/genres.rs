@@ -9,7 +9,10 @@ const MAX_GENRES_LISTED: i64 = 500;
 
 impl Catalog {
     pub async fn genres(&self) -> Result<Vec<GenreView>, CatalogError> {
-        let rows = store::list(&self.db, MAX_GENRES_LISTED).await?;
+        let rows = self
+            .reads
+            .run(|db| async move { store::list(&db, MAX_GENRES_LISTED).await })
+            .await?;
         Ok(rows.into_iter().map(GenreView::from).collect())
     }
 }

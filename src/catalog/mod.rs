@@ -62,14 +62,18 @@ pub use views::{ArtistView, CreditView, OwnerView, PosterUrls, SongView, ViewerS
 
 use crate::accounts::Accounts;
 use crate::config::Config;
+use crate::db::replicas::Reads;
 use crate::media::decode::Ffmpeg;
 use crate::media::images;
+use crate::shared::Shared;
 use crate::storage::Storage;
 
 /// The catalog's service: every catalog operation, whoever asks (its routes, the
 /// capabilities above it, the jobs, `ampli demo`).
 pub struct Catalog {
     pub db: PgPool,
+    /// For the browsing lists, which tolerate a little lag (see `db::replicas`).
+    pub reads: Reads,
     pub storage: Storage,
     pub plays: PlayCounter,
     signer: StreamSigner,
@@ -91,6 +95,8 @@ impl Catalog {
         config: &Config,
         storage: Storage,
         viewer: Viewer,
+        reads: Reads,
+        shared: &Shared,
     ) -> anyhow::Result<Arc<Self>> {
         let tmp_dir = std::path::absolute(config.data_dir.join("tmp"))?;
         std::fs::create_dir_all(&tmp_dir)?;
@@ -103,7 +109,8 @@ impl Catalog {
             signer: StreamSigner::load(&db).await?,
             viewer,
             song_listener: std::sync::OnceLock::new(),
-            plays: PlayCounter::new(db.clone()),
+            plays: PlayCounter::new(db.clone(), shared.redis.clone()),
+            reads,
             db,
             storage,
             tmp_dir,

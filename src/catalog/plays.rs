@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use super::{Catalog, CatalogError, store};
+use crate::shared::Redis;
 
 /// One listener counts once per song within this window.
 pub const DEDUP_WINDOW: Duration = Duration::from_secs(30);
@@ -36,21 +37,45 @@ impl Default for Pending {
 #[derive(Clone)]
 pub struct PlayCounter {
     db: PgPool,
+    redis: Option<Redis>,
     pending: Arc<Mutex<Pending>>,
     stop: Arc<Notify>,
 }
 
 impl PlayCounter {
-    pub fn new(db: PgPool) -> Self {
+    pub fn new(db: PgPool, redis: Option<Redis>) -> Self {
         Self {
             db,
+            redis,
             pending: Arc::default(),
             stop: Arc::default(),
         }
     }
 
     /// Records a play; false when the same listener reported this song moments ago.
-    pub fn record(&self, listener: Uuid, song: Uuid) -> bool {
+    pub async fn record(&self, listener: Uuid, song: Uuid) -> bool {
+        if let Some(redis) = &self.redis {
+            match first_report_shared(redis, listener, song).await {
+                Ok(false) => return false,
+                Ok(true) => {
+                    self.count(song);
+                    return true;
+                }
+                // Counted by this instance's memory instead: at worst a report sent to two
+                // instances during the outage counts twice, rather than plays being lost.
+                Err(error) => tracing::warn!(%error, "play de-duplication in Redis; using memory"),
+            }
+        }
+        self.record_here(listener, song)
+    }
+
+    fn count(&self, song: Uuid) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        *pending.counts.entry(song).or_default() += 1;
+    }
+
+    /// `record` within this process's memory.
+    fn record_here(&self, listener: Uuid, song: Uuid) -> bool {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         if let Some(last) = pending.recent.get(&(listener, song))
@@ -128,10 +153,29 @@ impl PlayCounter {
     }
 }
 
+/// Whether this is the listener's first report of the song within the window, remembered
+/// in Redis by a key that expires with the window (SET NX: one step, whichever instance asks).
+async fn first_report_shared(
+    redis: &Redis,
+    listener: Uuid,
+    song: Uuid,
+) -> Result<bool, crate::shared::RedisError> {
+    let key = crate::shared::redis::key(format_args!("played:{listener}:{song}"));
+    let set = redis::cmd("SET")
+        .arg(key)
+        .arg(1)
+        .arg("NX")
+        .arg("PX")
+        .arg(DEDUP_WINDOW.as_millis() as u64)
+        .clone();
+    let answer: Option<String> = redis.run(&set).await?;
+    Ok(answer.is_some())
+}
+
 impl Catalog {
     /// Records that `listener` played `song`; false when they reported it moments ago.
     pub async fn record_play(&self, listener: Uuid, song: Uuid) -> Result<bool, CatalogError> {
         self.require_song(song).await?;
-        Ok(self.plays.record(listener, song))
+        Ok(self.plays.record(listener, song).await)
     }
 }

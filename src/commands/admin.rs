@@ -15,12 +15,16 @@ use crate::db::{self, Database};
 pub async fn run(command: AdminCommand, config: Config) -> anyhow::Result<()> {
     let database = Database::open_for_tool(&config).await?;
     db::migrate(&database.pool).await?;
-    let result = execute(command, &database).await;
+    let result = execute(command, &database, &config).await;
     database.close().await?;
     result
 }
 
-async fn execute(command: AdminCommand, database: &Database) -> anyhow::Result<()> {
+async fn execute(
+    command: AdminCommand,
+    database: &Database,
+    config: &Config,
+) -> anyhow::Result<()> {
     let pool = &database.pool;
     match command {
         AdminCommand::CreateUser {
@@ -70,10 +74,37 @@ async fn execute(command: AdminCommand, database: &Database) -> anyhow::Result<(
         }
         AdminCommand::RefreshPlaylists => {
             if crate::discovery::rebuild::rebuild_all(pool).await? {
+                // Running instances keep the lists in memory when they share Redis: tell them.
+                let shared = crate::shared::Shared::from_config(config)?;
+                shared
+                    .invalidations
+                    .invalidate(crate::discovery::LISTS_TOPIC)
+                    .await;
                 println!("rebuilt the auto-generated playlists");
             } else {
                 println!("another instance is rebuilding them right now; nothing done");
             }
+        }
+        AdminCommand::Instances => {
+            let instances = crate::shared::instances::list(pool).await?;
+            println!(
+                "{:<36}  {:<21}  {:<10}  {:<9}  {:<25}  last heartbeat",
+                "id", "address", "host", "shareable", "started"
+            );
+            for instance in &instances {
+                let ago = (chrono::Utc::now() - instance.heartbeat_at)
+                    .num_seconds()
+                    .max(0);
+                println!(
+                    "{:<36}  {:<21}  {:<10}  {:<9}  {:<25}  {ago}s ago",
+                    instance.id,
+                    instance.address,
+                    instance.host,
+                    if instance.shareable { "yes" } else { "no" },
+                    instance.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                );
+            }
+            println!("{} instance(s) running", instances.len());
         }
         AdminCommand::ListUsers { limit } => {
             println!(

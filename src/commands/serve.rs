@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::db::{self, Database};
 use crate::http;
 use crate::jobs::Periodic;
+use crate::shared::instances::Instance;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(?config, "starting Ampli");
@@ -27,8 +28,31 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     let mut state = AppState::build(database.pool.clone(), config).await?;
     state.db_status = database.status();
     let cluster_failed = database.status();
+    let listener = TcpListener::bind(config.listen).await.with_context(|| {
+        format!(
+            "invalid setting --listen (AMPLI_LISTEN): cannot listen on {}",
+            config.listen
+        )
+    })?;
+    // Registered once the address is ours (the registry takes a row with this host and
+    // address for a predecessor that died), before any background work starts.
+    let shareable = config.s3.is_some() && config.redis_url.is_some();
+    let instance = Instance::this_process(listener.local_addr()?.to_string(), shareable);
+    instance.register(&state.db).await?;
     let (workers_stop, workers_stopping) = watch::channel(false);
     let workers_stopping_for_sweep = workers_stopping.clone(); // for the periodic jobs
+    let mut upkeep = vec![instance.spawn_heartbeat(state.db.clone(), workers_stopping.clone())];
+    upkeep.extend(
+        state
+            .shared
+            .invalidations
+            .spawn_listener(workers_stopping.clone()),
+    );
+    upkeep.extend(
+        state
+            .reads
+            .spawn_monitor(config.replica_max_lag, workers_stopping.clone()),
+    );
     let flusher = state.catalog.plays.spawn_flusher();
     let transcoder = match state.catalog.transcoder(state.metrics.clone()) {
         Some(transcoder) => Some(tokio::spawn(transcoder.run(workers_stopping))),
@@ -42,12 +66,6 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     let periodic = spawn_periodic_jobs(config, &state, &workers_stopping_for_sweep);
     let catalog = state.catalog.clone();
     let app = crate::app::router(state, config);
-    let listener = TcpListener::bind(config.listen).await.with_context(|| {
-        format!(
-            "invalid setting --listen (AMPLI_LISTEN): cannot listen on {}",
-            config.listen
-        )
-    })?;
     tracing::info!(address = %listener.local_addr()?, "listening");
 
     let (stopping_tx, mut stopping_rx) = watch::channel(false);
@@ -79,7 +97,7 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
     if let Some(transcoder) = transcoder {
         let _ = transcoder.await;
     }
-    for job in periodic {
+    for job in periodic.into_iter().chain(upkeep) {
         let _ = job.await;
     }
     catalog.plays.stop();
@@ -128,21 +146,28 @@ fn spawn_periodic_jobs(
     };
     let (db1, db2, db3, storage) = (db.clone(), db.clone(), db.clone(), state.storage.clone());
     let db4 = db.clone();
+    let (discovery, discovery_too) = (state.discovery.clone(), state.discovery.clone());
     vec![
         fresh.spawn(db.clone(), metrics.clone(), stop.clone(), move || {
-            let db = db4.clone();
+            let (db, discovery) = (db4.clone(), discovery.clone());
             async move {
-                crate::discovery::rebuild::refresh_stale(&db)
-                    .await
-                    .map(|_| ())
+                if crate::discovery::rebuild::refresh_stale(&db)
+                    .await?
+                    .unwrap_or(0)
+                    > 0
+                {
+                    discovery.lists_changed().await;
+                }
+                Ok(())
             }
         }),
         refresh.spawn(db.clone(), metrics.clone(), stop.clone(), move || {
-            let db = db1.clone();
+            let (db, discovery) = (db1.clone(), discovery_too.clone());
             async move {
-                crate::discovery::rebuild::rebuild_all(&db)
-                    .await
-                    .map(|_| ())
+                if crate::discovery::rebuild::rebuild_all(&db).await? {
+                    discovery.lists_changed().await;
+                }
+                Ok(())
             }
         }),
         sweep.spawn(db.clone(), metrics.clone(), stop.clone(), move || {

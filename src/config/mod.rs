@@ -53,6 +53,10 @@ pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     pub database_url: Option<DatabaseUrl>,
+    /// Read replicas of `database_url`; empty without one.
+    pub database_replica_urls: Vec<DatabaseUrl>,
+    pub replica_max_lag: Duration,
+    pub redis_url: Option<Secret>,
     pub db_pool_min: u32,
     pub db_pool_max: u32,
     pub db_acquire_timeout: Duration,
@@ -108,6 +112,23 @@ impl Config {
                     "expected postgres://… or postgresql://…, got {}",
                     redact_url(url)
                 )));
+            }
+        };
+        let database_replica_urls = replica_urls(&s)?;
+        if !database_replica_urls.is_empty() && database_url.is_none() {
+            return Err(s
+                .database_replica_url
+                .invalid("replicas need DATABASE_URL: the private cluster has none"));
+        }
+        let redis_url = match s.redis_url.non_blank() {
+            None => None,
+            Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                Some(Secret::new(url))
+            }
+            Some(url) => {
+                return Err(s
+                    .redis_url
+                    .invalid(format!("expected redis://…, got {}", redact_url(url))));
             }
         };
         let log_format = match s.log_format.text() {
@@ -183,6 +204,9 @@ impl Config {
             session_ttl: s.session_ttl.parse(parse_positive_duration)?,
             data_dir: PathBuf::from(data_dir),
             database_url,
+            database_replica_urls,
+            replica_max_lag: s.replica_max_lag.parse(parse_positive_duration)?,
+            redis_url,
             db_pool_min,
             db_pool_max,
             db_acquire_timeout: s.db_acquire_timeout.parse(parse_positive_duration)?,
@@ -197,6 +221,28 @@ impl Config {
             shutdown_timeout: s.shutdown_timeout.parse(parse_duration)?,
         })
     }
+}
+
+/// `database_replica_url`: comma-separated postgres:// URLs (a comma inside one is written
+/// %2C), each checked like DATABASE_URL.
+fn replica_urls(s: &Settings<'_>) -> Result<Vec<DatabaseUrl>, ConfigError> {
+    let Some(list) = s.database_replica_url.non_blank() else {
+        return Ok(Vec::new());
+    };
+    list.split(',')
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(|url| {
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                Ok(DatabaseUrl::new(url))
+            } else {
+                Err(s.database_replica_url.invalid(format!(
+                    "expected postgres://… or postgresql://…, got {}",
+                    redact_url(url)
+                )))
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -25,6 +25,21 @@ settings! {
     #[arg(env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     database_url,
 
+    /// Read replicas of that server, comma-separated postgres:// URLs: reads that tolerate a
+    /// little lag (search, browsing, discovery, public profiles) go to them. Never printed.
+    #[arg(env = "AMPLI_DATABASE_REPLICA_URLS", value_name = "URL,…", hide_env_values = true)]
+    database_replica_url,
+
+    /// A replica further behind its primary than this is skipped until it catches up, e.g. 5s.
+    #[arg(env = "AMPLI_REPLICA_MAX_LAG", value_name = "DURATION")]
+    replica_max_lag = "5s",
+
+    /// Redis server that instances share limits, play de-duplication, now-playing and cache
+    /// invalidation through, e.g. redis://127.0.0.1:6379/. Needed to run several instances;
+    /// without it that state lives in this process. Never printed.
+    #[arg(env = "AMPLI_REDIS_URL", value_name = "URL", hide_env_values = true)]
+    redis_url,
+
     /// Fewest connections the database pool keeps open.
     #[arg(env = "AMPLI_DB_POOL_MIN", value_name = "N")]
     db_pool_min = "5",

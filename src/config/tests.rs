@@ -179,3 +179,39 @@ fn the_readme_table_lists_every_setting_as_declared() {
         }
     }
 }
+
+#[test]
+fn replicas_and_redis_are_checked_and_never_shown() {
+    let settings = RawSettings {
+        database_url: Some("postgres://ampli:hunter2@db/ampli".into()),
+        database_replica_url: Some(
+            "postgres://ampli:hunter3@r1/ampli, postgres://ampli:hunter4@r2/ampli".into(),
+        ),
+        redis_url: Some("redis://:hunter5@cache:6379/".into()),
+        replica_max_lag: Some("2s".into()),
+        ..raw()
+    };
+    let config = Config::from_raw(&settings).unwrap();
+    assert_eq!(config.database_replica_urls.len(), 2);
+    assert_eq!(config.replica_max_lag, Duration::from_secs(2));
+    let shown = format!("{config:?} {settings:?}");
+    for secret in ["hunter2", "hunter3", "hunter4", "hunter5"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+
+    let without_primary = RawSettings {
+        database_replica_url: Some("postgres://ampli@r1/ampli".into()),
+        ..raw()
+    };
+    let error = Config::from_raw(&without_primary).unwrap_err().to_string();
+    assert!(error.contains("AMPLI_DATABASE_REPLICA_URLS"), "{error}");
+    let not_redis = RawSettings {
+        redis_url: Some("http://:hunter5@cache/".into()),
+        ..raw()
+    };
+    let error = Config::from_raw(&not_redis).unwrap_err().to_string();
+    assert!(
+        error.contains("AMPLI_REDIS_URL") && !error.contains("hunter5"),
+        "{error}"
+    );
+}

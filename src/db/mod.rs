@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod embedded;
+pub mod replicas;
 
 use std::time::Duration;
 

@@ -27,15 +27,34 @@ use crate::accounts::Accounts;
 use crate::catalog::{
     AddedSong, AlbumCursor, AlbumFilter, AlbumSort, AlbumView, Catalog, SongListener, SongView,
 };
+use crate::db::replicas::Reads;
 use crate::http::pagination::Page;
 use crate::media::names::match_key;
+use crate::shared::{Cache, Invalidations, Shared};
 pub use error::DiscoveryError;
 pub use store::AutoPlaylistView;
 
 /// The discovery service: what its routes call.
 pub struct Discovery {
     pub db: PgPool,
+    /// The lists are read from a replica when there is one: they change hourly.
+    reads: Reads,
+    /// The lists and each list's song ids (the songs themselves are answered fresh, with
+    /// their current figures), dropped on every instance when a rebuild changes them.
+    lists: Cache<(), Vec<AutoPlaylistView>>,
+    list_songs: Cache<ListKey, Option<(AutoPlaylistView, Vec<Uuid>)>>,
+    invalidations: Invalidations,
     pub catalog: Arc<Catalog>,
+}
+
+/// The cache topic of the lists.
+pub const LISTS_TOPIC: &str = "discovery";
+
+/// How a list is asked for.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ListKey {
+    Id(Uuid),
+    Title(String),
 }
 
 /// A list with its songs in order.
@@ -47,12 +66,26 @@ pub struct AutoPlaylistWithSongs {
 }
 
 impl Discovery {
-    pub fn new(db: PgPool, catalog: Arc<Catalog>) -> Self {
-        Self { db, catalog }
+    pub fn new(db: PgPool, reads: Reads, shared: &Shared, catalog: Arc<Catalog>) -> Self {
+        let invalidations = shared.invalidations.clone();
+        Self {
+            db,
+            reads,
+            lists: invalidations.cache(LISTS_TOPIC),
+            list_songs: invalidations.cache(LISTS_TOPIC),
+            invalidations,
+            catalog,
+        }
+    }
+
+    /// The lists were rebuilt: every instance reads them again.
+    pub async fn lists_changed(&self) {
+        self.invalidations.invalidate(LISTS_TOPIC).await;
     }
 
     pub async fn playlists(&self) -> Result<Vec<AutoPlaylistView>, DiscoveryError> {
-        Ok(store::list(&self.db).await?)
+        let read = self.reads.run(|db| async move { store::list(&db).await });
+        Ok(self.lists.get_or_read((), read).await?)
     }
 
     pub async fn playlist(
@@ -60,8 +93,7 @@ impl Discovery {
         id: Uuid,
         viewer: Option<Uuid>,
     ) -> Result<AutoPlaylistWithSongs, DiscoveryError> {
-        self.with_songs(store::find(&self.db, id).await?, viewer)
-            .await
+        self.with_songs(ListKey::Id(id), viewer).await
     }
 
     /// The list named `title` (Trending, New Releases), once it has been built.
@@ -70,7 +102,7 @@ impl Discovery {
         title: &str,
         viewer: Option<Uuid>,
     ) -> Result<AutoPlaylistWithSongs, DiscoveryError> {
-        self.with_songs(store::find_by_title(&self.db, title).await?, viewer)
+        self.with_songs(ListKey::Title(title.to_owned()), viewer)
             .await
     }
 
@@ -90,11 +122,28 @@ impl Discovery {
 
     async fn with_songs(
         &self,
-        playlist: Option<AutoPlaylistView>,
+        key: ListKey,
         viewer: Option<Uuid>,
     ) -> Result<AutoPlaylistWithSongs, DiscoveryError> {
-        let playlist = playlist.ok_or(DiscoveryError::PlaylistNotFound)?;
-        let ids = store::song_ids(&self.db, playlist.id).await?;
+        let read = self.reads.run(|db| {
+            let key = key.clone();
+            async move {
+                let playlist = match &key {
+                    ListKey::Id(id) => store::find(&db, *id).await?,
+                    ListKey::Title(title) => store::find_by_title(&db, title).await?,
+                };
+                let Some(playlist) = playlist else {
+                    return Ok(None);
+                };
+                let ids = store::song_ids(&db, playlist.id).await?;
+                Ok(Some((playlist, ids)))
+            }
+        });
+        let (playlist, ids) = self
+            .list_songs
+            .get_or_read(key.clone(), read)
+            .await?
+            .ok_or(DiscoveryError::PlaylistNotFound)?;
         let songs = self.catalog.song_answers(&ids, viewer).await?;
         Ok(AutoPlaylistWithSongs { playlist, songs })
     }

@@ -2,7 +2,8 @@
 //! - queued jobs live in the Jobs table and are taken with `FOR UPDATE SKIP LOCKED`
 //!   (transcoding: `catalog::transcode`, its SQL in `catalog/store/transcode_jobs.rs`);
 //! - periodic jobs are run by `Periodic`, each under a PostgreSQL advisory lock so that with
-//!   several instances only one runs it at a time, retried with back-off, counted in /metrics.
+//!   several instances only one runs it at a time, and once per period over all of them (the
+//!   PeriodicJobRuns table), retried with back-off, counted in /metrics.
 //!   What a job does belongs to its capability (the token clean-up is
 //!   `accounts::store::clean_up_tokens`); `ampli serve` schedules them.
 //!
@@ -96,7 +97,35 @@ impl Periodic {
         if !locked {
             return Ok(false);
         }
+        // Once per period over all instances: the lock keeps two runs apart, the record of
+        // the last run keeps another instance (whose timer fires a moment later) from running
+        // it again in the same period. A tenth of the period is left as slack for timers.
+        let due: bool = sqlx::query_scalar(
+            "insert into periodicjobruns (jobname, lastrunat) values ($1, now())
+             on conflict (jobname) do update set lastrunat = now()
+              where periodicjobruns.lastrunat <= now() - make_interval(secs => $2)
+             returning true",
+        )
+        .bind(self.name)
+        .bind(self.every.as_secs_f64() * 0.9)
+        .fetch_optional(&mut *connection)
+        .await?
+        .unwrap_or(false);
+        if !due {
+            sqlx::query("select pg_advisory_unlock($1)")
+                .bind(self.lock_key())
+                .execute(&mut *connection)
+                .await?;
+            return Ok(false);
+        }
         let result = job().await;
+        if result.is_err() {
+            // Not run after all: the retry must find it due.
+            sqlx::query("update periodicjobruns set lastrunat = '-infinity' where jobname = $1")
+                .bind(self.name)
+                .execute(&mut *connection)
+                .await?;
+        }
         sqlx::query("select pg_advisory_unlock($1)")
             .bind(self.lock_key())
             .execute(&mut *connection)

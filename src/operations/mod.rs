@@ -1,5 +1,6 @@
 //! Operations endpoints: liveness, readiness and metrics, for load balancers and Prometheus.
-//! Depends on toolkits only (`http`, `metrics`) and the database pool; the handlers are in
+//! Depends on toolkits only (`http`, `metrics`, `shared`'s instance list) and the database
+//! pools; the handlers are in
 //! `routes.rs`, the one query they run (the readiness probe) in `store.rs`. It has no error
 //! type of its own: its one failure is the http toolkit's `database_unavailable`.
 
@@ -13,6 +14,7 @@ use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::db::replicas::Reads;
 use crate::metrics::Metrics;
 
 /// How long readiness waits for the database before calling it unreachable.
@@ -23,6 +25,7 @@ where
     S: Clone + Send + Sync + 'static,
     PgPool: FromRef<S>,
     Metrics: FromRef<S>,
+    Reads: FromRef<S>,
 {
     OpenApiRouter::new()
         .routes(routes!(routes::healthz))

@@ -9,8 +9,10 @@ use serde::Serialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
 
+use crate::db::replicas::Reads;
 use crate::http::{ApiError, ApiJson, Problem};
 use crate::metrics::Metrics;
+use crate::shared::instances::InstanceView;
 
 #[derive(Serialize, ToSchema)]
 pub struct Status {
@@ -27,19 +29,32 @@ pub(super) async fn healthz() -> ApiJson<Status> {
     ApiJson(Status { status: "ok" })
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready`.
+    status: &'static str,
+    /// Every `ampli serve` instance sharing the database, this one included, oldest first.
+    instances: Vec<InstanceView>,
+}
+
 /// Readiness: the database answers. 503 (with Retry-After) while it does not; 200 again once
-/// it is back.
+/// it is back. Lists the running instances (load balancers check only the status).
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
-        (status = 200, description = "Ready to serve", body = Status),
+        (status = 200, description = "Ready to serve", body = Readiness),
         (status = 503, description = "The database is unreachable", body = Problem,
          content_type = "application/problem+json"),
     ))]
-pub(super) async fn readyz(State(db): State<PgPool>) -> Result<ApiJson<Status>, ApiError> {
-    if super::database_answers(&db).await {
-        Ok(ApiJson(Status { status: "ready" }))
-    } else {
-        Err(ApiError::database_unavailable())
+pub(super) async fn readyz(State(db): State<PgPool>) -> Result<ApiJson<Readiness>, ApiError> {
+    if !super::database_answers(&db).await {
+        return Err(ApiError::database_unavailable());
+    }
+    match crate::shared::instances::list(&db).await {
+        Ok(instances) => Ok(ApiJson(Readiness {
+            status: "ready",
+            instances,
+        })),
+        Err(_) => Err(ApiError::database_unavailable()),
     }
 }
 
@@ -47,9 +62,14 @@ pub(super) async fn readyz(State(db): State<PgPool>) -> Result<ApiJson<Status>, 
 /// and the database pool's size.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
-pub(super) async fn metrics(State(metrics): State<Metrics>, State(db): State<PgPool>) -> Response {
+pub(super) async fn metrics(
+    State(metrics): State<Metrics>,
+    State(db): State<PgPool>,
+    State(reads): State<Reads>,
+) -> Response {
     let mut out = String::with_capacity(4096);
     metrics.render(&mut out);
+    reads.render_metrics(&mut out);
     let gauges = [
         (
             "ampli_db_pool_connections",

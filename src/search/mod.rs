@@ -25,14 +25,26 @@ use uuid::Uuid;
 use crate::accounts::Accounts;
 use crate::catalog::Catalog;
 use crate::catalog::{AlbumView, SongView};
+use crate::db::replicas::Reads;
 pub use error::SearchError;
 pub use query::{Kinds, SearchQuery};
 use store::{NamedResult, PlaylistResult};
 
 /// The search service: what its routes call.
 pub struct Search {
-    pub db: PgPool,
+    /// Searches run on a replica when there is a healthy one.
+    pub reads: Reads,
     pub catalog: Arc<Catalog>,
+}
+
+/// What the search statements found, before the answers are made.
+#[derive(Default)]
+struct Found {
+    songs: Option<Vec<Uuid>>,
+    albums: Option<Vec<Uuid>>,
+    artists: Option<Vec<NamedResult>>,
+    users: Option<Vec<NamedResult>>,
+    playlists: Option<Vec<PlaylistResult>>,
 }
 
 /// What one search found, each kind asked for ranked and limited.
@@ -51,8 +63,8 @@ pub struct SearchResults {
 }
 
 impl Search {
-    pub fn new(db: PgPool, catalog: Arc<Catalog>) -> Self {
-        Self { db, catalog }
+    pub fn new(reads: Reads, catalog: Arc<Catalog>) -> Self {
+        Self { reads, catalog }
     }
 
     /// Every kind `query` asks for; playlists include `viewer`'s private ones.
@@ -61,30 +73,52 @@ impl Search {
         query: &SearchQuery,
         viewer: Option<Uuid>,
     ) -> Result<SearchResults, SearchError> {
-        // One transaction, so that the thresholds hold for every statement and no other.
-        let mut tx = self.db.begin().await?;
-        store::set_thresholds(&mut tx).await?;
-        let mut results = SearchResults::default();
-        if query.kinds.songs {
-            let ids = store::song_ids(&mut tx, query).await?;
-            results.songs = Some(self.catalog.song_answers(&ids, viewer).await?);
-        }
-        if query.kinds.albums {
-            let ids = store::album_ids(&mut tx, query).await?;
-            results.albums = Some(self.catalog.album_answers(&ids).await?);
-        }
-        if query.kinds.artists {
-            results.artists = Some(store::named(&mut tx, "artists", "artistid", query).await?);
-        }
-        if query.kinds.users {
-            results.users = Some(store::named(&mut tx, "users", "userid", query).await?);
-        }
-        if query.kinds.playlists {
-            results.playlists = Some(store::playlists(&mut tx, query, viewer).await?);
-        }
-        tx.commit().await?;
-        Ok(results)
+        let found = self
+            .reads
+            .run(|db| async move { find(&db, query, viewer).await })
+            .await?;
+        let songs = match found.songs {
+            Some(ids) => Some(self.catalog.song_answers(&ids, viewer).await?),
+            None => None,
+        };
+        let albums = match found.albums {
+            Some(ids) => Some(self.catalog.album_answers(&ids).await?),
+            None => None,
+        };
+        Ok(SearchResults {
+            songs,
+            albums,
+            artists: found.artists,
+            users: found.users,
+            playlists: found.playlists,
+        })
     }
+}
+
+/// Runs every statement `query` asks for in one transaction, so that the thresholds hold for
+/// every statement and no other.
+async fn find(db: &PgPool, query: &SearchQuery, viewer: Option<Uuid>) -> sqlx::Result<Found> {
+    let mut tx = db.begin().await?;
+    store::set_thresholds(&mut tx).await?;
+    let kinds = &query.kinds;
+    let mut found = Found::default();
+    if kinds.songs {
+        found.songs = Some(store::song_ids(&mut tx, query).await?);
+    }
+    if kinds.albums {
+        found.albums = Some(store::album_ids(&mut tx, query).await?);
+    }
+    if kinds.artists {
+        found.artists = Some(store::named(&mut tx, "artists", "artistid", query).await?);
+    }
+    if kinds.users {
+        found.users = Some(store::named(&mut tx, "users", "userid", query).await?);
+    }
+    if kinds.playlists {
+        found.playlists = Some(store::playlists(&mut tx, query, viewer).await?);
+    }
+    tx.commit().await?;
+    Ok(found)
 }
 
 pub fn router<S>() -> OpenApiRouter<S>

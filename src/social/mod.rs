@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use sqlx::PgPool;
+
+use crate::db::replicas::Reads;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -31,12 +33,14 @@ pub use store::{PersonView, Side};
 /// The social service: what its routes call.
 pub struct Social {
     pub db: PgPool,
+    /// Other people's profile figures are read from a replica when there is one.
+    pub reads: Reads,
     pub catalog: Arc<Catalog>,
 }
 
 impl Social {
-    pub fn new(db: PgPool, catalog: Arc<Catalog>) -> Self {
-        Self { db, catalog }
+    pub fn new(db: PgPool, reads: Reads, catalog: Arc<Catalog>) -> Self {
+        Self { db, reads, catalog }
     }
 
     /// One page of new songs from the people `caller` follows, newest first.

@@ -51,11 +51,20 @@ impl Social {
     ) -> Result<PublicUserView, SocialError> {
         let account = accounts.public_profile(user).await?;
         let own = viewer == Some(user);
-        let figures = store::user_stats(&self.db, user).await?;
-        let playlists_created = if own {
-            figures.playlistscreated
+        // The owner sees their own changes at once (the primary); anyone else's view of the
+        // figures tolerates a little lag.
+        let (figures, playlists_created) = if own {
+            let figures = store::user_stats(&self.db, user).await?;
+            let playlists = figures.playlistscreated;
+            (figures, playlists)
         } else {
-            store::public_playlists(&self.db, user).await?
+            self.reads
+                .run(|db| async move {
+                    let figures = store::user_stats(&db, user).await?;
+                    let playlists = store::public_playlists(&db, user).await?;
+                    Ok((figures, playlists))
+                })
+                .await?
         };
         let is_following = match viewer {
             Some(viewer) if viewer != user => Some(store::follows(&self.db, viewer, user).await?),

@@ -11,6 +11,7 @@
 mod auth;
 mod error;
 pub(crate) mod ids;
+mod now_playing;
 pub(crate) mod params;
 mod positions;
 pub(crate) mod response;
@@ -34,7 +35,9 @@ use crate::http::client_ip::ClientIp;
 use crate::library::Library;
 use crate::metrics::RouteLabel;
 use crate::search::Search;
+use crate::shared::Shared;
 pub use error::SubsonicError;
+use now_playing::NowPlaying;
 use params::Params;
 use positions::Positions;
 use response::{Envelope, Format, Node};
@@ -53,11 +56,12 @@ pub struct Subsonic {
     /// Where offset-paged lists continue, so that an app paging through a whole library
     /// does not make each page slower than the last.
     positions: Positions,
-    now_playing: routes::annotation::NowPlaying,
+    now_playing: NowPlaying,
 }
 
 impl Subsonic {
     pub fn new(
+        shared: Shared,
         accounts: Arc<Accounts>,
         catalog: Arc<Catalog>,
         library: Arc<Library>,
@@ -71,7 +75,7 @@ impl Subsonic {
             search,
             discovery,
             positions: Positions::default(),
-            now_playing: Default::default(),
+            now_playing: NowPlaying::new(shared.redis),
         }
     }
 }

@@ -6,6 +6,7 @@
 mod accounts;
 pub mod catalog;
 mod cli;
+mod cluster;
 mod connection_limits;
 mod discovery;
 mod embedded;

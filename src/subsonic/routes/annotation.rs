@@ -10,47 +10,19 @@
 //!   the progress (whole seconds), deleting one sets it back to the start, and the list is
 //!   the history's songs with a resume point.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use uuid::Uuid;
 
 use crate::library::MarkTarget;
 use crate::subsonic::error::SubsonicError;
 use crate::subsonic::ids::{self, Id};
+use crate::subsonic::now_playing::Playing;
 use crate::subsonic::response::Node;
 use crate::subsonic::routes::browsing::song_id;
 use crate::subsonic::songs::{self, time};
 use crate::subsonic::{Call, Reply};
 
-/// How long a now-playing report stands without another.
-const NOW_PLAYING_FOR: Duration = Duration::from_secs(15 * 60);
 /// Most bookmarks answered.
 const MAX_BOOKMARKS: i64 = 500;
-
-/// Who is playing what, per user, kept in-process.
-#[derive(Default)]
-pub struct NowPlaying {
-    entries: Mutex<HashMap<Uuid, (Uuid, String, Instant)>>,
-}
-
-impl NowPlaying {
-    fn set(&self, user: Uuid, song: Uuid, player: String) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|_, (_, _, at)| at.elapsed() < NOW_PLAYING_FOR);
-        entries.insert(user, (song, player, Instant::now()));
-    }
-
-    fn current(&self) -> Vec<(Uuid, Uuid, String, Duration)> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .iter()
-            .filter(|(_, (_, _, at))| at.elapsed() < NOW_PLAYING_FOR)
-            .map(|(user, (song, player, at))| (*user, *song, player.clone(), at.elapsed()))
-            .collect()
-    }
-}
 
 /// The targets of `id` (any kind), `albumId` and `artistId`.
 fn targets(call: &Call<'_>) -> Result<Vec<MarkTarget>, SubsonicError> {
@@ -131,14 +103,20 @@ pub async fn scrobble(call: &Call<'_>) -> Result<Reply, SubsonicError> {
             .chars()
             .take(64)
             .collect();
-        call.subsonic.now_playing.set(user, song, player);
+        call.subsonic.now_playing.set(user, song, player).await;
     }
     Ok(Reply::Empty)
 }
 
 pub async fn now_playing(call: &Call<'_>) -> Result<Reply, SubsonicError> {
     let mut entries = Vec::new();
-    for (user, song, player, ago) in call.subsonic.now_playing.current() {
+    for playing in call.subsonic.now_playing.current().await {
+        let Playing {
+            user,
+            song,
+            player,
+            ago,
+        } = playing;
         let Ok(view) = call
             .subsonic
             .catalog
