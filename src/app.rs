@@ -188,5 +188,11 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState, config: &Co
         max_body_size: config.max_body_size,
         request_timeout: config.request_timeout,
     };
-    http::with_common_layers(routes.with_state(state), shared)
+    let routes = routes
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(config.trusted_proxies.clone()),
+            http::client_ip::resolve,
+        ));
+    http::with_common_layers(routes, shared)
 }

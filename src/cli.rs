@@ -98,10 +98,22 @@ pub enum AdminCommand {
     RefreshPlaylists,
     /// List the running `ampli serve` instances that share this database.
     Instances,
+    /// Remove now the media files no row points to (what a killed upload left), as the hourly
+    /// sweep does, and the folders deletions left queued.
+    SweepMedia {
+        /// Spare files younger than this, e.g. 1h: an upload in flight on a running instance
+        /// has stored its file moments before its row.
+        #[arg(long, default_value = "1h", value_parser = parse_grace)]
+        grace: std::time::Duration,
+    },
     /// List accounts, oldest first.
     ListUsers {
         /// Most accounts to list.
         #[arg(long, default_value_t = 100)]
         limit: i64,
     },
+}
+
+fn parse_grace(text: &str) -> Result<std::time::Duration, String> {
+    crate::config::parse_duration(text)
 }

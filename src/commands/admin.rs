@@ -85,6 +85,12 @@ async fn execute(
                 println!("another instance is rebuilding them right now; nothing done");
             }
         }
+        AdminCommand::SweepMedia { grace } => {
+            let storage = crate::storage::Storage::from_config(config)?;
+            let queued = storage.remove_deleted(pool).await?;
+            let orphans = storage.sweep_orphans(pool, grace).await?;
+            println!("removed {queued} deleted folder(s) and {orphans} orphan file(s)");
+        }
         AdminCommand::Instances => {
             let instances = crate::shared::instances::list(pool).await?;
             println!(

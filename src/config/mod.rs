@@ -8,6 +8,7 @@ mod declare;
 mod file;
 mod mail;
 mod parse;
+mod proxies;
 mod s3;
 mod secret;
 mod settings;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use mail::{MailTransport, SmtpTls};
 pub use parse::{parse_duration, parse_size};
+pub use proxies::TrustedProxies;
 pub use s3::S3Config;
 pub use secret::{DatabaseUrl, Secret, redact_url};
 pub use settings::{RawSettings, Settings};
@@ -57,6 +59,7 @@ pub struct Config {
     pub database_replica_urls: Vec<DatabaseUrl>,
     pub replica_max_lag: Duration,
     pub redis_url: Option<Secret>,
+    pub trusted_proxies: TrustedProxies,
     pub db_pool_min: u32,
     pub db_pool_max: u32,
     pub db_acquire_timeout: Duration,
@@ -207,6 +210,12 @@ impl Config {
             database_replica_urls,
             replica_max_lag: s.replica_max_lag.parse(parse_positive_duration)?,
             redis_url,
+            trusted_proxies: match s.trusted_proxies.given() {
+                None => TrustedProxies::default(),
+                Some(list) => {
+                    TrustedProxies::parse(list).map_err(|m| s.trusted_proxies.invalid(m))?
+                }
+            },
             db_pool_min,
             db_pool_max,
             db_acquire_timeout: s.db_acquire_timeout.parse(parse_positive_duration)?,

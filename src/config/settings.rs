@@ -62,6 +62,13 @@ settings! {
     #[arg(env = "AMPLI_POSTGRES_USER", value_name = "USER")]
     postgres_user = "postgres",
 
+    /// Proxies whose X-Forwarded-For names the client (for sign-in and mail limits), as
+    /// addresses or ranges, comma-separated, e.g. 10.0.0.0/8,127.0.0.1. Without it the
+    /// connection's own address counts, and behind a load balancer every client is the
+    /// balancer.
+    #[arg(env = "AMPLI_TRUSTED_PROXIES", value_name = "ADDR,…")]
+    trusted_proxies,
+
     /// Log filter in tracing's syntax, e.g. info or ampli=debug,tower_http=info.
     // Informative by default; sqlx's notices ("relation already exists, skipping" on every
     // migration check) are noise at that level.

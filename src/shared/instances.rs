@@ -16,6 +16,8 @@ use super::store;
 
 /// How often an instance says it is alive.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
+/// How long a stopping instance tries to take itself off the registry.
+const SIGN_OFF_WITHIN: Duration = Duration::from_secs(2);
 /// An instance silent for this long is taken for gone (six missed heartbeats).
 pub const GONE_AFTER: Duration = Duration::from_secs(30);
 
@@ -115,13 +117,19 @@ impl Instance {
                     _ = tick.tick() => {}
                     _ = stop.changed() => break,
                 }
-                match store::beat(&db, &self, env!("CARGO_PKG_VERSION")).await {
-                    Ok(()) => {}
-                    Err(error) => tracing::warn!(%error, "instance heartbeat"),
+                // Bounded, so that a stop is never held up behind a database that is gone.
+                let beat = store::beat(&db, &self, env!("CARGO_PKG_VERSION"));
+                match tokio::time::timeout(HEARTBEAT_EVERY, beat).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => tracing::warn!(%error, "instance heartbeat"),
+                    Err(_) => tracing::warn!("instance heartbeat: the database did not answer"),
                 }
             }
-            if let Err(error) = store::remove(&db, self.id).await {
-                tracing::warn!(%error, "signing this instance off");
+            // Best effort: an instance that cannot sign off is forgotten after GONE_AFTER.
+            match tokio::time::timeout(SIGN_OFF_WITHIN, store::remove(&db, self.id)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "signing this instance off"),
+                Err(_) => tracing::warn!("signing this instance off: the database did not answer"),
             }
         })
     }
