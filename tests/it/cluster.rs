@@ -675,6 +675,11 @@ fn reads_survive_the_replica_and_return_to_it(cluster: &Cluster, one: u16, two: 
             metric(port, "ampli_db_replica_healthy", r#"pool="replica-1""#),
             0.0
         );
+        let text = call(port, "GET", "/metrics", None, None).body;
+        assert!(
+            text.contains(r#"ampli_db_replica_lag_seconds{pool="replica-1"}"#),
+            "{text}"
+        );
     }
     let replica_before = replica_reads();
     for path in reads {
@@ -719,6 +724,9 @@ fn sign_in_fails_closed_without_redis(cluster: &Cluster, one: u16, two: u16) {
             call(port, "GET", "/api/v1/songs?limit=5", None, None).status,
             200
         );
+        // The discovery lists bypass their cache (it cannot hear invalidations now).
+        let lists = call(port, "GET", "/api/v1/discover/playlists", None, None);
+        assert_eq!(lists.status, 200, "{}", lists.body);
     }
     cluster.part("start", "redis");
     within(Duration::from_secs(15), "sign-in back with Redis", || {
