@@ -6,10 +6,8 @@
 use std::time::Duration;
 
 use anyhow::bail;
-use serde::Serialize;
 use sqlx::PgPool;
 use tokio::sync::watch;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::store;
@@ -21,23 +19,7 @@ const SIGN_OFF_WITHIN: Duration = Duration::from_secs(2);
 /// An instance silent for this long is taken for gone (six missed heartbeats).
 pub const GONE_AFTER: Duration = Duration::from_secs(30);
 
-/// One running instance, as listed.
-#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
-#[serde(rename_all = "camelCase")]
-pub struct InstanceView {
-    #[sqlx(rename = "instanceid")]
-    pub id: Uuid,
-    pub host: String,
-    pub pid: i32,
-    pub address: String,
-    pub version: String,
-    /// Media on object storage and shared state in Redis.
-    pub shareable: bool,
-    #[sqlx(rename = "startedat")]
-    pub started_at: chrono::DateTime<chrono::Utc>,
-    #[sqlx(rename = "heartbeatat")]
-    pub heartbeat_at: chrono::DateTime<chrono::Utc>,
-}
+pub use store::InstanceView;
 
 /// This instance, once registered.
 #[derive(Debug, Clone)]
@@ -62,6 +44,17 @@ impl Instance {
             pid: std::process::id() as i32,
             address,
             shareable,
+        }
+    }
+
+    fn registration(&self) -> store::Registration<'_> {
+        store::Registration {
+            id: self.id,
+            host: &self.host,
+            pid: self.pid,
+            address: &self.address,
+            version: env!("CARGO_PKG_VERSION"),
+            shareable: self.shareable,
         }
     }
 
@@ -98,7 +91,7 @@ impl Instance {
                     .max(0),
             );
         }
-        store::insert(&mut tx, self, env!("CARGO_PKG_VERSION")).await?;
+        store::insert(&mut tx, &self.registration()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -118,7 +111,8 @@ impl Instance {
                     _ = stop.changed() => break,
                 }
                 // Bounded, so that a stop is never held up behind a database that is gone.
-                let beat = store::beat(&db, &self, env!("CARGO_PKG_VERSION"));
+                let registration = self.registration();
+                let beat = store::beat(&db, &registration);
                 match tokio::time::timeout(HEARTBEAT_EVERY, beat).await {
                     Ok(Ok(())) => {}
                     Ok(Err(error)) => tracing::warn!(%error, "instance heartbeat"),

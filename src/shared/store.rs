@@ -2,10 +2,40 @@
 
 use std::time::Duration;
 
+use serde::Serialize;
 use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::instances::{Instance, InstanceView};
+/// One running instance, as listed.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceView {
+    #[sqlx(rename = "instanceid")]
+    pub id: Uuid,
+    pub host: String,
+    /// Used to tell a dead instance of this host from a live one; not shown.
+    #[serde(skip)]
+    pub pid: i32,
+    pub address: String,
+    pub version: String,
+    /// Media on object storage and shared state in Redis.
+    pub shareable: bool,
+    #[sqlx(rename = "startedat")]
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    #[sqlx(rename = "heartbeatat")]
+    pub heartbeat_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The row an instance writes about itself.
+pub struct Registration<'a> {
+    pub id: Uuid,
+    pub host: &'a str,
+    pub pid: i32,
+    pub address: &'a str,
+    pub version: &'a str,
+    pub shareable: bool,
+}
 
 /// Removes instances silent for `gone_after`, and those of `host` whose processes are
 /// `dead_pids` (they died without signing off).
@@ -46,17 +76,16 @@ pub async fn live<'e>(
 
 pub async fn insert(
     tx: &mut Transaction<'_, Postgres>,
-    instance: &Instance,
-    version: &str,
+    instance: &Registration<'_>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into instances (instanceid, host, pid, address, version, shareable)
          values ($1, $2, $6, $3, $4, $5)",
     )
     .bind(instance.id)
-    .bind(&instance.host)
-    .bind(&instance.address)
-    .bind(version)
+    .bind(instance.host)
+    .bind(instance.address)
+    .bind(instance.version)
     .bind(instance.shareable)
     .bind(instance.pid)
     .execute(&mut **tx)
@@ -66,16 +95,16 @@ pub async fn insert(
 
 /// Records a heartbeat; registers the instance again should another have removed it as gone
 /// (this one stalled for longer than the bound).
-pub async fn beat(db: &PgPool, instance: &Instance, version: &str) -> sqlx::Result<()> {
+pub async fn beat(db: &PgPool, instance: &Registration<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "insert into instances (instanceid, host, pid, address, version, shareable)
          values ($1, $2, $6, $3, $4, $5)
          on conflict (instanceid) do update set heartbeatat = now()",
     )
     .bind(instance.id)
-    .bind(&instance.host)
-    .bind(&instance.address)
-    .bind(version)
+    .bind(instance.host)
+    .bind(instance.address)
+    .bind(instance.version)
     .bind(instance.shareable)
     .bind(instance.pid)
     .execute(db)
