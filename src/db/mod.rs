@@ -108,15 +108,30 @@ impl Database {
 /// The longest `Database::close` waits for the pool's connections to be closed.
 const POOL_CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Pool settings from the configuration. Connections are checked before use so that a
-/// database that went away and came back is picked up again without a restart.
+/// A connection idle for this long is checked (a round trip) before it is lent.
+const CHECK_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
+/// Pool settings from the configuration. A connection that sat idle is checked before use, so
+/// that a database that went away and came back is picked up again without a restart; one in
+/// steady use is not: checking every connection cost a round trip per query, and a signed-in
+/// song read (three queries) went from 2,499–2,835 to 3,065–3,069 requests a second without
+/// it (bench/README.md "Pool checks", bench/song_read.sh). A connection that broke while in use fails that one
+/// query with 503 `database_unavailable` and is dropped.
 pub fn pool_options(config: &Config) -> PgPoolOptions {
     PgPoolOptions::new()
         .min_connections(config.db_pool_min)
         .max_connections(config.db_pool_max)
         .acquire_timeout(config.db_acquire_timeout)
         .idle_timeout(Duration::from_secs(600))
-        .test_before_acquire(true)
+        .test_before_acquire(false)
+        .before_acquire(|connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= CHECK_IF_IDLE_FOR {
+                    sqlx::Connection::ping(connection).await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// Applies the pending migrations. Concurrent callers are serialised by sqlx's advisory lock,
