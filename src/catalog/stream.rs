@@ -31,15 +31,28 @@ pub struct StreamLink {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A stream that is what was asked for never changes (a song's files are never replaced):
+/// clients and caches keep it for a year, still private, as it needs the caller's right.
+const SETTLED: &str = "private, max-age=31536000, immutable";
+/// The original standing in for a rendition not made yet: the same URL will serve the
+/// rendition once it is, so clients revalidate (the ETag tells them whether it changed).
+const STANDING_IN: &str = "private, no-cache";
+
 impl StreamSource {
-    /// The rendition when that quality is ready, else the original: `(key, content type)`.
-    fn object(self) -> (String, String) {
+    /// The rendition when that quality is ready, else the original: `(key, content type,
+    /// Cache-Control)`.
+    fn object(self, quality: &str) -> (String, String, &'static str) {
         match (self.rendition, self.rendition_type) {
-            (Some(key), Some(content_type)) => (key, content_type),
+            (Some(key), Some(content_type)) => (key, content_type, SETTLED),
             _ => (
                 self.original,
                 self.original_type
                     .unwrap_or_else(|| "application/octet-stream".into()),
+                if quality == "original" {
+                    SETTLED
+                } else {
+                    STANDING_IN
+                },
             ),
         }
     }
@@ -56,11 +69,11 @@ impl Catalog {
         let source = store::stream_source(&self.db, song_id, quality)
             .await?
             .ok_or(CatalogError::SongNotFound)?;
-        let (key, content_type) = source.object();
+        let (key, content_type, cache_control) = source.object(quality);
         let object = Object {
             key: &key,
             content_type: &content_type,
-            cache_control: "private, max-age=3600",
+            cache_control,
         };
         self.storage
             .respond(object, method, headers)

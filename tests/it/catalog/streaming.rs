@@ -214,9 +214,17 @@ async fn the_bitrate_ladder_is_made_and_served() {
     let song = uploaded_song(&app, &me.access, "Laddered").await;
     let id = song["id"].as_str().unwrap();
     let uri = format!("/api/v1/songs/{id}/stream?quality=low");
-    // Before the job runs, the original is served.
+    // Before the job runs, the original is served, to be asked again (the same URL will
+    // serve the rendition); the original itself never changes.
     let before = get(&app, &uri, Some(&me.access), &[]).await;
     assert_eq!(before.header("content-type"), Some("audio/wav"));
+    assert_eq!(before.header("cache-control"), Some("private, no-cache"));
+    let original = format!("/api/v1/songs/{id}/stream?quality=original");
+    let original = get(&app, &original, Some(&me.access), &[]).await;
+    assert_eq!(
+        original.header("cache-control"),
+        Some("private, max-age=31536000, immutable")
+    );
 
     let transcoder = app
         .state
@@ -232,6 +240,22 @@ async fn the_bitrate_ladder_is_made_and_served() {
     assert_eq!(read["qualities"], json!(["mp3", "high", "medium", "low"]));
     let low = get(&app, &uri, Some(&me.access), &[]).await;
     assert_eq!(low.header("content-type"), Some("audio/ogg"));
+    assert_eq!(
+        low.header("cache-control"),
+        Some("private, max-age=31536000, immutable"),
+        "a rendition, once made, never changes"
+    );
+    let revalidated = get(
+        &app,
+        &uri,
+        Some(&me.access),
+        &[("if-none-match", before.header("etag").unwrap())],
+    )
+    .await;
+    assert_eq!(
+        revalidated.status, 200,
+        "the stand-in's ETag no longer matches"
+    );
     assert_eq!(&low.body[..4], b"OggS");
     let mp3 = get(
         &app,
