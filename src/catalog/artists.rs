@@ -17,9 +17,6 @@ use crate::http::pagination::{self, Page};
 use crate::media::images::{self, Rendition};
 use crate::storage::media_url;
 
-/// An artist's songs answered at most: enough for a page, bounded for an artist with many.
-const ARTIST_SONGS: i64 = 100;
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ArtistInput {
@@ -253,10 +250,12 @@ impl Catalog {
         Ok(similar)
     }
 
-    /// The songs crediting this artist, newest first, answered for `viewer`.
+    /// The newest `limit` songs crediting this artist (clamped to 1..=100), answered for
+    /// `viewer`.
     pub async fn artist_songs(
         &self,
         id: Uuid,
+        limit: i64,
         viewer: Option<Uuid>,
     ) -> Result<Vec<SongView>, CatalogError> {
         self.artist(id).await?;
@@ -264,7 +263,8 @@ impl Catalog {
             artist: Some(id),
             ..SongFilter::default()
         };
-        let page = self.song_page(&filter, None, ARTIST_SONGS, viewer).await?;
+        let limit = limit.clamp(1, pagination::MAX_LIMIT);
+        let page = self.song_page(&filter, None, limit, viewer).await?;
         Ok(page.items)
     }
 }

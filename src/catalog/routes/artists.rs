@@ -114,14 +114,26 @@ pub async fn put_artist_avatar(
     Ok(ApiJson(artist.into()))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ArtistSongsQuery {
+    /// 1 to 100 (values outside are clamped); default 100. For more, page through
+    /// `GET /api/v1/songs?artist=`.
+    limit: Option<i64>,
+}
+
 /// The songs crediting this artist, newest first, each with every credit and role.
 #[utoipa::path(get, path = "/api/v1/artists/{id}/songs", tag = "artists", security((), ("bearer" = [])),
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<SongView>), (status = 404, body = Problem)))]
+    params(("id" = Uuid, Path), ArtistSongsQuery),
+    responses((status = 200, body = Vec<SongView>), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn artist_songs(
     State(catalog): State<Arc<Catalog>>,
     viewer: MaybeAuthUser,
     Path(id): Path<Uuid>,
+    Query(query): Query<ArtistSongsQuery>,
 ) -> Result<ApiJson<Vec<SongView>>, ApiError> {
-    Ok(ApiJson(catalog.artist_songs(id, viewer.user_id()).await?))
+    let limit = query.limit.unwrap_or(pagination::MAX_LIMIT);
+    let songs = catalog.artist_songs(id, limit, viewer.user_id()).await?;
+    Ok(ApiJson(songs))
 }

@@ -262,12 +262,22 @@ fn list_sql(filter: &SongFilter, select: &str, tail: &str) -> String {
     } else {
         "($5::uuid is null or (s.createdat, s.songid) < ($6, $5))"
     };
+    // An artist's page is written as a plain `in (…)` when asked for, so that PostgreSQL can
+    // start from the artist's credits (its statistics on ArtistSongs.ArtistID say how many)
+    // and sort them. Behind `$3 is null or …` it could only walk the whole order's index and
+    // test each song: half a million songs for one artist's page at a million (156 ms; 3 ms
+    // this way). Genres stay in the tested form: through the join to Genres the planner cannot
+    // tell a rare genre from a common one, and a common one is found soonest in list order.
+    let artist = if filter.artist.is_some() {
+        "s.songid in (select x.songid from artistsongs x where x.artistid = $3)"
+    } else {
+        "$3::uuid is null"
+    };
     format!(
         "{select}
           where ($1::text is null or s.category = $1)
             and ($2::uuid is null or s.ownerid = $2)
-            and ($3::uuid is null or exists (select 1 from artistsongs x
-                                              where x.songid = s.songid and x.artistid = $3))
+            and {artist}
             and ($9::text is null or exists (select 1 from songgenres sg
                                                join genres g on g.genreid = sg.genreid
                                               where sg.songid = s.songid and g.matchkey = $9))

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::catalog::{AlbumFilter, AlbumSort, ArtistRow, SongView};
-use crate::http::pagination::decode_cursor;
+use crate::http::pagination::{self, decode_cursor};
 use crate::subsonic::error::SubsonicError;
 use crate::subsonic::ids::{self, Id};
 use crate::subsonic::response::Node;
@@ -130,7 +130,9 @@ async fn artist_albums(call: &Call<'_>, artist: Uuid) -> Result<Vec<Node>, Subso
     let ids: Vec<Uuid> = albums.iter().map(|a| a.id).collect();
     let marks = album_marks(call, &ids).await?;
     let mut nodes: Vec<Node> = albums.iter().map(|a| songs::album(a, &marks)).collect();
-    let singles = catalog.artist_songs(artist, Some(call.user())).await?;
+    let singles = catalog
+        .artist_songs(artist, pagination::MAX_LIMIT, Some(call.user()))
+        .await?;
     nodes.extend(
         singles
             .iter()
@@ -343,7 +345,7 @@ pub async fn top_songs(call: &Call<'_>) -> Result<Reply, SubsonicError> {
         Some(artist) => {
             call.subsonic
                 .catalog
-                .artist_songs(artist, Some(call.user()))
+                .artist_songs(artist, pagination::MAX_LIMIT, Some(call.user()))
                 .await?
         }
         None => Vec::new(),
@@ -388,7 +390,10 @@ async fn similar(call: &Call<'_>) -> Result<Vec<SongView>, SubsonicError> {
         };
     let mut found: Vec<SongView> = Vec::new();
     for artist in artists.iter().take(5) {
-        for song in catalog.artist_songs(*artist, viewer).await? {
+        for song in catalog
+            .artist_songs(*artist, pagination::MAX_LIMIT, viewer)
+            .await?
+        {
             if !exclude.contains(&song.id) && !found.iter().any(|s| s.id == song.id) {
                 found.push(song);
             }

@@ -6,6 +6,7 @@ mod artists;
 mod bodies;
 mod broken_audio;
 mod leftovers;
+mod lists;
 mod media_access;
 mod nul_text;
 mod s3;
