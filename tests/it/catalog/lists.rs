@@ -73,7 +73,7 @@ async fn an_artists_songs_are_the_newest_up_to_the_limit_asked() {
                 Method::PUT,
                 &credit,
                 Some(&me.access),
-                Some(json!({"role": "Singer"})),
+                Some(json!({"role": "Performer"})),
             )
             .await;
         assert_eq!(credited.status, 200, "{}", credited.text());
