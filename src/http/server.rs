@@ -2,18 +2,23 @@
 //! its headers, nor to close a connection where nothing moves, so Ampli runs hyper itself:
 //! headers must arrive within `header_read_timeout`, and a connection on which no byte moves
 //! either way for `idle_timeout` is closed, whether a slow client stopped sending its upload
-//! or stopped reading its download.
+//! or stopped reading its download. Once a request's whole body is in, the server's own work
+//! on it (checking a 50 MB upload's audio on a busy machine) is not the client stalling: the
+//! clock stops until the answer starts, so that such a client gets its answer, not a closed
+//! connection.
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
-use hyper::body::Incoming;
+use hyper::body::{Body as HttpBody, Bytes, Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -54,9 +59,11 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(Idle::new(stream, limits.idle_timeout));
+        let working = Arc::new(AtomicBool::new(false));
+        let io = TokioIo::new(Idle::new(stream, limits.idle_timeout, working.clone()));
         let service = app.clone().map_request(move |request: Request<Incoming>| {
-            let mut request = request.map(Body::new);
+            let working = working.clone();
+            let mut request = request.map(|body| Body::new(WatchedBody { body, working }));
             request.extensions_mut().insert(ConnectInfo(remote));
             request
         });
@@ -83,19 +90,59 @@ pub async fn serve(
     graceful.shutdown().await;
 }
 
-/// A connection that fails with `TimedOut` once no byte has moved for `limit` while it waits.
+/// A request's body that tells its connection when it has been read to its end: from then on
+/// the server is working on the answer, and the connection's idle clock waits (see `Idle`).
+struct WatchedBody {
+    body: Incoming,
+    working: Arc<AtomicBool>,
+}
+
+impl HttpBody for WatchedBody {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        // The end is known either when the last frame comes (a declared length read in full)
+        // or when there is none left; a reader that stops at its own end marker (a form's
+        // closing boundary) sees the first.
+        if matches!(polled, Poll::Ready(None)) || self.body.is_end_stream() {
+            self.working.store(true, Ordering::Release);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// A connection that fails with `TimedOut` once no byte has moved for `limit` while it waits
+/// on the client: for the rest of a request, or for the client to take the answer. While the
+/// server works on a request it holds whole (`working`, set by `WatchedBody`, cleared by the
+/// answer's first bytes), a pending read is only hyper watching for the client hanging up,
+/// and does not count.
 struct Idle {
     stream: TcpStream,
     limit: Duration,
     deadline: Pin<Box<Sleep>>,
+    working: Arc<AtomicBool>,
 }
 
 impl Idle {
-    fn new(stream: TcpStream, limit: Duration) -> Self {
+    fn new(stream: TcpStream, limit: Duration, working: Arc<AtomicBool>) -> Self {
         Self {
             stream,
             limit,
             deadline: Box::pin(tokio::time::sleep(limit)),
+            working,
         }
     }
 
@@ -112,6 +159,7 @@ impl Idle {
         match written {
             Poll::Ready(Ok(written)) => {
                 if written > 0 {
+                    self.working.store(false, Ordering::Release);
                     self.moved();
                 }
                 Poll::Ready(Ok(written))
@@ -148,6 +196,11 @@ impl AsyncRead for Idle {
                 Poll::Ready(Ok(()))
             }
             Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            // The server's turn: the clock starts again from when it answers.
+            Poll::Pending if self.working.load(Ordering::Acquire) => {
+                self.moved();
+                Poll::Pending
+            }
             Poll::Pending => self.stalled(cx),
         }
     }

@@ -46,9 +46,30 @@ pub fn media_url(key: &str) -> String {
     format!("{MEDIA_PREFIX}{key}")
 }
 
+/// How a file is written into the store: the bytes held per part and the parts in flight.
+/// An upload's memory is their product, whatever the file's size (object_store's default,
+/// 10 MiB a part and 8 in flight, let 64 uploads of 50 MB hold about 640 MiB).
+#[derive(Clone, Copy)]
+struct PutParts {
+    size: usize,
+    in_flight: usize,
+}
+
+/// On local disk a part is a write to a staging file: small ones cost nothing.
+const LOCAL_PARTS: PutParts = PutParts {
+    size: 256 * 1024,
+    in_flight: 2,
+};
+/// S3 refuses parts under 5 MiB (all but the last); two in flight keep the link busy.
+const S3_PARTS: PutParts = PutParts {
+    size: 5 * 1024 * 1024,
+    in_flight: 2,
+};
+
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
+    parts: PutParts,
 }
 
 impl Storage {
@@ -64,6 +85,7 @@ impl Storage {
             .with_context(|| format!("opening the media folder {}", root.display()))?;
         Ok(Self {
             store: Arc::new(store.with_automatic_cleanup(true)),
+            parts: LOCAL_PARTS,
         })
     }
 
@@ -91,6 +113,7 @@ impl Storage {
         )?;
         Ok(Self {
             store: Arc::new(store),
+            parts: S3_PARTS,
         })
     }
 
@@ -141,14 +164,15 @@ impl Storage {
         }
     }
 
-    /// Streams the local file at `source` into the store under `key`, never holding it whole
-    /// in memory (multipart on S3).
+    /// Streams the local file at `source` into the store under `key`, holding at most a few
+    /// parts of it in memory (`PutParts`; multipart past the first part).
     pub async fn put_file(&self, key: &str, source: &std::path::Path) -> anyhow::Result<u64> {
         let path = object_path(key)?;
         let mut file = tokio::fs::File::open(source)
             .await
             .with_context(|| format!("opening {}", source.display()))?;
-        let mut writer = BufWriter::new(self.store.clone(), path);
+        let mut writer = BufWriter::with_capacity(self.store.clone(), path, self.parts.size)
+            .with_max_concurrency(self.parts.in_flight);
         let copied = tokio::io::copy(&mut file, &mut writer).await;
         match copied {
             Ok(bytes) => {

@@ -1,15 +1,18 @@
 //! The real server's bounds on slow and stalled clients: headers must arrive in time, a
 //! connection where no byte moves is closed, and an upload is bounded by idle time, not by
-//! the request timeout.
+//! the request timeout, nor cut off while the server checks it.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
 use std::process::Child;
 use std::time::{Duration, Instant};
 
 use crate::support::TestApp;
 use crate::support::audio::wav;
-use crate::support::process::{free_port, serve_app, stop_with, wait_until_ready};
+use crate::support::process::{
+    free_port, serve_app, spawn_serve_with_env, stop_with, wait_until_ready,
+};
 use crate::support::songs::{BOUNDARY, Part, multipart_body, song_count};
 
 /// The server under test: a 2 s request timeout, 2 s for headers, 3 s of idleness.
@@ -194,4 +197,84 @@ async fn a_head_too_large_is_a_problem_not_a_bare_answer() {
         );
         assert!(answer.contains(code), "{answer}");
     }
+}
+
+#[tokio::test]
+async fn an_upload_checked_for_longer_than_the_idle_timeout_still_gets_its_answer() {
+    let app = TestApp::new().await;
+    let (_, me) = app.verified_user("patient").await;
+    // The real ffmpeg behind a wrapper that first waits 3 s: the audio check of a whole body
+    // then takes longer than the 1 s idle timeout, as a 50 MB upload's does on a busy machine.
+    let tools = tempfile::tempdir().unwrap();
+    let wrapper = tools.path().join("ffmpeg");
+    let real = std::process::Command::new("sh")
+        .args(["-c", "command -v ffmpeg"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap().trim().to_owned();
+    assert!(
+        !real.is_empty(),
+        "ffmpeg is installed (scripts/test needs it)"
+    );
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\nsleep 3\nexec {real} \"$@\"\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        tools.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let port = free_port();
+    let log = app.data_dir.path().with_extension("checked.log");
+    let mut server = spawn_serve_with_env(
+        app.data_dir.path(),
+        &app.db.url(),
+        port,
+        &["--idle-timeout", "1s"],
+        &[("PATH", path)],
+        &log,
+    );
+    wait_until_ready(&mut server, port, &log);
+
+    let body = multipart_body(&[
+        Part::Text("title", "Worth the wait"),
+        Part::File("file", "a.wav", &wav(1)),
+    ]);
+    let head = format!(
+        "POST /api/v1/songs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n",
+        me.access,
+        body.len()
+    );
+    let (answer, took) = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&body).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        (answer, started.elapsed())
+    })
+    .await
+    .unwrap();
+    stop_with(&mut server, nix::sys::signal::Signal::SIGTERM);
+    assert!(
+        took >= Duration::from_secs(3),
+        "the check ran through the wrapper ({took:?})"
+    );
+    let status = answer.split_whitespace().nth(1).unwrap_or("");
+    assert_eq!(
+        status,
+        "201",
+        "answer: {answer:?}\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    assert_eq!(song_count(&app).await, 1);
 }

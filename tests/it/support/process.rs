@@ -169,8 +169,22 @@ pub fn spawn_serve_on(
     extra: &[&str],
     log: &Path,
 ) -> Child {
+    spawn_serve_with_env(data_dir, database_url, port, extra, &[], log)
+}
+
+/// [`spawn_serve_on`] with more environment variables (a `PATH` that puts a wrapped tool
+/// first, say).
+pub fn spawn_serve_with_env(
+    data_dir: &Path,
+    database_url: &str,
+    port: u16,
+    extra: &[&str],
+    env: &[(&str, String)],
+    log: &Path,
+) -> Child {
     let file = std::fs::File::create(log).unwrap();
     ampli()
+        .envs(env.iter().map(|(key, value)| (*key, value.as_str())))
         .args([
             "serve",
             "--listen",
