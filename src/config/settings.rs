@@ -87,7 +87,8 @@ settings! {
     #[arg(env = "AMPLI_REQUEST_TIMEOUT", value_name = "DURATION")]
     request_timeout = "30s",
 
-    /// A connection where no byte moves either way for this long is closed, e.g. 60s; uploads
+    /// A connection where no byte moves either way for this long while it waits on the client
+    /// is closed, e.g. 60s (the server's own work on a whole request does not count); uploads
     /// and downloads are bounded by this, not by --request-timeout.
     #[arg(env = "AMPLI_IDLE_TIMEOUT", value_name = "DURATION")]
     idle_timeout = "60s",
