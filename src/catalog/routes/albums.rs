@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -16,7 +16,8 @@ use crate::catalog::album_views::{AlbumDetail, AlbumView, GenreView};
 use crate::catalog::albums::AlbumEdit;
 use crate::catalog::store::albums::{AlbumCursor, AlbumFilter, AlbumSort};
 use crate::http::body::read_limited;
-use crate::http::{ApiError, ApiJson, ErrorKind, Problem, pagination};
+use crate::http::pagination::{self, Page};
+use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
 use crate::media::images;
 use crate::media::names::match_key;
 
@@ -68,25 +69,18 @@ impl AlbumListQuery {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AlbumPage {
-    items: Vec<AlbumView>,
-    next_cursor: Option<String>,
-}
-
 /// Albums, newest, most played, by title or by year, in keyset pages.
 #[utoipa::path(get, path = "/api/v1/albums", tag = "albums", params(AlbumListQuery),
-    responses((status = 200, body = AlbumPage), (status = 400, body = Problem)))]
+    responses((status = 200, body = Page<AlbumView>), (status = 400, body = Problem)))]
 pub async fn list_albums(
     State(catalog): State<Arc<Catalog>>,
     Query(query): Query<AlbumListQuery>,
-) -> Result<ApiJson<AlbumPage>, ApiError> {
+) -> Result<ApiJson<Page<AlbumView>>, ApiError> {
     let filter = query.filter()?;
     let limit = pagination::limit(query.limit);
     let cursor: Option<AlbumCursor> = pagination::decode_cursor(query.cursor.as_deref())?;
     let page = catalog.album_page(&filter, cursor.as_ref(), limit).await?;
-    Ok(ApiJson(AlbumPage {
+    Ok(ApiJson(Page {
         items: page.items,
         next_cursor: page.next_cursor,
     }))

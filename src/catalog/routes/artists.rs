@@ -5,8 +5,8 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::accounts::{AuthUser, MaybeAuthUser};
@@ -14,7 +14,8 @@ use crate::catalog::Catalog;
 use crate::catalog::artists::ArtistInput;
 use crate::catalog::views::{ArtistView, SongView};
 use crate::http::body::read_limited;
-use crate::http::{ApiError, ApiJson, Problem, pagination};
+use crate::http::pagination::{self, Page};
+use crate::http::{ApiError, ApiJson, Problem};
 use crate::media::images;
 
 /// Creates an artist. Needs a verified email.
@@ -36,24 +37,17 @@ pub struct ArtistListQuery {
     cursor: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ArtistPage {
-    items: Vec<ArtistView>,
-    next_cursor: Option<String>,
-}
-
 /// Artists by name, in keyset pages.
 #[utoipa::path(get, path = "/api/v1/artists", tag = "artists", params(ArtistListQuery),
-    responses((status = 200, body = ArtistPage), (status = 400, body = Problem)))]
+    responses((status = 200, body = Page<ArtistView>), (status = 400, body = Problem)))]
 pub async fn list_artists(
     State(catalog): State<Arc<Catalog>>,
     Query(query): Query<ArtistListQuery>,
-) -> Result<ApiJson<ArtistPage>, ApiError> {
+) -> Result<ApiJson<Page<ArtistView>>, ApiError> {
     let limit = pagination::limit(query.limit);
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
     let page = catalog.artists(after, limit).await?;
-    Ok(ApiJson(ArtistPage {
+    Ok(ApiJson(Page {
         items: page.items.into_iter().map(ArtistView::from).collect(),
         next_cursor: page.next_cursor,
     }))

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -15,7 +15,8 @@ use crate::catalog::store::songs::{SongCursor, SongFilter};
 use crate::catalog::views::SongView;
 use crate::catalog::{Catalog, categories};
 use crate::http::body::read_limited;
-use crate::http::{ApiError, ApiJson, ErrorKind, Problem, pagination};
+use crate::http::pagination::{self, Page};
+use crate::http::{ApiError, ApiJson, ErrorKind, Problem};
 use crate::media::images;
 
 /// Uploads a song (multipart/form-data): the audio in `file`, an optional picture in
@@ -104,28 +105,21 @@ impl ListQuery {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SongPage {
-    items: Vec<SongView>,
-    next_cursor: Option<String>,
-}
-
 /// Songs, newest or most played first, in keyset pages.
 #[utoipa::path(get, path = "/api/v1/songs", tag = "songs", security((), ("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = SongPage), (status = 400, body = Problem)))]
+    responses((status = 200, body = Page<SongView>), (status = 400, body = Problem)))]
 pub async fn list_songs(
     State(catalog): State<Arc<Catalog>>,
     viewer: MaybeAuthUser,
     Query(query): Query<ListQuery>,
-) -> Result<ApiJson<SongPage>, ApiError> {
+) -> Result<ApiJson<Page<SongView>>, ApiError> {
     let filter = query.filter()?;
     let limit = pagination::limit(query.limit);
     let cursor: Option<SongCursor> = pagination::decode_cursor(query.cursor.as_deref())?;
     let page = catalog
         .song_page(&filter, cursor.as_ref(), limit, viewer.user_id())
         .await?;
-    Ok(ApiJson(SongPage {
+    Ok(ApiJson(Page {
         items: page.items,
         next_cursor: page.next_cursor,
     }))

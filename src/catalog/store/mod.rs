@@ -2,6 +2,7 @@
 //! credits, artists, albums, genres, lyrics, loudness, and the transcoding queue's jobs and
 //! renditions.
 
+pub mod album_lists;
 pub mod albums;
 pub mod artists;
 pub mod credits;

@@ -6,6 +6,7 @@
 
 pub mod annotation;
 mod browsing;
+mod info;
 mod lists;
 mod media;
 mod playlists;
@@ -107,13 +108,13 @@ methods! {
         "getAlbum" => browsing::album,
         "getSong" => browsing::song,
         "getGenres" => browsing::genres,
-        "getArtistInfo" => browsing::artist_info,
-        "getArtistInfo2" => browsing::artist_info2,
-        "getAlbumInfo" => browsing::album_info,
-        "getAlbumInfo2" => browsing::album_info,
-        "getTopSongs" => browsing::top_songs,
-        "getSimilarSongs" => browsing::similar_songs,
-        "getSimilarSongs2" => browsing::similar_songs2,
+        "getArtistInfo" => info::artist_info,
+        "getArtistInfo2" => info::artist_info2,
+        "getAlbumInfo" => info::album_info,
+        "getAlbumInfo2" => info::album_info,
+        "getTopSongs" => info::top_songs,
+        "getSimilarSongs" => info::similar_songs,
+        "getSimilarSongs2" => info::similar_songs2,
         "getAlbumList" => lists::album_list,
         "getAlbumList2" => lists::album_list2,
         "getRandomSongs" => lists::random_songs,
