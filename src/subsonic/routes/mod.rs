@@ -1,6 +1,7 @@
-//! Every Subsonic method Ampli knows, by the spec's groups: `system`, `browsing`, `lists`,
-//! `searching`, `playlists`, `media`, `annotation`, `sharing`. The table below is the one place a method
-//! is named: it routes the call, labels its metrics and says whether it needs a sign-in.
+//! Every Subsonic method Ampli knows, by the spec's groups: `system`, `browsing` (with `info`:
+//! artist and album information, top and similar songs), `lists`, `searching`, `playlists`,
+//! `media`, `annotation`, `sharing`. The table below is the one place a method is named: it
+//! routes the call, labels its metrics and says whether it needs a sign-in.
 //! Methods Ampli does not offer (podcasts, radio, jukebox, chat, video, user administration)
 //! are listed too, so that they get a proper Subsonic error rather than an HTML 404.
 
