@@ -4,8 +4,9 @@
 // it, find a song by a misspelled search, follow its uploader from a second account, sign
 // out, after making, using on /rest and revoking an app password; then an album uploaded as several tagged files at once, played in track order with its
 // synced lyrics and normalised volume, and shared from a Subsonic app as a link that plays it
-// for someone with no account. Screenshots of the main pages at desktop and phone
-// widths go to target/e2e-screenshots.
+// for someone with no account; the light and dark themes. Screenshots of the main pages at
+// desktop and phone widths, in both themes, go to target/e2e-screenshots. Song pages and rows give lengths, counts with their
+// plurals and relative dates (the rules themselves: format.test.mjs).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -146,11 +147,19 @@ async function upload(page, title, frequency) {
   return page.url().match(/\/songs\/([\w-]+)\/edit$/)[1];
 }
 
+/** The page as it is, at desktop and phone widths, in the light and the dark theme (set on
+ * <html> for the picture only; the visitor's own choice is put back). */
 async function screenshots(page, name) {
-  await page.screenshot({ path: join(shots, `${name}-desktop.png`), fullPage: true });
+  const chosen = await page.evaluate(() => document.documentElement.dataset.theme);
   const size = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: true });
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+    await page.setViewportSize(size);
+    await page.screenshot({ path: join(shots, `${name}-desktop-${theme}.png`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(shots, `${name}-phone-${theme}.png`), fullPage: true });
+  }
+  await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, chosen);
   await page.setViewportSize(size);
 }
 
@@ -159,6 +168,25 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await page.goto(base);
   await page.getByRole('heading', { name: 'Listen to everything' }).waitFor();
   await screenshots(page, 'home-signed-out');
+
+  // Themes: the system's by default; the switch changes it, and the choice outlives a reload.
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(await theme(), 'light');
+  const lightBackground = await background();
+  await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+  assert.equal(await theme(), 'dark');
+  assert.notEqual(await background(), lightBackground);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Listen to everything' }).waitFor();
+  assert.equal(await theme(), 'dark');
+  await page.getByRole('button', { name: 'Switch to the light theme' }).click();
+  assert.equal(await theme(), 'light');
+  const night = await browser.newContext({ colorScheme: 'dark' });
+  const nightPage = await night.newPage();
+  await nightPage.goto(base);
+  assert.equal(await nightPage.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await night.close();
 
   await signUpAndIn(page, 'Ada Upload', 'ada@e2e.test');
   // The refresh token is an HttpOnly cookie: no script on the page can read it.
@@ -187,6 +215,12 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await page.getByRole('button', { name: 'Unlike: Yellow Submarine', exact: true }).waitFor();
   await page.reload();
   await page.getByRole('button', { name: 'Unlike: Yellow Submarine', exact: true }).waitFor();
+  // Details people read: the length, "1 like" (not "1 likes"), when it came, exactly on hover.
+  assert.equal(await page.locator('.like-count').textContent(), '1 like');
+  assert.match(await page.locator('.song-length').textContent(), /^\d+:\d\d$/);
+  const uploaded = page.locator('.song-figures time');
+  assert.match(await uploaded.textContent(), /^uploaded (just now|\d+ minutes? ago)$/);
+  assert.match(await uploaded.getAttribute('title'), /\d{4}/);
   await screenshots(page, 'song');
 
   // A new playlist with both songs, then reordered from the keyboard's buttons.
@@ -208,6 +242,9 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await waitFor(async () => JSON.stringify(await order()) === JSON.stringify(['Yellow Submarine', 'Blue Monday']), 'the playlist');
   await page.getByRole('button', { name: 'Move Yellow Submarine down' }).click();
   await waitFor(async () => JSON.stringify(await order()) === JSON.stringify(['Blue Monday', 'Yellow Submarine']), 'the new order');
+  // Each row says how long its song is, and the playlist its total.
+  assert.equal(await page.locator('.playlist-items .track-length').count(), 2);
+  assert.match(await page.locator('.playlist-length').textContent(), /^2 songs · \d+ (s|min)$/);
   await screenshots(page, 'playlist');
 
   // Found by a misspelled search, as you type.

@@ -35,6 +35,8 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("js/app.js", JS),
     asset!("js/api.js", JS),
     asset!("js/dom.js", JS),
+    asset!("js/format.js", JS),
+    asset!("js/theme.js", JS),
     asset!("js/player.js", JS),
     asset!("js/songs.js", JS),
     asset!("js/views/auth.js", JS),

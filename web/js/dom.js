@@ -72,17 +72,3 @@ export function empty(text, action) {
 export function busy(text = 'Loading…') {
   return h('p', { class: 'busy', role: 'status' }, text);
 }
-
-export function duration(seconds) {
-  if (!Number.isFinite(seconds)) return '0:00';
-  const s = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** A total length as h:mm:ss (m:ss under an hour), for albums. */
-export function longDuration(seconds) {
-  const s = Math.max(0, Math.floor(Number(seconds) || 0));
-  if (s < 3600) return duration(s);
-  const minutes = Math.floor((s % 3600) / 60);
-  return `${Math.floor(s / 3600)}:${String(minutes).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-}

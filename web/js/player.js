@@ -4,7 +4,8 @@
 // the keyboard and the Media Session API (lock screen, headset buttons).
 
 import { api, user } from './api.js';
-import { h, clear, duration } from './dom.js';
+import { h, clear } from './dom.js';
+import { duration } from './format.js';
 
 const audio = new Audio();
 audio.preload = 'metadata';

@@ -3,7 +3,8 @@
 // grid of albums.
 
 import { api, user } from './api.js';
-import { h, clear, empty, duration } from './dom.js';
+import { h, clear, empty } from './dom.js';
+import { duration } from './format.js';
 import * as player from './player.js';
 
 export function artistsOf(song) {
@@ -95,7 +96,7 @@ export function songList(songs, { emptyText = 'No songs here yet.', extra, track
     h('button', { type: 'button', class: 'play-song', 'aria-label': `Play ${song.title}`, onclick: () => player.playList(songs, index) }, '▶'),
     h('div', { class: 'song-text' }, h('a', { href: `/songs/${song.id}`, class: 'song-title' }, song.title),
       h('span', { class: 'song-artists' }, artistsOf(song), !tracks && song.album ? [' · ', albumOf(song)] : null)),
-    h('div', { class: 'song-actions' }, tracks ? h('span', { class: 'figures track-length' }, duration(song.duration)) : null,
+    h('div', { class: 'song-actions' }, h('span', { class: 'figures track-length', 'aria-label': `Length ${duration(song.duration)}` }, duration(song.duration)),
       user() ? [toggleButton(song, 'like'), toggleButton(song, 'favorite'), addToPlaylist(song)] : null,
       extra ? extra(song, index) : null))));
 }

@@ -1,7 +1,8 @@
 // My library: playlists (create), favourites, likes and recently played.
 
 import { api, user } from '../api.js';
-import { h, clear, field, formError, showError, duration } from '../dom.js';
+import { h, clear, field, formError, showError } from '../dom.js';
+import { duration } from '../format.js';
 import { songList, section, paged } from '../songs.js';
 
 function signInFirst(what) {

@@ -1,7 +1,8 @@
 // Song, album, artist, user, playlist and category pages, and album browsing.
 
 import { api, user } from '../api.js';
-import { h, clear, empty, field, formError, showError, longDuration } from '../dom.js';
+import { h, clear, empty, field, formError, showError } from '../dom.js';
+import { count, duration, totalLength, ago, exactDate } from '../format.js';
 import * as player from '../player.js';
 import { songList, section, artistsOf, toggleButton, addToPlaylist, addAllToPlaylist, albumOf, albumCredits, albumGrid, paged } from '../songs.js';
 
@@ -24,7 +25,8 @@ export async function songPage({ params }) {
         song.trackNumber ? ` · track ${song.trackNumber}` : '', song.year ? ` · ${song.year}` : '') : song.year ? h('p', {}, String(song.year)) : null,
       song.genres?.length ? h('p', { class: 'genres' }, 'Genres: ', joined(song.genres.map(genreLink))) : null,
       song.composer ? h('p', {}, `Composer: ${song.composer}`) : null,
-      h('p', { class: 'figures' }, `${song.playCount} plays · `, h('span', { class: 'like-count' }, `${song.likeCount} likes`)),
+      h('p', { class: 'figures song-figures' }, h('span', { class: 'song-length', title: 'Length' }, duration(song.duration)), ' · ',
+        count(song.playCount, 'play'), ' · ', h('span', { class: 'like-count' }, count(song.likeCount, 'like')), ' · ', when(song.createdAt)),
       h('div', { class: 'song-actions' },
         h('button', { type: 'button', class: 'primary', onclick: () => player.playList([song]) }, '▶ Play'),
         h('button', { type: 'button', onclick: () => player.enqueue(song) }, 'Add to queue'),
@@ -54,8 +56,8 @@ export async function albumPage({ params, navigate }) {
   const album = await api('GET', `/albums/${params[0]}`);
   const mine = user() && (album.owner.id === user().id || user().isAdmin);
   const facts = [album.year ? String(album.year) : null,
-    `${album.songCount} ${album.songCount === 1 ? 'song' : 'songs'}`,
-    h('span', { class: 'album-length', title: 'Total length' }, longDuration(album.duration))].filter(Boolean);
+    count(album.songCount, 'song'),
+    h('span', { class: 'album-length', title: 'Total length' }, duration(album.duration ?? 0))].filter(Boolean);
   return h('article', { class: 'album-page' },
     album.posterUrls
       ? h('img', { class: 'poster', src: album.posterUrls.large, alt: `Cover of ${album.title}`, width: 240, height: 240 })
@@ -65,7 +67,7 @@ export async function albumPage({ params, navigate }) {
       h('p', { class: 'album-artists' }, albumCredits(album)),
       h('p', { class: 'figures' }, facts.flatMap((fact, i) => [i ? ' · ' : '', fact])),
       album.genres.length ? h('p', { class: 'genres' }, 'Genres: ', joined(album.genres.map(genreLink))) : null,
-      h('p', { class: 'figures' }, 'Uploaded by ', h('a', { href: `/users/${album.owner.id}` }, album.owner.name), ` · ${album.playCount} plays`),
+      h('p', { class: 'figures' }, 'Uploaded by ', h('a', { href: `/users/${album.owner.id}` }, album.owner.name), ` · ${count(album.playCount, 'play')}`),
       h('div', { class: 'song-actions' },
         h('button', { type: 'button', class: 'primary', disabled: !album.songs.length, onclick: () => player.playList(album.songs) }, '▶ Play all'),
         user() && album.songs.length ? addAllToPlaylist(album.songs, album.title) : null),
@@ -155,7 +157,7 @@ export async function userPage({ params }) {
   const stats = profile.stats || {};
   let followerCount = stats.followersCount ?? 0;
   const followers = h('span', {});
-  const paintFollowers = () => { followers.textContent = followerCount === 1 ? '1 follower' : `${followerCount} followers`; };
+  const paintFollowers = () => { followers.textContent = count(followerCount, 'follower'); };
   paintFollowers();
   let following = Boolean(profile.isFollowing);
   const follow = h('button', { type: 'button', class: 'primary' });
@@ -182,8 +184,8 @@ export async function userPage({ params }) {
     h('ul', { class: 'stats', 'aria-label': 'Profile figures' },
       h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => show('followers') }, followers)),
       h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => show('following') }, `${stats.followingCount ?? 0} following`)),
-      h('li', {}, `${stats.songsUploaded ?? 0} songs`),
-      h('li', {}, `${stats.playlistsCreated ?? 0} playlists`)),
+      h('li', {}, count(stats.songsUploaded, 'song')),
+      h('li', {}, count(stats.playlistsCreated, 'playlist'))),
     user() && !isMe ? follow : null,
     lists,
     albums.items.length ? section('Albums', albumGrid(albums.items)) : null,
@@ -219,13 +221,16 @@ export async function playlistPage({ params, navigate }) {
     } catch (error) { status.textContent = error.message; }
   }
   const status = h('p', { role: 'status', class: 'inline-status' });
+  const total = h('p', { class: 'figures playlist-length' });
   function draw() {
     const songs = items.map((item) => item.song);
+    total.textContent = songs.length ? `${count(songs.length, 'song')} · ${totalLength(songs.reduce((sum, s) => sum + (s.duration || 0), 0))}` : '';
     if (!songs.length) { clear(list, empty(mine ? 'Add songs from anywhere with “Add to playlist…”.' : 'This playlist is empty.')); return; }
     clear(list, h('ol', { class: 'songs playlist-items' }, items.map((item, index) => {
       const row = h('li', { class: 'song', draggable: mine ? 'true' : null, dataset: { song: item.song.id, position: String(item.position) } },
         h('button', { type: 'button', class: 'play-song', 'aria-label': `Play ${item.song.title}`, onclick: () => player.playList(songs, index) }, '▶'),
         h('div', { class: 'song-text' }, h('a', { href: `/songs/${item.song.id}`, class: 'song-title' }, item.song.title), h('span', { class: 'song-artists' }, artistsOf(item.song))),
+        h('span', { class: 'figures track-length' }, duration(item.song.duration)),
         mine ? h('div', { class: 'song-actions' },
           h('button', { type: 'button', class: 'move-up', 'aria-label': `Move ${item.song.title} up`, disabled: index === 0, onclick: () => move(item.song.id, item.position - 1) }, '↑'),
           h('button', { type: 'button', class: 'move-down', 'aria-label': `Move ${item.song.title} down`, disabled: index === items.length - 1, onclick: () => move(item.song.id, item.position + 1) }, '↓'),
@@ -263,8 +268,13 @@ export async function playlistPage({ params, navigate }) {
       } catch (err) { showError(editor, err); }
     });
   }
-  return h('article', {}, header,
+  return h('article', {}, header, total,
     h('button', { type: 'button', class: 'primary', onclick: () => player.playList(items.map((i) => i.song)) }, '▶ Play all'),
     editor ? h('details', {}, h('summary', {}, 'Edit playlist'), editor) : null,
     status, list);
+}
+
+/** A relative date ("3 days ago") whose exact date and time show on hover. */
+function when(date) {
+  return h('time', { datetime: date, title: exactDate(date) }, `uploaded ${ago(date)}`);
 }

@@ -2,7 +2,8 @@
 // from a short-lived stream link the share's answer carries.
 
 import { api } from '../api.js';
-import { h, duration } from '../dom.js';
+import { h } from '../dom.js';
+import { duration } from '../format.js';
 
 const KINDS = { song: 'A shared song', album: 'A shared album', playlist: 'A shared playlist' };
 
