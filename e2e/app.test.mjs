@@ -221,6 +221,9 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   const uploaded = page.locator('.song-figures time');
   assert.match(await uploaded.textContent(), /^uploaded (just now|\d+ minutes? ago)$/);
   assert.match(await uploaded.getAttribute('title'), /\d{4}/);
+  // No poster was uploaded: the page shows the artwork Ampli generates, not a grey box.
+  await waitFor(() => page.evaluate(() => document.querySelector('img.poster')?.complete && document.querySelector('img.poster').naturalWidth > 100), 'the generated artwork');
+  assert.match(await page.locator('img.poster').getAttribute('srcset'), /artwork\?size=small 128w, .*artwork\?size=large 512w/);
   await screenshots(page, 'song');
 
   // A new playlist with both songs, then reordered from the keyboard's buttons.

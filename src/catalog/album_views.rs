@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::store::albums::AlbumRow;
 use super::store::genres::GenreRow;
-use super::views::{CreditView, OwnerView, PosterUrls, SongView};
+use super::views::{ArtworkUrls, CreditView, OwnerView, PosterUrls, SongView};
 use crate::media::lyrics::Lyrics;
 
 /// An album in lists and as the head of its page.
@@ -20,6 +20,8 @@ pub struct AlbumView {
     pub year: Option<i32>,
     pub release_date: Option<NaiveDate>,
     pub poster_urls: Option<PosterUrls>,
+    /// The cover, or generated artwork where there is none: always present.
+    pub artwork_urls: ArtworkUrls,
     pub artists: Vec<CreditView>,
     pub owner: OwnerView,
     pub song_count: i64,
@@ -53,6 +55,7 @@ impl From<AlbumRow> for AlbumView {
             year: row.releaseyear,
             release_date: row.releasedate,
             poster_urls: row.posterpublicid.as_deref().map(PosterUrls::under),
+            artwork_urls: ArtworkUrls::of("albums", row.albumid),
             artists: CreditView::list(&row.artists),
             owner: OwnerView {
                 id: row.ownerid,

@@ -9,8 +9,8 @@
 //! library's, above: it is handed in at start as a `ViewerLookup`.
 //!
 //! The service below is what the routes call, its operations in the files beside this one
-//! (`songs.rs`, `albums.rs`, `genres.rs`, `lyrics.rs`, `upload/`, `posters.rs`, `credits.rs`,
-//! `artists.rs`, `stream.rs`, `plays.rs`, `answers.rs`, `transcode.rs`, `loudness.rs`, with
+//! (`songs.rs`, `albums.rs`, `genres.rs`, `lyrics.rs`, `upload/`, `posters.rs`, `artwork.rs`,
+//! `credits.rs`, `artists.rs`, `stream.rs`, `plays.rs`, `answers.rs`, `transcode.rs`, `loudness.rs`, with
 //! `metadata.rs`, `signing.rs` and `categories.rs`); handlers in `routes/`, all the SQL in
 //! `store/`, the answers' shapes in `views.rs` and `album_views.rs`, the errors in `error.rs`.
 
@@ -18,6 +18,7 @@ mod album_views;
 mod albums;
 mod answers;
 mod artists;
+pub mod artwork;
 pub mod categories;
 mod credits;
 mod error;
@@ -152,7 +153,7 @@ where
     Arc<Catalog>: FromRef<S>,
     Arc<Accounts>: FromRef<S>,
 {
-    use routes::{albums, artists, categories, credits, lyrics, songs, stream};
+    use routes::{albums, artists, artwork, categories, credits, lyrics, songs, stream};
     OpenApiRouter::new()
         .routes(routes!(categories::list_categories))
         .routes(routes!(albums::list_genres))
@@ -199,6 +200,8 @@ where
         ))
         .routes(routes!(credits::put_credit, credits::delete_credit))
         .routes(routes!(stream::stream_song))
+        .routes(routes!(artwork::song_artwork))
+        .routes(routes!(artwork::album_artwork))
         .routes(routes!(stream::stream_url))
         .routes(routes!(stream::record_play))
 }

@@ -60,6 +60,24 @@ impl PosterUrls {
     }
 }
 
+/// Where a song's or album's artwork is, in both sizes, whether or not it has a poster: the
+/// artwork route answers the poster (a redirect) or a picture generated from the id and title.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArtworkUrls {
+    pub small: String,
+    pub large: String,
+}
+
+impl ArtworkUrls {
+    /// `kind` is the collection in the path: `songs` or `albums`.
+    pub fn of(kind: &str, id: Uuid) -> Self {
+        Self {
+            small: format!("/api/v1/{kind}/{id}/artwork?size=small"),
+            large: format!("/api/v1/{kind}/{id}/artwork?size=large"),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SongView {
@@ -78,6 +96,8 @@ pub struct SongView {
     pub content_type: Option<String>,
     pub poster_url: Option<String>,
     pub poster_urls: Option<PosterUrls>,
+    /// The poster, or generated artwork where there is none: always present.
+    pub artwork_urls: ArtworkUrls,
     pub play_count: i64,
     pub like_count: i64,
     /// What the caller did with this song (when signed in).
@@ -153,6 +173,7 @@ impl From<SongRow> for SongView {
             content_type: row.contenttype,
             poster_url: row.posterurl,
             poster_urls,
+            artwork_urls: ArtworkUrls::of("songs", row.songid),
             play_count: row.playcount.unwrap_or(0),
             like_count: row.likecount,
             viewer: None,

@@ -3,6 +3,7 @@
 
 pub mod audio;
 pub mod decode;
+pub mod generated_art;
 pub mod images;
 pub mod loudness;
 pub mod lyrics;

@@ -171,7 +171,7 @@ function mediaSession(song) {
   navigator.mediaSession.metadata = new MediaMetadata({
     title: song.title,
     artist: (song.artists || []).map((a) => a.name).join(', ') || song.owner?.name || '',
-    artwork: song.posterUrl ? [{ src: song.posterUrl }] : [],
+    artwork: song.artworkUrls ? [{ src: song.artworkUrls.large, sizes: '512x512' }] : [],
   });
   const handlers = {
     play: () => audio.play(),

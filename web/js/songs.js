@@ -80,6 +80,16 @@ export function albumOf(song) {
   return song.album ? h('a', { href: `/albums/${song.album.id}`, class: 'song-album' }, song.album.title) : null;
 }
 
+/** A song's or album's artwork, its poster or the picture Ampli generates where there is none
+ * (`artworkUrls` is always there), in the size the layout needs: the browser picks 128 or
+ * 512 pixels from `srcset` and `sizes`, and loads it only when it scrolls into view. */
+export function artwork(item, { width, sizes, alt = '', className } = {}) {
+  const urls = item.artworkUrls;
+  if (!urls) return h('span', { class: 'poster-none', 'aria-hidden': 'true' });
+  return h('img', { class: className, src: width > 128 ? urls.large : urls.small, srcset: `${urls.small} 128w, ${urls.large} 512w`,
+    sizes, alt, width, height: width, loading: 'lazy', decoding: 'async' });
+}
+
 /** `tracks`: an album's own list, numbered by track (disc-track when there are several
  * discs) with each length, instead of posters and album links. */
 export function songList(songs, { emptyText = 'No songs here yet.', extra, tracks = false } = {}) {
@@ -92,7 +102,7 @@ export function songList(songs, { emptyText = 'No songs here yet.', extra, track
   return h('ol', { class: tracks ? 'songs tracks' : 'songs' }, songs.map((song, index) => h('li', { class: 'song' },
     tracks
       ? h('span', { class: 'track-number', 'aria-label': `Track ${number(song)}` }, number(song))
-      : song.posterUrl ? h('img', { src: song.posterUrl, alt: '', width: 48, height: 48, loading: 'lazy' }) : h('span', { class: 'poster-none' }),
+      : artwork(song, { width: 48, sizes: '48px' }),
     h('button', { type: 'button', class: 'play-song', 'aria-label': `Play ${song.title}`, onclick: () => player.playList(songs, index) }, '▶'),
     h('div', { class: 'song-text' }, h('a', { href: `/songs/${song.id}`, class: 'song-title' }, song.title),
       h('span', { class: 'song-artists' }, artistsOf(song), !tracks && song.album ? [' · ', albumOf(song)] : null)),
@@ -111,9 +121,7 @@ export function albumGrid(albums, { emptyText = 'No albums here yet.' } = {}) {
   if (!albums.length) return empty(emptyText);
   return h('ul', { class: 'albums' }, albums.map((album) => h('li', { class: 'album-card' },
     h('a', { href: `/albums/${album.id}`, class: 'album-link' },
-      album.posterUrls
-        ? h('img', { src: album.posterUrls.small, alt: '', width: 128, height: 128, loading: 'lazy' })
-        : h('span', { class: 'cover-none', 'aria-hidden': 'true' }, '♪'),
+      artwork(album, { width: 128, sizes: '(max-width: 40rem) 45vw, 10rem' }),
       h('span', { class: 'album-title' }, album.title)),
     h('span', { class: 'song-artists' }, albumCredits(album)),
     h('span', { class: 'figures' }, [album.year, `${album.songCount} ${album.songCount === 1 ? 'song' : 'songs'}`].filter(Boolean).join(' · ')))));

@@ -2,6 +2,7 @@
 
 pub mod albums;
 pub mod artists;
+pub mod artwork;
 pub mod categories;
 pub mod credits;
 pub mod lyrics;

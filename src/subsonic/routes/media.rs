@@ -3,10 +3,12 @@
 //! lyrics. Bytes come through the same object-store answer as the REST API's (ranges,
 //! validators, streamed bodies).
 
-use axum::http::Method;
+use axum::http::{Method, header};
+use axum::response::IntoResponse;
 use uuid::Uuid;
 
 use crate::catalog::SongView;
+use crate::catalog::artwork::{Artwork, ArtworkSize};
 use crate::storage::serve::Object;
 use crate::storage::{MEDIA_PREFIX, media_url};
 use crate::subsonic::error::SubsonicError;
@@ -113,7 +115,12 @@ pub async fn cover_art(call: &Call<'_>) -> Result<Reply, SubsonicError> {
     let catalog = &call.subsonic.catalog;
     let first_poster = |songs: &[SongView]| songs.iter().find_map(|s| song_poster(s, small));
     let url = match Id::require(call.params.required("id")?)? {
-        Id::Song(id) | Id::Single(id) => song_poster(&catalog.song_answer(id, None).await?, small),
+        Id::Song(id) | Id::Single(id) => {
+            let artwork = catalog
+                .song_artwork(id, ArtworkSize::covering(size))
+                .await?;
+            return artwork_reply(call, artwork).await;
+        }
         Id::Album(id) => {
             let detail = catalog.album_answer(id, None).await?;
             match &detail.album.poster_urls {
@@ -122,7 +129,13 @@ pub async fn cover_art(call: &Call<'_>) -> Result<Reply, SubsonicError> {
                 } else {
                     urls.large.clone()
                 }),
-                None => first_poster(&detail.songs),
+                None => match first_poster(&detail.songs) {
+                    Some(url) => Some(url),
+                    None => {
+                        let artwork = catalog.album_artwork(id, ArtworkSize::covering(size));
+                        return artwork_reply(call, artwork.await?).await;
+                    }
+                },
             }
         }
         Id::Artist(id) => {
@@ -152,6 +165,24 @@ pub async fn cover_art(call: &Call<'_>) -> Result<Reply, SubsonicError> {
         Id::Share(_) => None,
     };
     picture(call, url).await
+}
+
+/// A poster by its URL, or a generated picture (for what has no poster) as a PNG.
+async fn artwork_reply(call: &Call<'_>, artwork: Artwork) -> Result<Reply, SubsonicError> {
+    match artwork {
+        Artwork::Poster(url) => picture(call, Some(url)).await,
+        Artwork::Generated { png, etag } => Ok(Reply::Raw(
+            (
+                [
+                    (header::CONTENT_TYPE, "image/png".to_owned()),
+                    (header::ETAG, etag),
+                    (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
+                ],
+                png,
+            )
+                .into_response(),
+        )),
+    }
 }
 
 /// The caller's own avatar.

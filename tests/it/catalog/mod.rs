@@ -3,6 +3,7 @@
 
 mod albums;
 mod artists;
+mod artwork;
 mod bodies;
 mod broken_audio;
 mod leftovers;

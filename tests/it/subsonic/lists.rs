@@ -284,3 +284,31 @@ async fn stream_picks_the_rendition_format_and_max_bit_rate_ask_for() {
     assert_eq!(ranged.status, 206);
     assert_eq!(ranged.body.len(), 10);
 }
+
+#[tokio::test]
+async fn cover_art_of_a_song_or_album_with_no_picture_is_generated() {
+    let app = TestApp::new().await;
+    let (email, owner) = app.verified_user("painter").await;
+    let password = app_password(&app, &owner.access).await;
+    let single = uploaded_song_with(&app, &owner.access, "Bare", &[]).await;
+    let track = uploaded_song_with(&app, &owner.access, "Dawn", &[("album", "Plain Sleeve")]).await;
+    let auth = format!(
+        "u={}&p={password}&v=1.16.1&c=test",
+        super::urlencode(&email)
+    );
+    let ids = [
+        format!("so-{}", single["id"].as_str().unwrap()),
+        format!("al-{}", track["album"]["id"].as_str().unwrap()),
+    ];
+    for id in ids {
+        for (size, side) in [("&size=100", 128), ("", 512)] {
+            let art = app
+                .get(&format!("/rest/getCoverArt?{auth}&id={id}{size}"))
+                .await;
+            assert_eq!(art.status, 200, "{id}");
+            assert_eq!(art.header("content-type"), Some("image/png"), "{id}");
+            let picture = image::load_from_memory(&art.body).expect("a picture");
+            assert_eq!(picture.width(), side, "{id}{size}");
+        }
+    }
+}

@@ -4,7 +4,7 @@ import { api, user } from '../api.js';
 import { h, clear, empty, field, formError, showError } from '../dom.js';
 import { count, duration, totalLength, ago, exactDate } from '../format.js';
 import * as player from '../player.js';
-import { songList, section, artistsOf, toggleButton, addToPlaylist, addAllToPlaylist, albumOf, albumCredits, albumGrid, paged } from '../songs.js';
+import { songList, section, artistsOf, toggleButton, addToPlaylist, addAllToPlaylist, albumOf, albumCredits, albumGrid, paged, artwork } from '../songs.js';
 
 const genreLink = (genre) => h('a', { href: `/albums?genre=${encodeURIComponent(genre)}` }, genre);
 const joined = (items) => items.flatMap((item, i) => [i ? ', ' : '', item]);
@@ -13,9 +13,7 @@ export async function songPage({ params }) {
   const song = await api('GET', `/songs/${params[0]}`);
   const mine = user() && song.owner.id === user().id;
   return h('article', { class: 'song-page' },
-    song.posterUrl
-      ? h('img', { class: 'poster', src: song.posterUrl, alt: `Poster of ${song.title}`, width: 240, height: 240 })
-      : h('div', { class: 'poster poster-none', role: 'img', 'aria-label': 'No poster' }),
+    artwork(song, { className: 'poster', width: 240, sizes: '240px', alt: `Artwork of ${song.title}` }),
     h('div', {},
       h('h1', {}, song.title),
       h('p', { class: 'song-artists' }, artistsOf(song)),
@@ -59,9 +57,7 @@ export async function albumPage({ params, navigate }) {
     count(album.songCount, 'song'),
     h('span', { class: 'album-length', title: 'Total length' }, duration(album.duration ?? 0))].filter(Boolean);
   return h('article', { class: 'album-page' },
-    album.posterUrls
-      ? h('img', { class: 'poster', src: album.posterUrls.large, alt: `Cover of ${album.title}`, width: 240, height: 240 })
-      : h('div', { class: 'poster poster-none cover-none', role: 'img', 'aria-label': 'No cover' }, '♪'),
+    artwork(album, { className: 'poster', width: 240, sizes: '240px', alt: `Cover of ${album.title}` }),
     h('div', {},
       h('h1', {}, album.title),
       h('p', { class: 'album-artists' }, albumCredits(album)),
