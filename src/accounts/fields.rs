@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::http::FieldError;
+use crate::http::{FieldError, text};
 
 /// An email address, trimmed. Compared without regard to case (see `lookup_key`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,17 +63,18 @@ pub struct DisplayName(String);
 impl DisplayName {
     pub const MAX_CHARS: usize = 100;
 
+    /// Checked as sent, as the schema describes it, then trimmed: a trailing form feed is a
+    /// control character, not a space to drop silently.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(field("name", "Give a name."));
-        }
-        if name.chars().count() > Self::MAX_CHARS {
-            return Err(field("name", "A name has at most 100 characters."));
-        }
-        if name.chars().any(char::is_control) {
+        if raw.chars().any(char::is_control) {
             return Err(field("name", "A name cannot hold control characters."));
         }
+        if raw.chars().count() > Self::MAX_CHARS {
+            return Err(field("name", "A name has at most 100 characters."));
+        }
+        let Some(name) = text::visible(raw, 1, Self::MAX_CHARS) else {
+            return Err(field("name", "Give a name."));
+        };
         Ok(Self(name.to_owned()))
     }
 
@@ -129,8 +130,8 @@ impl NewPassword {
 }
 
 /// The OpenAPI schemas of these fields: what `parse` accepts, so that a client (or a fuzzer)
-/// knows before sending. A name or address is trimmed first; the schemas describe the usual
-/// untrimmed form.
+/// knows before sending. A name is checked as sent and stored trimmed; an address is trimmed
+/// first, and its schema describes the usual untrimmed form.
 pub mod schema {
     use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
     use utoipa::openapi::{RefOr, Schema};
@@ -144,8 +145,14 @@ pub mod schema {
         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,3}",
         r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
     );
-    /// No control character anywhere, and something that is not a space.
-    const NAME: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+    /// No control character anywhere, and something that shows.
+    fn name_pattern() -> String {
+        let no_control = r"[^\x00-\x1f\x7f-\x9f]*";
+        format!(
+            "^{no_control}{}{no_control}$",
+            crate::http::text::SHOWS_SOMETHING
+        )
+    }
 
     fn string(nullable: bool) -> ObjectBuilder {
         let types = if nullable {
@@ -169,7 +176,7 @@ pub mod schema {
             string(false)
                 .min_length(Some(1))
                 .max_length(Some(DisplayName::MAX_CHARS))
-                .pattern(Some(NAME)),
+                .pattern(Some(name_pattern())),
         )
     }
 
@@ -178,7 +185,7 @@ pub mod schema {
             string(true)
                 .min_length(Some(1))
                 .max_length(Some(DisplayName::MAX_CHARS))
-                .pattern(Some(NAME)),
+                .pattern(Some(name_pattern())),
         )
     }
 

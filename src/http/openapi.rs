@@ -242,15 +242,17 @@ pub fn one_of(values: &[&str], nullable: bool) -> RefOr<Schema> {
         .into()
 }
 
-/// Text of `min..=max` characters holding something other than spaces, as the handlers check
-/// after trimming.
+/// Text of `min..=max` characters holding something that shows, as `text::visible` checks.
 pub fn text(min: usize, max: usize, nullable: bool) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(string_type(nullable))
         .min_length(Some(min))
         .max_length(Some(max))
-        // Something other than spaces, and no NUL.
-        .pattern(Some(r"^[^\x00]*[^\s\x00][^\x00]*$"))
+        // Something that shows, and no NUL.
+        .pattern(Some(format!(
+            r"^[^\x00]*{}[^\x00]*$",
+            super::text::SHOWS_SOMETHING
+        )))
         .into()
 }
 

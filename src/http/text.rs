@@ -24,6 +24,27 @@ pub fn has_nul(text: &str) -> bool {
     text.contains('\0')
 }
 
+/// Whether `c` shows nothing on screen: a control character, a space of any width, or the
+/// byte-order mark. Text made only of these is blank.
+pub fn shows_nothing(c: char) -> bool {
+    c.is_control() || c.is_whitespace() || c == '\u{feff}'
+}
+
+/// `shows_nothing`'s complement as a regular-expression class, for OpenAPI patterns. Spelled
+/// out rather than `\S`, whose meaning differs between regex dialects (Python's takes the
+/// information separators U+001C to U+001F for spaces, ECMAScript's takes U+FEFF), so that a
+/// client's validator and the server agree character for character.
+pub const SHOWS_SOMETHING: &str =
+    r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]";
+
+/// Text checked exactly as its schema reads (`min..=max` characters as sent, one of which
+/// shows something), then trimmed for storing. `None` when the check fails.
+pub fn visible(raw: &str, min: usize, max: usize) -> Option<&str> {
+    let count = raw.chars().count();
+    let shows = raw.chars().any(|c| !shows_nothing(c));
+    (shows && (min..=max).contains(&count)).then(|| raw.trim())
+}
+
 /// The field error for text holding NUL.
 pub fn nul_error(field: &str) -> FieldError {
     FieldError {
@@ -119,6 +140,31 @@ fn decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_schema_class_and_the_check_agree_on_every_character() {
+        let class = regex::Regex::new(&format!("^{SHOWS_SOMETHING}$")).expect("a valid class");
+        for c in (0..=0x3100u32)
+            .chain([0xfeff, 0xfffd, 0x1f3b5])
+            .filter_map(char::from_u32)
+        {
+            assert_eq!(
+                class.is_match(c.encode_utf8(&mut [0; 4])),
+                !shows_nothing(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn visible_text_counts_what_was_sent_and_stores_it_trimmed() {
+        assert_eq!(visible("  Mix  ", 1, 7), Some("Mix"));
+        // Eight characters as sent: over the limit even though five are spaces.
+        assert_eq!(visible("  Mix   ", 1, 7), None);
+        assert_eq!(visible(" \u{c}\u{feff}\u{3000}", 1, 10), None);
+        assert_eq!(visible("a\u{c}", 1, 10), Some("a"));
+    }
 
     #[test]
     fn nul_is_found_anywhere_in_a_body() {

@@ -344,12 +344,10 @@ impl Library {
     }
 }
 
+/// Counted as sent, as the schema (`openapi::text`) describes it, and stored trimmed.
 fn check_title(title: &str) -> Result<&str, LibraryError> {
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > 255 {
-        return Err(invalid("title", "A title has 1 to 255 characters."));
-    }
-    Ok(title)
+    crate::http::text::visible(title, 1, 255)
+        .ok_or_else(|| invalid("title", "A title has 1 to 255 characters, not all spaces."))
 }
 
 fn check_visibility(visibility: &str) -> Result<&'static str, LibraryError> {

@@ -21,6 +21,7 @@ mod social;
 mod subsonic;
 mod support;
 mod tags;
+mod text_fields;
 mod viewer_social;
 mod views;
 mod web;
