@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +25,9 @@ const binary = process.env.AMPLI_BIN || join(targetDir, 'debug', 'ampli');
 const shots = join(root, 'target', 'e2e-screenshots');
 const chromiumPath = process.env.AMPLI_CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'a long and quiet river';
+// axe-core, run inside the page by evaluating its source (the app's CSP allows no injected
+// script tag, and needs none for this).
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let server;
 let dataDir;
@@ -47,8 +51,10 @@ async function waitFor(check, what, seconds = 60) {
   }
 }
 
-/** A WAV file of a few seconds of a sine tone: a song the test composes itself. */
-function wav(seconds, frequency) {
+/** A WAV file of a few seconds of a sine tone: a song the test composes itself. With
+ * `quietAfter`, the tone drops to a tenth of its loudness from that second on (its waveform
+ * then has a loud and a quiet part). */
+function wav(seconds, frequency, { quietAfter = Infinity } = {}) {
   const rate = 22050;
   const samples = rate * seconds;
   const buffer = Buffer.alloc(44 + samples * 2);
@@ -56,7 +62,10 @@ function wav(seconds, frequency) {
   buffer.write('fmt ', 12); buffer.writeUInt32LE(16, 16); buffer.writeUInt16LE(1, 20); buffer.writeUInt16LE(1, 22);
   buffer.writeUInt32LE(rate, 24); buffer.writeUInt32LE(rate * 2, 28); buffer.writeUInt16LE(2, 32); buffer.writeUInt16LE(16, 34);
   buffer.write('data', 36); buffer.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buffer.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * frequency * i) / rate)), 44 + i * 2);
+  for (let i = 0; i < samples; i++) {
+    const amplitude = i / rate < quietAfter ? 24000 : 2400;
+    buffer.writeInt16LE(Math.round(amplitude * Math.sin((2 * Math.PI * frequency * i) / rate)), 44 + i * 2);
+  }
   return buffer;
 }
 
@@ -101,7 +110,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (server) {
+  if (server && server.exitCode === null && server.signalCode === null) {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
   }
@@ -138,23 +147,34 @@ async function signUpAndIn(page, name, email) {
   await page.locator('#account').getByRole('link', { name: 'Settings' }).waitFor();
 }
 
-async function upload(page, title, frequency) {
+async function upload(page, title, frequency, shape = {}) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Upload' }).click();
-  await page.getByLabel(/^Audio file/).setInputFiles({ name: `${title}.wav`, mimeType: 'audio/wav', buffer: wav(6, frequency) });
+  await page.getByLabel(/^Audio file/).setInputFiles({ name: `${title}.wav`, mimeType: 'audio/wav', buffer: wav(6, frequency, shape) });
   await page.getByLabel(/^Title/).fill(title);
   await page.getByRole('button', { name: 'Upload', exact: true }).click();
   await page.waitForURL(/\/songs\/[\w-]+\/edit$/);
   return page.url().match(/\/songs\/([\w-]+)\/edit$/)[1];
 }
 
+/** axe-core's serious and critical findings on the page as it is: none allowed. */
+async function accessible(page, what) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((violation) => ['serious', 'critical'].includes(violation.impact))
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 4).map((node) => node.target.join(' ')).join(' | ')}`));
+  assert.deepEqual(found, [], `axe-core on ${what}`);
+}
+
 /** The page as it is, at desktop and phone widths, in the light and the dark theme (set on
- * <html> for the picture only; the visitor's own choice is put back). */
+ * <html> for the picture only; the visitor's own choice is put back), each theme checked by
+ * axe-core. */
 async function screenshots(page, name) {
   const chosen = await page.evaluate(() => document.documentElement.dataset.theme);
   const size = page.viewportSize();
   for (const theme of ['light', 'dark']) {
     await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
     await page.setViewportSize(size);
+    await accessible(page, `${name} (${theme})`);
     await page.screenshot({ path: join(shots, `${name}-desktop-${theme}.png`), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(shots, `${name}-phone-${theme}.png`), fullPage: true });
@@ -192,7 +212,7 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   // The refresh token is an HttpOnly cookie: no script on the page can read it.
   assert.equal(await page.evaluate(() => document.cookie), '');
 
-  const yellow = await upload(page, 'Yellow Submarine', 440);
+  const yellow = await upload(page, 'Yellow Submarine', 440, { quietAfter: 3 });
   await page.getByLabel('Title').waitFor();
   await screenshots(page, 'edit-song');
   const blue = await upload(page, 'Blue Monday', 330);
@@ -225,6 +245,38 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await waitFor(() => page.evaluate(() => document.querySelector('img.poster')?.complete && document.querySelector('img.poster').naturalWidth > 100), 'the generated artwork');
   assert.match(await page.locator('img.poster').getAttribute('srcset'), /artwork\?size=small 128w, .*artwork\?size=large 512w/);
   await screenshots(page, 'song');
+
+  // The now-playing page, opened from the player bar while the song plays: a screen reader
+  // heard what started, and the waveform is drawn from the peaks the server measured when it
+  // transcoded the song: loud for its first three seconds, a tenth as loud after.
+  await page.getByRole('button', { name: '▶ Play' }).click();
+  await waitFor(() => page.evaluate(() => document.querySelector('audio')?.currentTime > 0.3), 'the song to play again', 30);
+  assert.equal(await page.locator('.player [aria-live="polite"]').textContent(), 'Now playing: Yellow Submarine by Ada Upload');
+  await waitFor(async () => (await fetch(`${base}/api/v1/songs/${yellow}/peaks`)).ok, 'the waveform to be measured', 60);
+  await page.locator('.player').getByRole('link', { name: 'Now playing' }).click();
+  await page.getByRole('heading', { name: 'Yellow Submarine', level: 1 }).waitFor();
+  await page.locator('canvas.waveform[data-peaks="ready"]').waitFor();
+  const [loudBar, quietBar] = await page.evaluate(() => {
+    const canvas = document.querySelector('canvas.waveform');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const drawn = (x) => { let rows = 0; for (let y = 0; y < canvas.height; y++) if (data[(y * canvas.width + x) * 4 + 3] > 0) rows += 1; return rows; };
+    return [drawn(Math.round(canvas.width * 0.25)), drawn(Math.round(canvas.width * 0.75))];
+  });
+  assert.ok(loudBar > 4 * quietBar, `the loud part's bar (${loudBar} px) stands well above the quiet part's (${quietBar} px)`);
+  // The waveform is a slider: End seeks to the end, Home back to the start.
+  await page.getByRole('slider', { name: 'Position in Yellow Submarine' }).focus();
+  await page.keyboard.press('Home');
+  assert.ok(await page.evaluate(() => document.querySelector('audio').currentTime < 1));
+  await screenshots(page, 'now-playing');
+  // `?` lists the keyboard shortcuts; Escape closes the list.
+  await page.locator('h1').click();
+  await page.keyboard.press('?');
+  const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await sheet.waitFor();
+  await accessible(page, 'the shortcut sheet');
+  await page.keyboard.press('Escape');
+  await sheet.waitFor({ state: 'hidden' });
+  await page.evaluate(() => document.querySelector('audio').pause());
 
   // A new playlist with both songs, then reordered from the keyboard's buttons.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
@@ -399,6 +451,31 @@ test('an album uploaded as several files at once plays in track order with synce
   await lyrics.locator('.lyric-line[aria-current="true"]', { hasText: 'Let it glow' }).waitFor();
   assert.ok(await page.evaluate(() => document.querySelector('audio').currentTime >= 8));
   await screenshots(page, 'lyrics');
+
+  // The now-playing page (the `n` key): the queue is the album; a song moves up (the focus
+  // staying on its button), another leaves, the rest is kept as a playlist, then cleared.
+  await page.locator('h1').click();
+  await page.keyboard.press('n');
+  await page.getByRole('heading', { name: 'Morning Light', level: 1 }).waitFor();
+  const queued = () => page.locator('.np-queue .song-title').allTextContents();
+  assert.deepEqual(await queued(), ['Morning Light', 'Noon Haze', 'Evening Glow']);
+  await page.getByRole('button', { name: 'Move Evening Glow up' }).click();
+  await waitFor(async () => JSON.stringify(await queued()) === JSON.stringify(['Morning Light', 'Evening Glow', 'Noon Haze']), 'the moved song');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Move Evening Glow up');
+  await page.getByRole('button', { name: 'Remove Noon Haze from the queue' }).click();
+  await waitFor(async () => JSON.stringify(await queued()) === JSON.stringify(['Morning Light', 'Evening Glow']), 'the removed song');
+  assert.deepEqual(await page.locator('.player .queue li').allTextContents(), ['Morning Light', 'Evening Glow']);
+  // Its synced lyrics follow the song here too.
+  await page.locator('.np-lyrics .lyric-line[aria-current="true"]').waitFor();
+  await page.getByLabel('Save the queue as a playlist').fill('Sunrise queue');
+  await page.locator('.np-save').getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved 2 songs as Sunrise queue.').waitFor();
+  await screenshots(page, 'now-playing-queue');
+  await page.getByRole('link', { name: 'Sunrise queue' }).click();
+  await waitFor(async () => JSON.stringify(await page.locator('.playlist-items .song-title').allTextContents()) === JSON.stringify(['Morning Light', 'Evening Glow']), 'the saved playlist');
+  await page.keyboard.press('n');
+  await page.getByRole('button', { name: 'Clear the queue' }).click();
+  await waitFor(async () => JSON.stringify(await queued()) === JSON.stringify(['Morning Light']), 'the cleared queue');
   await page.evaluate(() => document.querySelector('audio').pause());
 
   // Browsing: the album is on the albums page, in its genre, and on its artist's page.
@@ -435,4 +512,83 @@ test('an album uploaded as several files at once plays in track order with synce
   await waitFor(() => stranger.evaluate(() => document.querySelector('.shared-songs audio').currentTime > 0.3), 'the shared song to play', 30);
   await screenshots(stranger, 'share');
   assert.deepEqual(stranger.problems, []);
+});
+
+test('a long list pages in as it scrolls', async () => {
+  const page = await newPage(390, 844);
+  await signUpAndIn(page, 'Di Scroll', 'di@e2e.test');
+  // 21 songs heard: one more than the first page of "Recently played" holds.
+  const heard = await page.evaluate(async (bytes) => {
+    const { api } = await import('/assets/js/api.js');
+    const ids = [];
+    for (let i = 0; i < 21; i++) {
+      const form = new FormData();
+      form.append('title', `Scroll ${String(i).padStart(2, '0')}`);
+      form.append('file', new Blob([new Uint8Array(bytes)], { type: 'audio/wav' }), `scroll-${i}.wav`);
+      const song = await api('POST', '/songs', form);
+      await api('PUT', `/me/history/${song.id}`, { progress: 0 });
+      ids.push(song.id);
+    }
+    return ids.length;
+  }, [...wav(1, 500)]);
+  assert.equal(heard, 21);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
+  // Navigation moves the focus to the new page.
+  await page.getByRole('heading', { name: 'Recently played' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'view');
+  const history = page.locator('section.block', { hasText: 'Recently played' }).locator('.paged');
+  assert.equal(await history.getAttribute('data-loaded'), '20');
+  await history.locator('.more').scrollIntoViewIfNeeded();
+  await waitFor(async () => (await history.getAttribute('data-loaded')) === '21', 'the next page to scroll in');
+  assert.equal(await history.locator('.song').count(), 21);
+  assert.deepEqual(page.problems, []);
+});
+
+test('the first page is usable quickly on a throttled phone', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  // Chromium's own throttling: a mid-range phone's CPU (4× slower) on a slow 4G connection.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const started = Date.now();
+  await page.goto(base, { waitUntil: 'commit' });
+  await page.getByRole('heading', { name: 'Listen to everything' }).waitFor();
+  await page.getByRole('link', { name: 'Sign up' }).waitFor();
+  const usable = Date.now() - started;
+  const bytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((sum, entry) => sum + entry.transferSize, 0));
+  console.log(`first page usable after ${usable} ms on a throttled phone (4x slower CPU, 1.6 Mbps, 150 ms round trips), ${Math.round(bytes / 1024)} KiB moved`);
+  await context.close();
+});
+
+// Last: it stops the server.
+test('the installed app opens offline from its cached shell and says it is offline', async () => {
+  const manifest = await (await fetch(`${base}/assets/manifest.webmanifest`)).json();
+  assert.equal(manifest.start_url, '/');
+  assert.equal(manifest.display, 'standalone');
+  const page = await newPage(390, 844);
+  await page.goto(base);
+  await page.getByRole('heading', { name: 'Listen to everything' }).waitFor();
+  await waitFor(() => page.evaluate(async () => Boolean(navigator.serviceWorker.controller)
+    && (await caches.keys()).some((name) => name.startsWith('ampli-shell-'))), 'the service worker to keep the shell');
+  const cached = await page.evaluate(async () => {
+    const cache = await caches.open((await caches.keys()).find((name) => name.startsWith('ampli-shell-')));
+    return (await cache.keys()).map((request) => new URL(request.url).pathname);
+  });
+  assert.ok(cached.includes('/') && cached.includes('/assets/js/app.js'), cached.join(' '));
+  assert.ok(cached.every((path) => path === '/' || path.startsWith('/assets/')), `nothing but the shell is kept: ${cached.join(' ')}`);
+
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  await page.reload();
+  await page.getByRole('heading', { name: 'You are offline' }).waitFor();
+  await page.getByText('You are offline: what needs Ampli waits for the connection.').waitFor();
+  await screenshots(page, 'offline');
+  // Another page of the shell opens too, and says what it cannot show.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Albums' }).click();
+  await page.getByRole('heading', { name: 'Albums', exact: true }).waitFor();
+  await page.getByText('Ampli cannot be reached: you may be offline.').waitFor();
+  assert.ok(await page.locator('.offline').isVisible());
+  assert.deepEqual(page.problems, []);
 });

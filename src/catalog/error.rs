@@ -19,6 +19,8 @@ pub enum CatalogError {
     AlbumTaken,
     #[error("the song has no lyrics")]
     LyricsNotFound,
+    #[error("the song's waveform is not measured yet")]
+    PeaksNotReady,
     #[error("a credited artist does not exist")]
     UnknownArtist,
     #[error("the artist is linked to another account")]
@@ -98,6 +100,12 @@ impl From<CatalogError> for ApiError {
                 ErrorKind::NotFound,
                 "lyrics_not_found",
                 "This song has no lyrics.".to_owned(),
+            ),
+            E::PeaksNotReady => (
+                ErrorKind::NotFound,
+                "peaks_not_ready",
+                "This song's waveform is not measured yet; it is once the song is transcoded."
+                    .to_owned(),
             ),
             E::UnknownArtist => (
                 ErrorKind::Unprocessable,

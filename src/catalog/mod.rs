@@ -10,7 +10,8 @@
 //!
 //! The service below is what the routes call, its operations in the files beside this one
 //! (`songs.rs`, `albums.rs`, `genres.rs`, `lyrics.rs`, `upload/`, `posters.rs`, `artwork.rs`,
-//! `credits.rs`, `artists.rs`, `stream.rs`, `plays.rs`, `answers.rs`, `transcode.rs`, `loudness.rs`, with
+//! `credits.rs`, `artists.rs`, `stream.rs`, `plays.rs`, `answers.rs`, `transcode.rs`, `loudness.rs`,
+//! `peaks.rs`, with
 //! `metadata.rs`, `signing.rs` and `categories.rs`); handlers in `routes/`, all the SQL in
 //! `store/`, the answers' shapes in `views.rs` and `album_views.rs`, the errors in `error.rs`.
 
@@ -27,6 +28,7 @@ mod hooks;
 mod loudness;
 mod lyrics;
 mod metadata;
+mod peaks;
 mod plays;
 mod posters;
 mod routes;
@@ -153,7 +155,7 @@ where
     Arc<Catalog>: FromRef<S>,
     Arc<Accounts>: FromRef<S>,
 {
-    use routes::{albums, artists, artwork, categories, credits, lyrics, songs, stream};
+    use routes::{albums, artists, artwork, categories, credits, lyrics, peaks, songs, stream};
     OpenApiRouter::new()
         .routes(routes!(categories::list_categories))
         .routes(routes!(albums::list_genres))
@@ -168,6 +170,7 @@ where
             lyrics::put_lyrics,
             lyrics::delete_lyrics
         ))
+        .routes(routes!(peaks::get_peaks))
         .routes(routes!(artists::list_artists, artists::create_artist))
         .routes(routes!(
             artists::get_artist,

@@ -240,6 +240,10 @@ impl Transcoder {
         {
             tracing::warn!(error = format!("{error:#}"), %song, "measuring loudness");
         }
+        // The waveform likewise: without it the player's seek bar is a plain line.
+        if let Err(error) = super::peaks::measure(&self.db, &self.ffmpeg, song, &original).await {
+            tracing::warn!(error = format!("{error:#}"), %song, "measuring the waveform");
+        }
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ pub mod images;
 pub mod loudness;
 pub mod lyrics;
 pub mod names;
+pub mod peaks;
 pub mod range;
 mod synced_lyrics;
 pub mod tags;

@@ -5,6 +5,8 @@
 //! Imports nothing of the crate: it has no service, no SQL and no error type of its own (a
 //! missing asset is a bare 404), so its router and handlers fit in this one file.
 
+use std::sync::LazyLock;
+
 use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -32,6 +34,7 @@ macro_rules! asset {
 const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("app.css", "text/css; charset=utf-8"),
     asset!("icon.svg", "image/svg+xml"),
+    asset!("manifest.webmanifest", "application/manifest+json"),
     asset!("js/app.js", JS),
     asset!("js/api.js", JS),
     asset!("js/dom.js", JS),
@@ -39,6 +42,9 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("js/theme.js", JS),
     asset!("js/player.js", JS),
     asset!("js/songs.js", JS),
+    asset!("js/lyrics.js", JS),
+    asset!("js/waveform.js", JS),
+    asset!("js/shortcuts.js", JS),
     asset!("js/views/auth.js", JS),
     asset!("js/views/home.js", JS),
     asset!("js/views/search.js", JS),
@@ -48,10 +54,31 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("js/views/settings.js", JS),
     asset!("js/views/app_passwords.js", JS),
     asset!("js/views/share.js", JS),
+    asset!("js/views/now_playing.js", JS),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";
 const INDEX_HTML: &str = include_str!("../../web/index.html");
+const SERVICE_WORKER: &str = include_str!("../../web/sw.js");
+
+/// The service worker as served: the shell's files and a version that changes with any of
+/// them, put above `web/sw.js`, so that its list is this one and a new build renews its cache.
+static SERVICE_WORKER_SCRIPT: LazyLock<String> = LazyLock::new(|| {
+    // FNV-1a over every file of the shell: cheap, and only needs to change when one does.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let files = ASSETS.iter().map(|(_, _, bytes)| *bytes);
+    for byte in files.chain([INDEX_HTML.as_bytes()]).flatten() {
+        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let paths: Vec<String> = ASSETS
+        .iter()
+        .map(|(path, ..)| format!("/assets/{path}"))
+        .collect();
+    format!(
+        "const SHELL_VERSION = '{hash:016x}';\nconst SHELL_FILES = {};\n{SERVICE_WORKER}",
+        serde_json::to_string(&paths).unwrap_or_else(|_| "[]".to_owned())
+    )
+});
 
 /// The app's page paths (each answers with index.html).
 const PAGES: &[&str] = &[
@@ -74,6 +101,7 @@ const PAGES: &[&str] = &[
     "/albums",
     "/albums/{id}",
     "/share/{token}",
+    "/now-playing",
 ];
 
 /// The app's files and pages; they need nothing from the state, so any state will do.
@@ -81,7 +109,10 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    let mut router = Router::new().route("/assets/{*path}", get(asset));
+    let mut router = Router::new()
+        .route("/assets/{*path}", get(asset))
+        // At the root, so that its scope is the whole app.
+        .route("/sw.js", get(service_worker));
     for page in PAGES {
         router = router.route(page, get(index));
     }
@@ -117,6 +148,13 @@ async fn index() -> Response {
     )
 }
 
+async fn service_worker() -> Response {
+    secured(
+        ([(header::CONTENT_TYPE, JS)], SERVICE_WORKER_SCRIPT.as_str()).into_response(),
+        "no-cache",
+    )
+}
+
 async fn asset(Path(path): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, ..)| *name == path) {
         Some((_, content_type, bytes)) => secured(
@@ -125,5 +163,37 @@ async fn asset(Path(path): Path<String>) -> Response {
             "no-cache",
         ),
         None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_module_is_preloaded_and_in_the_offline_shell() {
+        for (path, content_type, _) in ASSETS {
+            if *content_type == JS && !matches!(*path, "js/app.js" | "js/theme.js") {
+                let link = format!(r#"<link rel="modulepreload" href="/assets/{path}">"#);
+                assert!(INDEX_HTML.contains(&link), "index.html preloads {path}");
+            }
+            assert!(
+                SERVICE_WORKER_SCRIPT.contains(&format!("\"/assets/{path}\"")),
+                "the service worker keeps {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_preloaded_or_loaded_file_is_served() {
+        for line in INDEX_HTML.lines() {
+            if let Some(rest) = line.split("/assets/").nth(1) {
+                let path = rest.split('"').next().unwrap_or_default();
+                assert!(
+                    ASSETS.iter().any(|(name, ..)| *name == path),
+                    "index.html names /assets/{path}, which is not served"
+                );
+            }
+        }
     }
 }

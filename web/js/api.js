@@ -28,8 +28,24 @@ function setSession(body) {
   for (const listener of listeners) listener(currentUser);
 }
 
+let unreachable = false;
+/** fetch, telling the page (events `ampli:offline` and `ampli:online` on window) when Ampli
+ * stops and starts answering: the app shell still opens offline (sw.js), its data does not.
+ * A network failure becomes an ApiError with status 0. */
+async function reach(url, options) {
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch {
+    if (!unreachable) { unreachable = true; window.dispatchEvent(new Event('ampli:offline')); }
+    throw new ApiError(0, { detail: 'Ampli cannot be reached: you may be offline.' });
+  }
+  if (unreachable) { unreachable = false; window.dispatchEvent(new Event('ampli:online')); }
+  return response;
+}
+
 async function web(path, body) {
-  const response = await fetch(`/api/v1/auth/web/${path}`, {
+  const response = await reach(`/api/v1/auth/web/${path}`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: {
@@ -84,7 +100,7 @@ export async function api(method, path, body, { raw = false } = {}) {
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const response = await fetch(`/api/v1${path}`, { method, headers, body: payload });
+    const response = await reach(`/api/v1${path}`, { method, headers, body: payload });
     if (response.status === 401 && accessToken && attempt === 0 && (await refresh())) continue;
     if (raw) return response;
     const data = response.status === 204 ? null : await response.json().catch(() => null);

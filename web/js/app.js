@@ -12,6 +12,8 @@ import * as library from './views/library.js';
 import * as upload from './views/upload.js';
 import * as settings from './views/settings.js';
 import * as share from './views/share.js';
+import * as nowPlaying from './views/now_playing.js';
+import * as shortcuts from './shortcuts.js';
 
 const routes = [
   [/^\/$/, home.page],
@@ -33,6 +35,7 @@ const routes = [
   [/^\/playlists\/([\w-]+)$/, pages.playlistPage],
   [/^\/categories\/(.+)$/, pages.categoryPage],
   [/^\/share\/([\w-]+)$/, share.page],
+  [/^\/now-playing$/, nowPlaying.page],
 ];
 
 const view = document.getElementById('view');
@@ -54,7 +57,11 @@ async function render() {
       ? await match[1]({ params: match[0].slice(1).map(decodeURIComponent), query: url.searchParams, navigate })
       : h('section', {}, h('h1', {}, 'Not found'), h('p', {}, 'There is no page here. ', h('a', { href: '/' }, 'Go home')));
   } catch (error) {
-    content = h('section', {}, h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error.message));
+    content = error.status === 0
+      ? h('section', {}, h('h1', {}, 'You are offline'),
+        h('p', {}, 'Ampli cannot be reached right now. This page comes back when the connection does; ',
+          h('a', { href: url.pathname + url.search }, 'try again'), '.'))
+      : h('section', {}, h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, error.message));
   }
   if (id !== renderId) return; // a newer navigation won
   clear(view, content);
@@ -88,6 +95,20 @@ function renderAccount(current) {
     clear(box, h('a', { href: '/sign-in' }, 'Sign in'), h('a', { href: '/sign-up', class: 'button' }, 'Sign up'));
   }
 }
+
+// Offline: a line under the header says so (the shell itself comes from sw.js's cache).
+const offline = h('p', { class: 'offline', role: 'status', hidden: true }, 'You are offline: what needs Ampli waits for the connection.');
+document.querySelector('header.top').after(offline);
+const showOffline = (isOffline) => { offline.hidden = !isOffline; };
+window.addEventListener('offline', () => showOffline(true));
+window.addEventListener('ampli:offline', () => showOffline(true));
+window.addEventListener('online', () => showOffline(false));
+window.addEventListener('ampli:online', () => showOffline(false));
+showOffline(!navigator.onLine);
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => { /* the app works without */ });
+
+const sheet = shortcuts.install(navigate);
+document.getElementById('shortcuts-button').addEventListener('click', () => sheet.open());
 
 onUserChange(renderAccount);
 player.mount(document.getElementById('player'));

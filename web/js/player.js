@@ -6,6 +6,7 @@
 import { api, user } from './api.js';
 import { h, clear } from './dom.js';
 import { duration } from './format.js';
+import { lyricsView } from './lyrics.js';
 
 const audio = new Audio();
 audio.preload = 'metadata';
@@ -20,7 +21,8 @@ const state = {
   volume: 1, // the listener's own, before normalising
 };
 const ui = {};
-const lyrics = { songId: null, synced: false, lines: [], current: -1 };
+const listeners = new Set();
+const barLyrics = lyricsView(audio);
 
 const NORMALISE_MODES = ['off', 'track', 'album'];
 
@@ -76,6 +78,64 @@ export async function playList(songs, start = 0) {
 
 export function enqueue(song) {
   state.queue.push(song);
+  render();
+}
+
+/** The queue as it stands (a copy) and where in it the player is. */
+export function queue() {
+  return { songs: state.queue.slice(), index: state.index };
+}
+
+/** Calls `listener` whenever the song, the queue or play and pause change; answers a
+ * function that stops it. */
+export function onChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function playAt(index) {
+  return load(index, true);
+}
+
+/** Moves the queue's song at `from` to `to`; the song playing keeps playing. */
+export function moveInQueue(from, to) {
+  const last = state.queue.length - 1;
+  if (from < 0 || from > last || to < 0 || to > last || from === to) return;
+  const [song] = state.queue.splice(from, 1);
+  state.queue.splice(to, 0, song);
+  if (state.index === from) state.index = to;
+  else if (from < state.index && to >= state.index) state.index -= 1;
+  else if (from > state.index && to <= state.index) state.index += 1;
+  render();
+}
+
+/** Takes the song at `index` out of the queue; taking out the one playing goes on with the
+ * next (or stops at the end). */
+export function removeFromQueue(index) {
+  if (index < 0 || index >= state.queue.length) return;
+  state.queue.splice(index, 1);
+  if (index < state.index) { state.index -= 1; render(); return; }
+  if (index > state.index) { render(); return; }
+  const playing = !audio.paused;
+  if (state.queue.length) { load(Math.min(index, state.queue.length - 1), playing); return; }
+  stop();
+}
+
+/** Empties the queue but for the song playing. */
+export function clearUpcoming() {
+  const song = current();
+  state.queue = song ? [song] : [];
+  state.index = song ? 0 : -1;
+  render();
+}
+
+function stop() {
+  audio.pause();
+  audio.removeAttribute('src');
+  audio.load();
+  state.queue = [];
+  state.index = -1;
+  mediaSession(null);
   render();
 }
 
@@ -168,6 +228,7 @@ audio.addEventListener('error', () => setStatus('This song cannot be played righ
 
 function mediaSession(song) {
   if (!('mediaSession' in navigator)) return;
+  if (!song) { navigator.mediaSession.metadata = null; return; }
   navigator.mediaSession.metadata = new MediaMetadata({
     title: song.title,
     artist: (song.artists || []).map((a) => a.name).join(', ') || song.owner?.name || '',
@@ -212,54 +273,12 @@ function toggleLyrics() {
   showLyrics();
 }
 
-/** Fills the open lyrics panel for the current song (once per song). */
-async function showLyrics() {
-  if (!lyricsOpen()) return;
-  const song = current();
-  if (!song) { lyrics.songId = null; clear(ui.lyrics, h('p', { class: 'lyrics-none' }, 'Nothing is playing.')); return; }
-  if (lyrics.songId === song.id) return;
-  Object.assign(lyrics, { songId: song.id, synced: false, lines: [], current: -1 });
-  clear(ui.lyrics, h('p', { class: 'busy' }, 'Loading the lyrics…'));
-  let found = null;
-  try {
-    found = await api('GET', `/songs/${song.id}/lyrics`);
-  } catch (error) {
-    if (lyrics.songId !== song.id) return;
-    if (error.status !== 404) {
-      lyrics.songId = null; // try again when the panel is next opened
-      clear(ui.lyrics, h('p', { role: 'alert', class: 'form-error' }, error.message));
-      return;
-    }
-  }
-  if (lyrics.songId !== song.id) return; // another song started meanwhile
-  if (!found || !found.lines.length) {
-    clear(ui.lyrics, h('p', { class: 'lyrics-none' }, `No lyrics for “${song.title}”.`));
-    return;
-  }
-  lyrics.synced = found.synced;
-  // Synced lines are buttons that seek to where they are sung; plain lines are just text.
-  lyrics.lines = found.lines.map((line) => (found.synced
-    ? h('button', { type: 'button', class: 'lyric-line', dataset: { ms: String(line.startMs ?? 0) },
-      onclick: () => { audio.currentTime = (line.startMs ?? 0) / 1000; if (audio.paused) audio.play().catch(() => {}); } }, line.text || '♪')
-    : h('p', { class: 'lyric-line' }, line.text || '\u00a0')));
-  clear(ui.lyrics, h('div', { class: found.synced ? 'lyric-lines synced' : 'lyric-lines', lang: found.language || null }, lyrics.lines));
-  highlightLyric();
+function showLyrics() {
+  if (lyricsOpen()) barLyrics.show(current());
 }
 
-/** Marks the line being sung and keeps it in view inside the panel. */
 function highlightLyric() {
-  if (!lyrics.synced || !lyricsOpen() || lyrics.songId !== current()?.id) return;
-  const ms = (audio.currentTime || 0) * 1000;
-  let at = -1;
-  for (let i = 0; i < lyrics.lines.length && Number(lyrics.lines[i].dataset.ms) <= ms; i++) at = i;
-  if (at === lyrics.current) return;
-  lyrics.lines[lyrics.current]?.removeAttribute('aria-current');
-  lyrics.current = at;
-  const line = lyrics.lines[at];
-  if (!line) return;
-  line.setAttribute('aria-current', 'true');
-  const box = line.parentElement;
-  box.scrollTop = Math.max(0, line.offsetTop - box.clientHeight / 2 + line.offsetHeight / 2); // box is positioned
+  if (lyricsOpen()) barLyrics.follow(current());
 }
 
 function button(label, onclick, text, extra = {}) {
@@ -289,18 +308,20 @@ export function mount(container) {
   } });
   ui.queue = h('ol', { class: 'queue', 'aria-label': 'Queue' });
   ui.status = h('p', { class: 'player-status', role: 'status' });
+  ui.announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite', dataset: { songId: '' } });
+  ui.open = h('a', { href: '/now-playing', class: 'button now-open', title: 'Now playing: artwork, waveform, queue and lyrics' }, 'Now playing');
   ui.lyricsButton = button('Lyrics', toggleLyrics, 'Lyrics', { 'aria-pressed': 'false', 'aria-controls': 'lyrics-panel' });
-  ui.lyrics = h('section', { id: 'lyrics-panel', class: 'lyrics', 'aria-label': 'Lyrics', hidden: true });
+  ui.lyrics = h('section', { id: 'lyrics-panel', class: 'lyrics', 'aria-label': 'Lyrics', hidden: true }, barLyrics.element);
   clear(container,
     ui.lyrics,
     h('div', { class: 'now' }, ui.title, ui.artist),
     h('div', { class: 'controls' },
-      button('Previous', previous, '|◀'), ui.play, button('Next', next, '▶|'), ui.shuffle, ui.repeat, ui.lyricsButton),
+      button('Previous', previous, '|◀'), ui.play, button('Next', next, '▶|'), ui.shuffle, ui.repeat, ui.lyricsButton, ui.open),
     h('div', { class: 'position' }, ui.seek, ui.time),
     // Volume, quality and the queue fold away, so the bar stays small on a phone.
     h('details', { class: 'extras' }, h('summary', {}, 'Volume, quality, queue'),
       h('div', { class: 'extras-body' }, h('label', {}, 'Volume ', ui.volume), ui.quality, ui.queue)),
-    ui.status, audio);
+    ui.status, ui.announcer, audio);
   render();
 }
 
@@ -328,4 +349,15 @@ function render() {
   clear(ui.queue, state.queue.map((s, i) => h('li', { 'aria-current': i === state.index ? 'true' : null },
     h('button', { type: 'button', class: 'link', onclick: () => load(i, true) }, s.title))));
   renderTime();
+  announce(song);
+  for (const listener of listeners) listener();
+}
+
+/** Tells a screen reader, once per song, what started playing. */
+function announce(song) {
+  const text = song ? `Now playing: ${song.title}${ui.artist.textContent ? ` by ${ui.artist.textContent}` : ''}` : '';
+  if (ui.announcer.dataset.songId !== (song?.id || '')) {
+    ui.announcer.dataset.songId = song?.id || '';
+    ui.announcer.textContent = text;
+  }
 }

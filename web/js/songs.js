@@ -131,18 +131,31 @@ export function section(title, content, more) {
   return h('section', { class: 'block' }, h('h2', {}, title), content, more || null);
 }
 
-/** A paged list: shows the first page and a "More" button while there are more. */
+/** A paged list: the first page, then the next ones as the list's end scrolls into view (a
+ * "More" button stays for keyboards and for browsers without IntersectionObserver). */
 export function paged(load, renderItems, emptyText) {
-  const box = h('div', {});
+  const box = h('div', { class: 'paged' });
   const more = h('button', { type: 'button', class: 'more' }, 'More');
   let cursor = null;
   let items = [];
-  async function step() {
-    const page = await load(cursor);
-    items = items.concat(page.items);
-    cursor = page.nextCursor;
-    clear(box, items.length ? renderItems(items) : empty(emptyText), cursor ? more : null);
+  let loading = null;
+  function step() {
+    loading ||= (async () => {
+      const page = await load(cursor);
+      items = items.concat(page.items);
+      cursor = page.nextCursor;
+      clear(box, items.length ? renderItems(items) : empty(emptyText), cursor ? more : null);
+      box.dataset.loaded = String(items.length);
+    })().finally(() => { loading = null; });
+    return loading;
   }
   more.addEventListener('click', step);
+  if ('IntersectionObserver' in window) {
+    // 600px ahead of the end, so the next page is there before the listener reaches it.
+    const watcher = new IntersectionObserver((entries) => {
+      if (cursor && entries.some((entry) => entry.isIntersecting)) step().catch(() => {});
+    }, { rootMargin: '0px 0px 600px 0px' });
+    watcher.observe(more);
+  }
   return step().then(() => box);
 }

@@ -6,5 +6,6 @@ pub mod artwork;
 pub mod categories;
 pub mod credits;
 pub mod lyrics;
+pub mod peaks;
 pub mod songs;
 pub mod stream;

@@ -9,6 +9,7 @@ pub mod credits;
 pub mod genres;
 pub mod loudness;
 pub mod lyrics;
+pub mod peaks;
 pub mod sampling;
 pub mod songs;
 pub mod transcode_jobs;

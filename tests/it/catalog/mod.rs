@@ -10,6 +10,7 @@ mod leftovers;
 mod lists;
 mod media_access;
 mod nul_text;
+mod peaks;
 mod s3;
 mod streaming;
 mod uploads;

@@ -2,7 +2,7 @@
 
 import { api, user } from '../api.js';
 import { h, clear, field, formError, showError } from '../dom.js';
-import { duration } from '../format.js';
+import { count, duration } from '../format.js';
 import { songList, section, paged } from '../songs.js';
 
 function signInFirst(what) {
@@ -17,7 +17,7 @@ export async function page() {
     h('div', { class: 'field' }, h('label', { for: 'new-visibility' }, 'Visibility'), visibility), formError(), h('button', { type: 'submit' }, 'Create'));
   const playlists = h('div', {});
   const drawPlaylists = async () => clear(playlists, await paged((cursor) => api('GET', `/me/playlists?limit=50${cursor ? `&cursor=${cursor}` : ''}`),
-    (items) => h('ul', { class: 'people' }, items.map((p) => h('li', {}, h('a', { href: `/playlists/${p.id}` }, p.title), ` · ${p.itemCount} songs · ${p.visibility}`))),
+    (items) => h('ul', { class: 'people' }, items.map((p) => h('li', {}, h('a', { href: `/playlists/${p.id}` }, p.title), ` · ${count(p.itemCount, 'song')} · ${p.visibility}`))),
     'No playlists yet: create one above.'));
   create.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -98,7 +98,7 @@ function albumEditor(album, navigate) {
     } catch (error) { showError(coverForm, error); }
   });
   const remove = (songs) => async () => {
-    const what = songs === 'delete' ? `Delete “${album.title}” and its ${album.songCount} songs for good?` : `Delete the album “${album.title}”? Its songs stay, as singles.`;
+    const what = songs === 'delete' ? `Delete “${album.title}” and its ${count(album.songCount, 'song')} for good?` : `Delete the album “${album.title}”? Its songs stay, as singles.`;
     if (!confirm(what)) return;
     await api('DELETE', `/albums/${album.id}?songs=${songs}`);
     navigate(`/users/${album.owner.id}`);
