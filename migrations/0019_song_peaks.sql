@@ -6,3 +6,12 @@ CREATE TABLE IF NOT EXISTS SongPeaks (
     Peaks BYTEA NOT NULL CHECK (octet_length(Peaks) = 512),
     MeasuredAt TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+
+-- Songs transcoded before this migration get their waveform from one more run of their job,
+-- which makes only what a song lacks (renditions already there are kept as they are).
+INSERT INTO Jobs (Kind, Payload)
+SELECT 'transcode', jsonb_build_object('songId', s.SongID::text)
+  FROM Songs s
+ WHERE NOT EXISTS (SELECT 1 FROM SongPeaks p WHERE p.SongID = s.SongID)
+   AND NOT EXISTS (SELECT 1 FROM Jobs j
+                    WHERE j.Kind = 'transcode' AND j.Payload->>'songId' = s.SongID::text);

@@ -1,7 +1,9 @@
 //! The bitrate ladder: after an upload, a queued job turns the original into Opus in Ogg at
 //! three bitrates plus one MP3 for old players, with ffmpeg run as a subprocess, and measures
-//! its loudness where the tags gave none (`loudness.rs`). Until the
-//! renditions exist (or on a machine without ffmpeg) the original is served.
+//! its loudness where the tags gave none (`loudness.rs`) and its waveform (`peaks.rs`). Until
+//! the renditions exist (or on a machine without ffmpeg) the original is served. A job makes
+//! only what the song lacks, so running it again (after a crash, or for a song an older
+//! version transcoded, as migration 19 queues) repeats no work.
 //!
 //! Jobs live in the Jobs table and are leased with FOR UPDATE SKIP LOCKED, so several
 //! instances share the queue and a job interrupted by a crash is taken again later. Every
@@ -196,7 +198,11 @@ impl Transcoder {
             file.write_all(&chunk).await?;
         }
         file.flush().await?;
-        for rung in &LADDER {
+        let made = jobs::recorded_qualities(&self.db, song).await?;
+        for rung in LADDER
+            .iter()
+            .filter(|rung| !made.iter().any(|q| q == rung.quality))
+        {
             let output = work.join(format!("{}.{}", rung.quality, rung.extension));
             let permit = self.ffmpeg.permit().await;
             let status = tokio::process::Command::new(&self.ffmpeg.path)

@@ -105,6 +105,15 @@ pub async fn original_key(db: &PgPool, song: Uuid) -> sqlx::Result<Option<String
         .await
 }
 
+/// The qualities a song already has renditions of: a job run again (after a crash, or to
+/// measure what an older version did not) makes only the others.
+pub async fn recorded_qualities(db: &PgPool, song: Uuid) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("select quality from songrenditions where songid = $1")
+        .bind(song)
+        .fetch_all(db)
+        .await
+}
+
 /// Records (or replaces) a rendition; false when the song was deleted meanwhile, and nothing
 /// was recorded.
 pub async fn record_rendition(db: &PgPool, rendition: &NewRendition<'_>) -> sqlx::Result<bool> {

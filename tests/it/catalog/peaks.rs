@@ -70,3 +70,61 @@ async fn the_waveform_shows_where_a_song_is_loud_and_where_quiet() {
         .await
         .assert_problem(404, "song_not_found");
 }
+
+#[tokio::test]
+async fn a_song_transcoded_before_waveforms_gets_one_without_being_transcoded_again() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("olden").await;
+    let song = upload(
+        &app,
+        &owner.access,
+        &[
+            Part::Text("title", "Old"),
+            Part::File("file", "old.wav", &loud_then_quiet()),
+        ],
+    )
+    .await;
+    let id: uuid::Uuid = song.json()["id"].as_str().unwrap().parse().unwrap();
+    let transcoder = app
+        .state
+        .catalog
+        .transcoder(app.state.metrics.clone())
+        .expect("ffmpeg is installed for the tests");
+    assert!(transcoder.run_one().await.unwrap());
+    // As an older Ampli left it: renditions, no waveform.
+    sqlx::query("delete from songpeaks")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let renditions = || async {
+        // xmin changes with any update of a row: the same means untouched.
+        sqlx::query_as::<_, (String, String)>(
+            "select quality, xmin::text from songrenditions where songid = $1 order by quality",
+        )
+        .bind(id)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    let before = renditions().await;
+    assert_eq!(before.len(), 4);
+
+    // Migration 19 (idempotent, so it can be run again here) queues the song once more; its
+    // job measures the waveform and makes no rendition again.
+    sqlx::raw_sql(include_str!("../../../migrations/0019_song_peaks.sql"))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(transcoder.run_one().await.unwrap());
+    assert!(!transcoder.run_one().await.unwrap(), "one job for the song");
+    assert_eq!(renditions().await, before);
+    let answer = app.get(&format!("/api/v1/songs/{id}/peaks")).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+
+    // Once it has one, running the migration again queues nothing.
+    sqlx::raw_sql(include_str!("../../../migrations/0019_song_peaks.sql"))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(!transcoder.run_one().await.unwrap());
+}
