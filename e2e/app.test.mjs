@@ -545,21 +545,29 @@ test('a long list pages in as it scrolls', async () => {
 });
 
 test('the first page is usable quickly on a throttled phone', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  // Chromium's own throttling: a mid-range phone's CPU (4× slower) on a slow 4G connection.
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  const started = Date.now();
-  await page.goto(base, { waitUntil: 'commit' });
-  await page.getByRole('heading', { name: 'Listen to everything' }).waitFor();
-  await page.getByRole('link', { name: 'Sign up' }).waitFor();
-  const usable = Date.now() - started;
-  const bytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((sum, entry) => sum + entry.transferSize, 0));
-  console.log(`first page usable after ${usable} ms on a throttled phone (4x slower CPU, 1.6 Mbps, 150 ms round trips), ${Math.round(bytes / 1024)} KiB moved`);
-  await context.close();
+  // Three first visits (nothing cached), each in a fresh context; the median is printed.
+  const runs = [];
+  for (let run = 0; run < 3; run++) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    // Chromium's own throttling: a mid-range phone's CPU (4× slower) on a slow 4G connection.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const started = Date.now();
+    await page.goto(base, { waitUntil: 'commit' });
+    await page.getByRole('heading', { name: 'Listen to everything' }).waitFor();
+    await page.getByRole('link', { name: 'Sign up' }).waitFor();
+    const usable = Date.now() - started;
+    const bytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((sum, entry) => sum + entry.transferSize, 0)
+      + performance.getEntriesByType('navigation')[0].transferSize);
+    runs.push({ usable, bytes });
+    await context.close();
+  }
+  const median = runs.map((r) => r.usable).sort((a, b) => a - b)[1];
+  console.log(`first page usable after ${median} ms (median of ${runs.map((r) => r.usable).join(', ')} ms) on a throttled phone `
+    + `(4x slower CPU, 1.6 Mbps, 150 ms round trips), ${Math.round(runs[0].bytes / 1024)} KiB moved`);
 });
 
 // Last: it stops the server.

@@ -52,6 +52,29 @@ async fn pages_and_assets_are_served_with_a_strict_policy() {
         );
         assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
     }
+    // A browser that takes gzip gets the files gzipped, a client that does not gets them plain.
+    for path in ["/", "/assets/js/player.js", "/sw.js"] {
+        let plain = app.get(path).await;
+        let gzipped = app
+            .send(
+                Request::get(path)
+                    .header("accept-encoding", "gzip, deflate, br")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(gzipped.header("content-encoding"), Some("gzip"), "{path}");
+        assert_eq!(gzipped.header("vary"), Some("accept-encoding"));
+        assert_eq!(plain.header("content-encoding"), None);
+        let mut unpacked = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(gzipped.body.as_slice()),
+            &mut unpacked,
+        )
+        .unwrap();
+        assert_eq!(unpacked, plain.text(), "{path}");
+        assert!(gzipped.body.len() * 2 < plain.body.len(), "{path} shrinks");
+    }
     assert_eq!(app.get("/assets/js/nope.js").await.status, 404);
     assert_eq!(app.get("/assets/../Cargo.toml").await.status, 404);
     // The API keeps its own error shape beside the app.

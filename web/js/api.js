@@ -22,9 +22,16 @@ export function onUserChange(listener) {
   listeners.add(listener);
 }
 
+/** Whether this browser was signed in when last seen: a hint (not the session itself, which
+ * is the HttpOnly cookie) that lets a first-time visitor's page skip waiting for a refresh. */
+export function hadSession() {
+  return localStorage.getItem('ampli.session') === '1';
+}
+
 function setSession(body) {
   accessToken = body ? body.accessToken : null;
   currentUser = body ? body.user : null;
+  if (body) localStorage.setItem('ampli.session', '1'); else localStorage.removeItem('ampli.session');
   for (const listener of listeners) listener(currentUser);
 }
 

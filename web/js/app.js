@@ -1,41 +1,48 @@
 // The app's shell: sign-in state, the account menu, and routing between pages without
 // reloading (so the player keeps playing).
 
-import { refresh, user, onUserChange, signOut } from './api.js';
+import { refresh, user, onUserChange, signOut, hadSession } from './api.js';
 import { h, clear, busy } from './dom.js';
 import * as player from './player.js';
-import * as auth from './views/auth.js';
-import * as home from './views/home.js';
-import * as search from './views/search.js';
-import * as pages from './views/pages.js';
-import * as library from './views/library.js';
-import * as upload from './views/upload.js';
-import * as settings from './views/settings.js';
-import * as share from './views/share.js';
-import * as nowPlaying from './views/now_playing.js';
 import * as shortcuts from './shortcuts.js';
 
+// Each page's module is loaded when it is first shown (then kept by the browser and sw.js), so
+// the first page waits only for the modules it uses: on a slow phone connection every file
+// more is a share of a round trip.
+const views = {
+  auth: () => import('./views/auth.js'),
+  home: () => import('./views/home.js'),
+  search: () => import('./views/search.js'),
+  pages: () => import('./views/pages.js'),
+  library: () => import('./views/library.js'),
+  upload: () => import('./views/upload.js'),
+  settings: () => import('./views/settings.js'),
+  share: () => import('./views/share.js'),
+  nowPlaying: () => import('./views/now_playing.js'),
+};
+
+/** [path pattern, view module, the page function it exports] */
 const routes = [
-  [/^\/$/, home.page],
-  [/^\/sign-in$/, auth.signInPage],
-  [/^\/sign-up$/, auth.signUpPage],
-  [/^\/forgot-password$/, auth.forgotPage],
-  [/^\/reset-password$/, auth.resetPage],
-  [/^\/verify-email$/, auth.verifyPage],
-  [/^\/search$/, search.page],
-  [/^\/library$/, library.page],
-  [/^\/upload$/, upload.page],
-  [/^\/settings$/, settings.page],
-  [/^\/songs\/([\w-]+)$/, pages.songPage],
-  [/^\/songs\/([\w-]+)\/edit$/, upload.editPage],
-  [/^\/albums$/, pages.albumsPage],
-  [/^\/albums\/([\w-]+)$/, pages.albumPage],
-  [/^\/artists\/([\w-]+)$/, pages.artistPage],
-  [/^\/users\/([\w-]+)$/, pages.userPage],
-  [/^\/playlists\/([\w-]+)$/, pages.playlistPage],
-  [/^\/categories\/(.+)$/, pages.categoryPage],
-  [/^\/share\/([\w-]+)$/, share.page],
-  [/^\/now-playing$/, nowPlaying.page],
+  [/^\/$/, views.home, 'page'],
+  [/^\/sign-in$/, views.auth, 'signInPage'],
+  [/^\/sign-up$/, views.auth, 'signUpPage'],
+  [/^\/forgot-password$/, views.auth, 'forgotPage'],
+  [/^\/reset-password$/, views.auth, 'resetPage'],
+  [/^\/verify-email$/, views.auth, 'verifyPage'],
+  [/^\/search$/, views.search, 'page'],
+  [/^\/library$/, views.library, 'page'],
+  [/^\/upload$/, views.upload, 'page'],
+  [/^\/settings$/, views.settings, 'page'],
+  [/^\/songs\/([\w-]+)$/, views.pages, 'songPage'],
+  [/^\/songs\/([\w-]+)\/edit$/, views.upload, 'editPage'],
+  [/^\/albums$/, views.pages, 'albumsPage'],
+  [/^\/albums\/([\w-]+)$/, views.pages, 'albumPage'],
+  [/^\/artists\/([\w-]+)$/, views.pages, 'artistPage'],
+  [/^\/users\/([\w-]+)$/, views.pages, 'userPage'],
+  [/^\/playlists\/([\w-]+)$/, views.pages, 'playlistPage'],
+  [/^\/categories\/(.+)$/, views.pages, 'categoryPage'],
+  [/^\/share\/([\w-]+)$/, views.share, 'page'],
+  [/^\/now-playing$/, views.nowPlaying, 'page'],
 ];
 
 const view = document.getElementById('view');
@@ -49,12 +56,12 @@ export function navigate(path, { replace = false } = {}) {
 async function render() {
   const id = ++renderId;
   const url = new URL(location.href);
-  const match = routes.map(([pattern, page]) => [url.pathname.match(pattern), page]).find(([m]) => m);
+  const match = routes.map(([pattern, load, name]) => [url.pathname.match(pattern), load, name]).find(([m]) => m);
   clear(view, busy());
   let content;
   try {
     content = match
-      ? await match[1]({ params: match[0].slice(1).map(decodeURIComponent), query: url.searchParams, navigate })
+      ? await (await match[1]())[match[2]]({ params: match[0].slice(1).map(decodeURIComponent), query: url.searchParams, navigate })
       : h('section', {}, h('h1', {}, 'Not found'), h('p', {}, 'There is no page here. ', h('a', { href: '/' }, 'Go home')));
   } catch (error) {
     content = error.status === 0
@@ -113,6 +120,14 @@ document.getElementById('shortcuts-button').addEventListener('click', () => shee
 onUserChange(renderAccount);
 player.mount(document.getElementById('player'));
 renderAccount(null);
-await refresh();
-renderAccount(user());
-render();
+// A browser that never signed in does not wait a round trip for the session refresh before
+// the first page; the refresh still runs, and should it find a session (one from before this
+// hint existed), the page is drawn again, signed in.
+const refreshed = refresh();
+if (hadSession()) {
+  await refreshed;
+  render();
+} else {
+  render();
+  refreshed.then((signedIn) => { if (signedIn) render(); });
+}
