@@ -208,6 +208,13 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   assert.equal(await nightPage.evaluate(() => document.documentElement.dataset.theme), 'dark');
   await night.close();
 
+  // The account pages, before there is an account.
+  for (const [path, heading, name] of [['/sign-up', 'Create your account', 'sign-up'], ['/sign-in', 'Sign in', 'sign-in'], ['/forgot-password', 'Forgot your password?', 'forgot-password']]) {
+    await page.goto(`${base}${path}`);
+    await page.getByRole('heading', { name: heading }).waitFor();
+    await screenshots(page, name);
+  }
+
   await signUpAndIn(page, 'Ada Upload', 'ada@e2e.test');
   // The refresh token is an HttpOnly cookie: no script on the page can read it.
   assert.equal(await page.evaluate(() => document.cookie), '');
@@ -216,6 +223,14 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await page.getByLabel('Title').waitFor();
   await screenshots(page, 'edit-song');
   const blue = await upload(page, 'Blue Monday', 330);
+  // Home, signed in, and a category page from its chips.
+  await page.goto(base);
+  await page.getByRole('heading', { name: 'Welcome back, Ada Upload' }).waitFor();
+  await screenshots(page, 'home');
+  await page.locator('.chips a').first().click();
+  await page.waitForURL(/\/categories\//);
+  await page.locator('h1').waitFor();
+  await screenshots(page, 'category');
 
   // Play: the audio element's time advances.
   await page.goto(`${base}/songs/${yellow}`);
@@ -372,6 +387,8 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   await second.getByText('a link is on its way').waitFor();
   const reset = await waitFor(async () => mailLink('bo@e2e.test', 'Reset'), 'the reset mail');
   await second.goto(reset);
+  await second.getByLabel('New password').waitFor();
+  await screenshots(second, 'reset-password');
   await second.getByLabel('New password').fill('a brand new river of sound');
   await second.getByRole('button', { name: 'Save the password' }).click();
   await second.waitForURL(`${base}/sign-in`);
@@ -488,6 +505,7 @@ test('an album uploaded as several files at once plays in track order with synce
   await page.locator('.albums').getByRole('link', { name: 'Cy Waves' }).click();
   await page.getByRole('heading', { name: 'Cy Waves' }).waitFor();
   await page.getByRole('heading', { name: 'Albums' }).waitFor();
+  await screenshots(page, 'artist');
   // A song row links its album.
   await page.locator('.songs .song-album', { hasText: 'Sunrise Tapes' }).first().waitFor();
   assert.deepEqual(page.problems, []);

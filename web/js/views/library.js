@@ -32,7 +32,7 @@ export async function page() {
     (items) => songList(items.map((i) => i.song), { emptyText }), emptyText);
   const history = await paged((cursor) => api('GET', `/me/history?limit=20${cursor ? `&cursor=${cursor}` : ''}`),
     (items) => songList(items.map((i) => i.song), { extra: (song, index) => h('span', { class: 'figures' }, `stopped at ${duration(items[index].progress)}`) }),
-    'Nothing played yet.');
+    'Nothing played yet: songs you play show here, and resume where you stopped.');
   return h('div', {},
     h('h1', {}, 'Your library'),
     section('Playlists', [create, playlists]),

@@ -185,14 +185,14 @@ export async function userPage({ params }) {
     user() && !isMe ? follow : null,
     lists,
     albums.items.length ? section('Albums', albumGrid(albums.items)) : null,
-    section('Songs', songList(songs.items, { emptyText: isMe ? 'You have not uploaded songs yet.' : 'No songs yet.' })),
+    section('Songs', songList(songs.items, { emptyText: isMe ? 'You have not uploaded songs yet: “Upload” at the top adds them.' : 'No songs yet.' })),
     section('Playlists', playlists.items.length ? h('ul', { class: 'people' }, playlists.items.map((p) => h('li', {}, h('a', { href: `/playlists/${p.id}` }, p.title)))) : empty('No public playlists.')));
 }
 
 export async function categoryPage({ params }) {
   const name = params[0];
   const box = await paged((cursor) => api('GET', `/songs?category=${encodeURIComponent(name)}&limit=50${cursor ? `&cursor=${cursor}` : ''}`),
-    (items) => songList(items), 'No songs in this category yet.');
+    (items) => songList(items), 'No songs in this category yet: choose it when you upload one.');
   return h('section', {}, h('h1', {}, name), box);
 }
 

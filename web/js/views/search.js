@@ -20,7 +20,7 @@ export function page({ query }) {
       if (id !== latest) return;
       const people = (items, base) => h('ul', { class: 'people' }, items.map((p) => h('li', {}, h('a', { href: `${base}/${p.id}` }, p.name))));
       const nothing = !found.songs.length && !found.artists.length && !found.users.length && !found.playlists.length;
-      clear(results, nothing ? empty(`Nothing matches “${q}”.`) : [
+      clear(results, nothing ? empty(`Nothing matches “${q}”: try a shorter part of the name.`) : [
         found.songs.length ? section('Songs', songList(found.songs)) : null,
         found.artists.length ? section('Artists', people(found.artists, '/artists')) : null,
         found.users.length ? section('People', people(found.users, '/users')) : null,
