@@ -338,7 +338,7 @@ function render() {
   ui.title.textContent = song ? song.title : 'Nothing playing';
   ui.title.setAttribute('href', song ? `/songs/${song.id}` : '#');
   ui.artist.textContent = song ? (song.artists || []).map((a) => a.name).join(', ') || song.owner?.name || '' : '';
-  ui.play.textContent = audio.paused ? '▶' : '⏸';
+  ui.play.textContent = audio.paused ? '▶' : '❚❚';
   ui.play.setAttribute('aria-label', audio.paused ? 'Play' : 'Pause');
   ui.shuffle.setAttribute('aria-pressed', String(state.shuffle));
   ui.repeat.setAttribute('aria-label', `Repeat: ${state.repeat}`);
