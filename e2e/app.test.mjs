@@ -129,7 +129,7 @@ async function newPage(width = 1280, height = 860) {
   return page;
 }
 
-async function signUpAndIn(page, name, email) {
+async function signUpAndIn(page, name, email, { pictures = false } = {}) {
   await page.goto(`${base}/sign-up`);
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Email').fill(email);
@@ -140,6 +140,7 @@ async function signUpAndIn(page, name, email) {
   assert.ok(link.startsWith(base), `the mail links into the app: ${link}`);
   await page.goto(link);
   await page.getByRole('heading', { name: 'Address confirmed' }).waitFor();
+  if (pictures) await screenshots(page, 'verify-email');
   await page.goto(`${base}/sign-in`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
@@ -215,7 +216,7 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
     await screenshots(page, name);
   }
 
-  await signUpAndIn(page, 'Ada Upload', 'ada@e2e.test');
+  await signUpAndIn(page, 'Ada Upload', 'ada@e2e.test', { pictures: true });
   // The refresh token is an HttpOnly cookie: no script on the page can read it.
   assert.equal(await page.evaluate(() => document.cookie), '');
 
