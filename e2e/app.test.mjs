@@ -318,8 +318,10 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
   assert.match(await page.locator('.playlist-length').textContent(), /^2 songs · \d+ (s|min)$/);
   await screenshots(page, 'playlist');
 
-  // Found by a misspelled search, as you type.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+  // Found by a misspelled search, as you type; `/` opens the search from anywhere.
+  await page.locator('h1').click();
+  await page.keyboard.press('/');
+  await page.waitForURL(`${base}/search`);
   await page.getByRole('searchbox').fill('yelow submarin');
   await page.locator('.results').getByRole('link', { name: 'Yellow Submarine' }).waitFor();
   await screenshots(page, 'search');
