@@ -113,12 +113,18 @@ export function moveInQueue(from, to) {
  * next (or stops at the end). */
 export function removeFromQueue(index) {
   if (index < 0 || index >= state.queue.length) return;
-  state.queue.splice(index, 1);
-  if (index < state.index) { state.index -= 1; render(); return; }
-  if (index > state.index) { render(); return; }
+  if (index !== state.index) {
+    state.queue.splice(index, 1);
+    if (index < state.index) state.index -= 1;
+    render();
+    return;
+  }
+  // The song playing leaves: its progress is reported while it is still the current one.
   const playing = !audio.paused;
-  if (state.queue.length) { load(Math.min(index, state.queue.length - 1), playing); return; }
-  stop();
+  reportProgress();
+  state.queue.splice(index, 1);
+  state.index = -1;
+  if (state.queue.length) load(Math.min(index, state.queue.length - 1), playing); else stop();
 }
 
 /** Empties the queue but for the song playing. */
