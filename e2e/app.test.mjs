@@ -279,10 +279,16 @@ test('a listener signs up, uploads, plays, likes, makes a playlist, searches; a 
     return [drawn(Math.round(canvas.width * 0.25)), drawn(Math.round(canvas.width * 0.75))];
   });
   assert.ok(loudBar > 4 * quietBar, `the loud part's bar (${loudBar} px) stands well above the quiet part's (${quietBar} px)`);
-  // The waveform is a slider: End seeks to the end, Home back to the start.
+  // The waveform is a slider: End seeks to the end, Home back to the start, an arrow 5 s on.
+  const position = () => page.evaluate(() => document.querySelector('audio').currentTime);
   await page.getByRole('slider', { name: 'Position in Yellow Submarine' }).focus();
+  await page.keyboard.press('End');
+  assert.ok(await position() > 4, 'End');
   await page.keyboard.press('Home');
-  assert.ok(await page.evaluate(() => document.querySelector('audio').currentTime < 1));
+  assert.ok(await position() < 1, 'Home');
+  await page.keyboard.press('ArrowRight');
+  assert.ok(await position() >= 4.5, 'ArrowRight');
+  await page.keyboard.press('Home');
   await screenshots(page, 'now-playing');
   // `?` lists the keyboard shortcuts; Escape closes the list.
   await page.locator('h1').click();

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::support::TestApp;
-use crate::support::songs::{Part, upload};
+use crate::support::songs::{Part, transcoder, upload};
 
 /// Four seconds at 8 kHz: two loud (a tone at 30,000 of 32,767), then two quiet (3,000).
 fn loud_then_quiet() -> Vec<u8> {
@@ -39,12 +39,8 @@ async fn the_waveform_shows_where_a_song_is_loud_and_where_quiet() {
 
     // Not measured until the song is transcoded: a stable code the player falls back on.
     app.get(&uri).await.assert_problem(404, "peaks_not_ready");
-    let transcoder = app
-        .state
-        .catalog
-        .transcoder(app.state.metrics.clone())
-        .expect("ffmpeg is installed for the tests");
-    assert!(transcoder.run_one().await.unwrap());
+    let worker = transcoder(&app);
+    assert!(worker.run_one().await.unwrap());
 
     let answer = app.get(&uri).await;
     assert_eq!(answer.status, 200, "{}", answer.text());
@@ -85,12 +81,8 @@ async fn a_song_transcoded_before_waveforms_gets_one_without_being_transcoded_ag
     )
     .await;
     let id: uuid::Uuid = song.json()["id"].as_str().unwrap().parse().unwrap();
-    let transcoder = app
-        .state
-        .catalog
-        .transcoder(app.state.metrics.clone())
-        .expect("ffmpeg is installed for the tests");
-    assert!(transcoder.run_one().await.unwrap());
+    let worker = transcoder(&app);
+    assert!(worker.run_one().await.unwrap());
     // As an older Ampli left it: renditions, no waveform.
     sqlx::query("delete from songpeaks")
         .execute(&app.db.pool)
@@ -115,8 +107,8 @@ async fn a_song_transcoded_before_waveforms_gets_one_without_being_transcoded_ag
         .execute(&app.db.pool)
         .await
         .unwrap();
-    assert!(transcoder.run_one().await.unwrap());
-    assert!(!transcoder.run_one().await.unwrap(), "one job for the song");
+    assert!(worker.run_one().await.unwrap());
+    assert!(!worker.run_one().await.unwrap(), "one job for the song");
     assert_eq!(renditions().await, before);
     let answer = app.get(&format!("/api/v1/songs/{id}/peaks")).await;
     assert_eq!(answer.status, 200, "{}", answer.text());
@@ -126,5 +118,5 @@ async fn a_song_transcoded_before_waveforms_gets_one_without_being_transcoded_ag
         .execute(&app.db.pool)
         .await
         .unwrap();
-    assert!(!transcoder.run_one().await.unwrap());
+    assert!(!worker.run_one().await.unwrap());
 }

@@ -93,3 +93,12 @@ pub async fn song_count(app: &TestApp) -> i64 {
         .await
         .unwrap()
 }
+
+/// The app's transcoding worker, for a test to run queued jobs one at a time (ffmpeg is
+/// installed for the tests by .ci/run).
+pub fn transcoder(app: &TestApp) -> ampli::catalog::transcode::Transcoder {
+    app.state
+        .catalog
+        .transcoder(app.state.metrics.clone())
+        .expect("ffmpeg is installed for the tests")
+}
