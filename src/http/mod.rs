@@ -4,6 +4,7 @@
 
 pub mod body;
 pub mod client_ip;
+pub mod conditional;
 mod database_gate;
 pub mod docs;
 pub mod error;

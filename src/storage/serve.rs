@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::Storage;
-use crate::http::{ApiError, ErrorKind};
+use crate::http::{ApiError, ErrorKind, conditional};
 use crate::media::range::{NotSatisfiable, RangeRequest};
 
 /// What to serve: the object's key and the headers that depend on what it is.
@@ -40,8 +40,7 @@ impl Storage {
                 .and_then(|v: &HeaderValue| v.to_str().ok())
         };
 
-        let not_modified = header_text(header::IF_NONE_MATCH)
-            .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
+        let not_modified = conditional::none_match(headers, &etag);
         // If-Range: the range applies only to the representation the client has.
         let if_range_holds =
             header_text(header::IF_RANGE).is_none_or(|tag| tag == etag || tag == last_modified);
