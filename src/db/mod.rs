@@ -50,7 +50,7 @@ impl Database {
             }
         };
         let pool = pool_options(config)
-            .connect_with(options)
+            .connect_with(session_settings(options))
             .await
             .context("connecting to PostgreSQL")?;
         Ok(Self { pool, cluster })
@@ -65,7 +65,7 @@ impl Database {
             if let Some(options) = options
                 && let Ok(pool) = pool_options(config)
                     .min_connections(0)
-                    .connect_with(options)
+                    .connect_with(session_settings(options))
                     .await
             {
                 return Ok(Self {
@@ -103,6 +103,14 @@ impl Database {
         }
         Ok(())
     }
+}
+
+/// Settings of every session Ampli opens, on the primary and on replicas. JIT compilation off:
+/// Ampli's statements are short, and PostgreSQL compiled any whose estimated cost passed
+/// `jit_above_cost`, taking 20-25 ms to save microseconds; a search whose words raised the
+/// estimate over the line paid that on every request (bench/README.md "Search under the mix").
+pub fn session_settings(options: PgConnectOptions) -> PgConnectOptions {
+    options.options([("jit", "off")])
 }
 
 /// The longest `Database::close` waits for the pool's connections to be closed.

@@ -96,7 +96,7 @@ impl Reads {
                 .acquire_timeout(Duration::from_secs(1))
                 .idle_timeout(Duration::from_secs(600))
                 .test_before_acquire(false)
-                .connect_lazy_with(options);
+                .connect_lazy_with(super::session_settings(options));
             replicas.push((format!("replica-{}", index + 1), pool));
         }
         Ok(Self::new(primary, replicas))

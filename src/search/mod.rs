@@ -1,6 +1,7 @@
 //! Search (GET /api/v1/search): typo-tolerant, accent- and case-insensitive, as you type,
-//! ranked by text similarity blended with popularity. Every branch is served by a trigram or
-//! full-text index on normalised text (migrations 7 and 9).
+//! ranked by text similarity blended with popularity. Every kind is found by the words of
+//! its text through a full-text index on normalised text (migrations 9, 12 and 20), with typo
+//! spellings from the catalog's vocabulary.
 //!
 //! Depends on the catalog (found songs and albums are answered through
 //! `Catalog::song_answers` and `Catalog::album_answers`) on
@@ -100,22 +101,25 @@ impl Search {
 async fn find(db: &PgPool, query: &SearchQuery, viewer: Option<Uuid>) -> sqlx::Result<Found> {
     let mut tx = db.begin().await?;
     store::set_thresholds(&mut tx).await?;
+    // Every kind is found by the same words: their spellings and counts are looked up once.
+    let tsqueries = store::songs::tsqueries(&mut tx, &query.text).await?;
     let kinds = &query.kinds;
     let mut found = Found::default();
     if kinds.songs {
-        found.songs = Some(store::song_ids(&mut tx, query).await?);
+        found.songs = Some(store::song_ids(&mut tx, query, &tsqueries).await?);
     }
     if kinds.albums {
-        found.albums = Some(store::album_ids(&mut tx, query).await?);
+        found.albums = Some(store::album_ids(&mut tx, query, &tsqueries).await?);
     }
     if kinds.artists {
-        found.artists = Some(store::named(&mut tx, "artists", "artistid", query).await?);
+        found.artists =
+            Some(store::named(&mut tx, "artists", "artistid", query, &tsqueries).await?);
     }
     if kinds.users {
-        found.users = Some(store::named(&mut tx, "users", "userid", query).await?);
+        found.users = Some(store::named(&mut tx, "users", "userid", query, &tsqueries).await?);
     }
     if kinds.playlists {
-        found.playlists = Some(store::playlists(&mut tx, query, viewer).await?);
+        found.playlists = Some(store::playlists(&mut tx, query, &tsqueries, viewer).await?);
     }
     tx.commit().await?;
     Ok(found)

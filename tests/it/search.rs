@@ -278,50 +278,103 @@ async fn every_search_statement_is_served_by_an_index() {
     .execute(pool)
     .await
     .unwrap();
-    enum Third {
-        None,
-        Viewer(uuid::Uuid),
+    /// The plan of `statement` with these parameters, in a transaction with the thresholds.
+    enum Param {
+        Text(&'static str),
+        Limit,
+        Viewer,
     }
-    let explain = |statement: String, query: &'static str, third: Third| async move {
+    let explain = |statement: String, params: Vec<Param>| async move {
         let mut tx = pool.begin().await.unwrap();
         sqlx::raw_sql(sql::THRESHOLDS)
             .execute(&mut *tx)
             .await
             .unwrap();
-        let mut explain = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {statement}")))
-            .bind(query)
-            .bind(10_i64);
-        match third {
-            Third::None => {}
-            Third::Viewer(viewer) => explain = explain.bind(viewer),
+        let mut explain = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {statement}")));
+        for param in params {
+            explain = match param {
+                Param::Text(text) => explain.bind(text),
+                Param::Limit => explain.bind(10_i64),
+                Param::Viewer => explain.bind(uuid::Uuid::new_v4()),
+            };
         }
         let lines: Vec<String> = explain.fetch_all(&mut *tx).await.unwrap();
         lines.join("\n")
     };
     for query in ["yelow submarin", "yell", "beyonce"] {
-        let plan = explain(songs::ANALYSE.to_owned(), query, Third::None).await;
+        let plan = explain(songs::ANALYSE.to_owned(), vec![Param::Text(query)]).await;
         assert!(!plan.contains("Seq Scan"), "{query}: {plan}");
         for index in ["idx_search_vocabulary_trgm", "searchvocabulary_pkey"] {
             assert!(plan.contains(index), "{query}: {index} in {plan}");
         }
+    }
+    // Names and titles by the tsquery a query's words make: a typo's spellings, a prefix.
+    for tsquery in [
+        "('yelow' | 'yellow') & ('submarin':*)",
+        "('y':*)",
+        "('beyonce')",
+    ] {
         for (table, id, index) in [
-            ("artists", "artistid", "idx_artists_search_trgm"),
-            ("users", "userid", "idx_users_search_trgm"),
+            ("artists", "artistid", "idx_artists_search_words"),
+            ("users", "userid", "idx_users_search_words"),
         ] {
-            let plan = explain(sql::named(table, id), query, Third::None).await;
-            assert!(!plan.contains("Seq Scan"), "{query}: {plan}");
-            assert!(plan.contains(index), "{query}: {index} in {plan}");
+            let plan = explain(
+                sql::named(table, id),
+                vec![Param::Text(tsquery), Param::Text("yell"), Param::Limit],
+            )
+            .await;
+            assert!(!plan.contains("Seq Scan"), "{tsquery}: {plan}");
+            assert!(plan.contains(index), "{tsquery}: {index} in {plan}");
         }
         let plan = explain(
-            sql::PLAYLISTS.to_owned(),
-            query,
-            Third::Viewer(uuid::Uuid::new_v4()),
+            sql::playlists(),
+            vec![
+                Param::Text(tsquery),
+                Param::Text("yell"),
+                Param::Limit,
+                Param::Viewer,
+            ],
         )
         .await;
-        assert!(!plan.contains("Seq Scan"), "{query}: {plan}");
+        assert!(!plan.contains("Seq Scan"), "{tsquery}: {plan}");
         assert!(
-            plan.contains("idx_playlists_search_trgm"),
-            "{query}: {plan}"
+            plan.contains("idx_playlists_search_words"),
+            "{tsquery}: {plan}"
+        );
+    }
+    // Songs by their words and a word start (migration 20's SearchStarts), in the order few
+    // expected matches are read in: every match from the word index.
+    sqlx::raw_sql("vacuum analyze songs")
+        .execute(pool)
+        .await
+        .unwrap();
+    for (words, start) in [
+        (Some("('song')"), Some("('a')")),
+        (None, Some("('ab')")),
+        (Some("('yelow' | 'yellow')"), None),
+    ] {
+        let tsquery = songs::TsQuery {
+            words: words.map(str::to_owned),
+            start: start.map(str::to_owned),
+            whole: String::new(),
+            expected: 10,
+        };
+        let statement = songs::ranked(&tsquery);
+        let lines: Vec<String> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {statement}")))
+                .bind(words)
+                .bind("song a")
+                .bind("song a")
+                .bind(10_i64)
+                .bind(start)
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        let plan = lines.join("\n");
+        assert!(!plan.contains("Seq Scan"), "{words:?} {start:?}: {plan}");
+        assert!(
+            plan.contains("idx_songs_search_words"),
+            "{words:?} {start:?}: {plan}"
         );
     }
     // GIN's pending list is merged by vacuum, as autovacuum does on a live catalog.
@@ -335,7 +388,7 @@ async fn every_search_statement_is_served_by_an_index() {
         ("('abcdef':*)", "abcdef"),
     ] {
         let lines: Vec<String> =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {}", sql::ALBUMS)))
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain {}", sql::albums())))
                 .bind(tsquery)
                 .bind(text)
                 .bind(text)
@@ -347,4 +400,26 @@ async fn every_search_statement_is_served_by_an_index() {
         assert!(!plan.contains("Seq Scan"), "{text}: {plan}");
         assert!(plan.contains("idx_search_albums_vector"), "{text}: {plan}");
     }
+}
+
+/// Ampli's sessions run without JIT compilation: a search whose estimated cost passed
+/// `jit_above_cost` paid 20-25 ms of compiling on every request.
+#[tokio::test]
+async fn ampli_sessions_never_compile_statements() {
+    let app = TestApp::new().await;
+    let config = crate::support::app::config_in(app.data_dir.path(), |raw| {
+        raw.database_url = Some(app.db.url());
+    });
+    let database = ampli::db::Database::open(&config).await.unwrap();
+    let jit: String = sqlx::query_scalar("select current_setting('jit')")
+        .fetch_one(&database.pool)
+        .await
+        .unwrap();
+    assert_eq!(jit, "off");
+    let ours: String = sqlx::query_scalar("select current_setting('jit')")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(ours, "on", "the server's own default is left alone");
+    database.close().await.unwrap();
 }

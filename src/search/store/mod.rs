@@ -2,7 +2,7 @@
 //! playlists) and
 //! `songs.rs` (songs by words), so that the tests can EXPLAIN exactly what the route runs.
 //! Search reads the other capabilities' tables directly, on purpose: it is a read model over
-//! them, served by its own trigram and full-text indexes (migrations 7 and 9). Albums, newer,
+//! them, served by its own full-text and trigram indexes (migrations 9 and 20). Albums, newer,
 //! are found in search's own SearchAlbums table (migration 12) and answered by the catalog.
 
 pub mod songs;
@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::SearchQuery;
+use songs::TsQuery;
 
 /// An artist or a user found by name.
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
@@ -39,26 +40,41 @@ pub async fn set_thresholds(tx: &mut PgConnection) -> sqlx::Result<()> {
     Ok(())
 }
 
-pub async fn song_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Result<Vec<Uuid>> {
-    songs::find(tx, &query.text, &query.like_pattern(), query.limit).await
+/// Songs by the query's tsqueries (see `songs::find`).
+pub async fn song_ids(
+    tx: &mut PgConnection,
+    query: &SearchQuery,
+    tsqueries: &[TsQuery],
+) -> sqlx::Result<Vec<Uuid>> {
+    songs::find(
+        tx,
+        tsqueries,
+        &query.text,
+        &query.like_pattern(),
+        query.limit,
+    )
+    .await
 }
 
 /// Albums by the words of their title and album artists, typos forgiven as for songs (the
 /// same tsqueries), from search's own table (migration 12): the strict query first, then the
 /// relaxed one while the limit is not reached.
-pub async fn album_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Result<Vec<Uuid>> {
+pub async fn album_ids(
+    tx: &mut PgConnection,
+    query: &SearchQuery,
+    tsqueries: &[TsQuery],
+) -> sqlx::Result<Vec<Uuid>> {
     let mut found: Vec<Uuid> = Vec::new();
-    for (tsquery, _) in songs::tsqueries(tx, &query.text).await? {
+    for tsquery in tsqueries {
         if found.len() as i64 >= query.limit {
             break;
         }
-        let ids: Vec<Uuid> = sqlx::query_scalar(sql::ALBUMS)
-            .bind(&tsquery)
+        let select = sqlx::query_scalar(sqlx::AssertSqlSafe(sql::albums()))
+            .bind(&tsquery.whole)
             .bind(&query.text)
             .bind(query.like_pattern())
-            .bind(query.limit)
-            .fetch_all(&mut *tx)
-            .await?;
+            .bind(query.limit);
+        let ids: Vec<Uuid> = select.fetch_all(&mut *tx).await?;
         for id in ids {
             if !found.contains(&id) && (found.len() as i64) < query.limit {
                 found.push(id);
@@ -68,27 +84,38 @@ pub async fn album_ids(tx: &mut PgConnection, query: &SearchQuery) -> sqlx::Resu
     Ok(found)
 }
 
-/// Artists or users by name.
+/// Artists or users by the words of their name: every word of the query (the strict
+/// tsquery; names are short, so no relaxed one).
 pub async fn named(
     tx: &mut PgConnection,
     table: &'static str,
     id: &'static str,
     query: &SearchQuery,
+    tsqueries: &[TsQuery],
 ) -> sqlx::Result<Vec<NamedResult>> {
+    let Some(strict) = tsqueries.first() else {
+        return Ok(Vec::new());
+    };
     sqlx::query_as(sqlx::AssertSqlSafe(sql::named(table, id)))
+        .bind(&strict.whole)
         .bind(&query.text)
         .bind(query.limit)
         .fetch_all(&mut *tx)
         .await
 }
 
-/// Public playlists and `viewer`'s own.
+/// Public playlists and `viewer`'s own, by the words of their title.
 pub async fn playlists(
     tx: &mut PgConnection,
     query: &SearchQuery,
+    tsqueries: &[TsQuery],
     viewer: Option<Uuid>,
 ) -> sqlx::Result<Vec<PlaylistResult>> {
-    sqlx::query_as(sql::PLAYLISTS)
+    let Some(strict) = tsqueries.first() else {
+        return Ok(Vec::new());
+    };
+    sqlx::query_as(sqlx::AssertSqlSafe(sql::playlists()))
+        .bind(&strict.whole)
         .bind(&query.text)
         .bind(query.limit)
         .bind(viewer)
