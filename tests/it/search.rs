@@ -423,3 +423,103 @@ async fn ampli_sessions_never_compile_statements() {
     assert_eq!(ours, "on", "the server's own default is left alone");
     database.close().await.unwrap();
 }
+
+/// Typo spellings are looked up only where a typo is likely: never for a word many songs hold
+/// nor for a last word that begins words of the catalog (it is being typed); strictly (one
+/// typo) for a rare word the catalog knows, loosely for one it does not.
+#[tokio::test]
+async fn typo_spellings_only_where_a_typo_is_likely() {
+    use ampli::search::store::{songs, sql};
+    let app = TestApp::new().await;
+    let pool = &app.db.pool;
+    sqlx::raw_sql(
+        "insert into searchvocabulary (word, songs) values
+           ('halo', 30), ('hallo', 5), ('yellow', 50), ('yelow', 2), ('yellowstone', 1),
+           ('submarine', 40), ('submarines', 3);",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let spellings = |text: &'static str| async move {
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::raw_sql(sql::THRESHOLDS)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let rows: Vec<(String, Vec<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select word, spellings from ({}) a",
+            songs::ANALYSE
+        )))
+        .bind(text)
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+        rows
+    };
+    let words = |rows: Vec<(String, Vec<String>)>| -> Vec<Vec<String>> {
+        rows.into_iter().map(|(_, spellings)| spellings).collect()
+    };
+    // Being typed: "hal" begins "halo" and "hallo".
+    assert_eq!(words(spellings("hal").await), [Vec::<String>::new()]);
+    // Known to nothing, begins nothing: loosely.
+    assert!(words(spellings("halx").await)[0].contains(&"halo".to_owned()));
+    // A rare word the catalog knows, not last: one typo away only.
+    let rare = words(spellings("yelow submarine").await);
+    assert!(rare[0].contains(&"yellow".to_owned()), "{rare:?}");
+    assert!(!rare[0].contains(&"yellowstone".to_owned()), "{rare:?}");
+    // A word many songs hold is spelled as the catalog spells it.
+    assert_eq!(words(spellings("yellow").await)[0], Vec::<String>::new());
+    // Last and complete ("submarine" begins "submarines"): no spellings either.
+    assert_eq!(words(spellings("submarine").await)[0], Vec::<String>::new());
+}
+
+/// The caller's own playlists are always among the candidates ranked, however many public
+/// ones match first.
+#[tokio::test]
+async fn own_playlists_are_found_among_many_public_ones() {
+    let app = TestApp::new().await;
+    let (_, owner) = app.verified_user("own").await;
+    let (_, other) = app.verified_user("oth").await;
+    let other_id: uuid::Uuid = sqlx::query_scalar("select userid from users where name = 'oth'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // 150 public ones made before it (a cut to the first hundred found would miss it).
+    sqlx::query(
+        "insert into playlists (title, ownerid, visibility)
+         select 'Secret Mix ' || n, $1, 'public' from generate_series(1, 150) n",
+    )
+    .bind(other_id)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    app.call(
+        Method::POST,
+        "/api/v1/playlists",
+        Some(&owner.access),
+        Some(json!({"title": "Secret", "visibility": "private"})),
+    )
+    .await;
+    let found = |token: String| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::GET,
+                "/api/v1/search?q=secret&type=playlists",
+                Some(&token),
+                None,
+            )
+            .await
+            .json()["playlists"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found(owner.access.clone()).await[0], "Secret");
+    let theirs = found(other.access.clone()).await;
+    assert_eq!(theirs.len(), 10);
+    assert!(!theirs.contains(&"Secret".to_owned()));
+}
