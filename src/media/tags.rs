@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use lofty::file::TaggedFile;
+use lofty::file::{FileType, TaggedFile};
 use lofty::prelude::*;
 use lofty::tag::{ItemKey, Tag};
 
@@ -135,10 +135,15 @@ pub fn read(tagged: &TaggedFile, path: &Path) -> Tags {
             album_gain: first(&ItemKey::ReplayGainAlbumGain).and_then(parse_gain),
             album_peak: first(&ItemKey::ReplayGainAlbumPeak).and_then(parse_peak),
         },
-        lyrics: super::synced_lyrics::read(path).or_else(|| {
-            let text = first(&ItemKey::Lyrics).or_else(|| first(&ItemKey::UnsyncLyrics))?;
-            Lyrics::parse(text, first(&ItemKey::Language)).ok()
-        }),
+        // Only an MP3 carries a SYLT frame; any other file would be searched for MPEG frames
+        // from end to end for nothing.
+        lyrics: (tagged.file_type() == FileType::Mpeg)
+            .then(|| super::synced_lyrics::read(path))
+            .flatten()
+            .or_else(|| {
+                let text = first(&ItemKey::Lyrics).or_else(|| first(&ItemKey::UnsyncLyrics))?;
+                Lyrics::parse(text, first(&ItemKey::Language)).ok()
+            }),
     }
 }
 
