@@ -4,8 +4,11 @@
 //! `$4` the viewer; albums `$3` the LIKE literal, `$4` the limit.
 
 /// Loose enough for two typos in a long word, for a word the catalog does not know; one typo
-/// for a rare word it does (`songs::ANALYSE`).
-pub const THRESHOLDS: &str = "set local pg_trgm.similarity_threshold = 0.3; set local pg_trgm.strict_word_similarity_threshold = 0.5;";
+/// for a rare word it does (`songs::ANALYSE`). No sequential scans: every statement is meant
+/// to be answered from an index, and a `limit` over matches the planner wrongly thought
+/// plentiful (a relaxed query's alternatives) made it read all million songs in turn
+/// (370-450 ms, a twentieth of `cargo bench --bench search`'s misspelled titles).
+pub const THRESHOLDS: &str = "set local pg_trgm.similarity_threshold = 0.3; set local pg_trgm.strict_word_similarity_threshold = 0.5; set local enable_seqscan = off;";
 
 /// Most rows of a kind ranked per query; more matches than this are cut before ranking, so
 /// that a two-letter prefix matching half the table costs what a whole name does.
