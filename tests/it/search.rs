@@ -6,6 +6,12 @@ use serde_json::{Value, json};
 use crate::support::TestApp;
 use crate::support::songs::{uploaded_song, uploaded_song_with};
 
+/// A plan reads `index` and never a whole table.
+fn assert_index_backed(plan: &str, index: &str, what: &str) {
+    assert!(!plan.contains("Seq Scan"), "{what}: {plan}");
+    assert!(plan.contains(index), "{what}: {index} in {plan}");
+}
+
 fn song_titles(results: &Value) -> Vec<String> {
     results["songs"]
         .as_array()
@@ -305,9 +311,8 @@ async fn every_search_statement_is_served_by_an_index() {
     };
     for query in ["yelow submarin", "yell", "beyonce"] {
         let plan = explain(songs::ANALYSE.to_owned(), vec![Param::Text(query)]).await;
-        assert!(!plan.contains("Seq Scan"), "{query}: {plan}");
         for index in ["idx_search_vocabulary_trgm", "searchvocabulary_pkey"] {
-            assert!(plan.contains(index), "{query}: {index} in {plan}");
+            assert_index_backed(&plan, index, query);
         }
     }
     // Names and titles by the tsquery a query's words make: a typo's spellings, a prefix.
@@ -325,8 +330,7 @@ async fn every_search_statement_is_served_by_an_index() {
                 vec![Param::Text(tsquery), Param::Text("yell"), Param::Limit],
             )
             .await;
-            assert!(!plan.contains("Seq Scan"), "{tsquery}: {plan}");
-            assert!(plan.contains(index), "{tsquery}: {index} in {plan}");
+            assert_index_backed(&plan, index, tsquery);
         }
         let plan = explain(
             sql::playlists(),
@@ -338,11 +342,7 @@ async fn every_search_statement_is_served_by_an_index() {
             ],
         )
         .await;
-        assert!(!plan.contains("Seq Scan"), "{tsquery}: {plan}");
-        assert!(
-            plan.contains("idx_playlists_search_words"),
-            "{tsquery}: {plan}"
-        );
+        assert_index_backed(&plan, "idx_playlists_search_words", tsquery);
     }
     // Songs by their words and a word start (migration 20's SearchStarts), in the order few
     // expected matches are read in: every match from the word index.
@@ -369,10 +369,10 @@ async fn every_search_statement_is_served_by_an_index() {
             Param::Maybe(start),
         ];
         let plan = explain(songs::ranked(&tsquery), params).await;
-        assert!(!plan.contains("Seq Scan"), "{words:?} {start:?}: {plan}");
-        assert!(
-            plan.contains("idx_songs_search_words"),
-            "{words:?} {start:?}: {plan}"
+        assert_index_backed(
+            &plan,
+            "idx_songs_search_words",
+            &format!("{words:?} {start:?}"),
         );
     }
     // GIN's pending list is merged by vacuum, as autovacuum does on a live catalog.
@@ -392,8 +392,7 @@ async fn every_search_statement_is_served_by_an_index() {
             Param::Limit,
         ];
         let plan = explain(sql::albums(), params).await;
-        assert!(!plan.contains("Seq Scan"), "{text}: {plan}");
-        assert!(plan.contains("idx_search_albums_vector"), "{text}: {plan}");
+        assert_index_backed(&plan, "idx_search_albums_vector", text);
     }
 }
 
