@@ -53,7 +53,7 @@ impl AppState {
     /// reads the access-token and stream-link keys from it).
     pub async fn build(db: PgPool, config: &Config) -> anyhow::Result<Self> {
         let storage = Storage::from_config(config)?;
-        let shared = Shared::from_config(config)?;
+        let shared = Shared::new(config, &db)?;
         let reads = Reads::from_config(db.clone(), config)?;
         let accounts = Accounts::new(db.clone(), config, storage.clone(), &shared).await?;
         // The catalog answers songs with what the caller did with them, which the library

@@ -8,7 +8,6 @@ use axum::http::header;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
-use super::store::sessions;
 use super::{Accounts, AccountsError};
 use crate::http::ApiError;
 
@@ -52,15 +51,12 @@ where
             .access_tokens
             .verify(token)
             .ok_or(AccountsError::InvalidAccessToken)?;
-        let open = sessions::open_caller(&accounts.db, claims.sid, claims.sub)
-            .await
-            .map_err(AccountsError::from)?;
-        let (verified, is_admin) = open.ok_or(AccountsError::SessionEnded)?;
+        let open = accounts.open_session(claims.sid, claims.sub).await?;
         Ok(Self {
             user_id: claims.sub,
             session_id: claims.sid,
-            verified,
-            is_admin,
+            verified: open.verified,
+            is_admin: open.is_admin,
         })
     }
 }

@@ -21,6 +21,7 @@ pub mod avatar;
 mod error;
 pub mod fields;
 pub mod limits;
+mod open_sessions;
 pub mod passwords;
 mod profile;
 mod recovery;
@@ -43,7 +44,7 @@ pub use sign_in::{
 
 use crate::config::{AbuseLimits, Config};
 use crate::mail::{Mail, Mailer};
-use crate::shared::Shared;
+use crate::shared::{Shared, TableNotices};
 use crate::storage::Storage;
 use access_tokens::AccessTokens;
 use app_passwords::AppPasswordCipher;
@@ -62,6 +63,9 @@ pub struct Accounts {
     pub session_ttl: Duration,
     pub public_url: String,
     pub storage: Storage,
+    /// Open sessions by (session, user), kept while PostgreSQL's notices are heard.
+    open_sessions: open_sessions::OpenSessions,
+    notices: TableNotices,
 }
 
 impl Accounts {
@@ -90,6 +94,8 @@ impl Accounts {
             session_ttl: config.session_ttl,
             public_url: config.public_url.clone(),
             storage,
+            open_sessions: open_sessions::cache(&shared.notices),
+            notices: shared.notices.clone(),
         }))
     }
 

@@ -30,6 +30,7 @@ impl Accounts {
         let user = self.me(caller).await?;
         self.confirm_password(caller, &user, password).await?;
         users::delete(&self.db, user.userid).await?;
+        self.sessions_changed();
         // The delete queued the folders of the account's avatars and of every song it owned
         // (migration 10): their files go now.
         self.storage.remove_deleted_now(&self.db).await;

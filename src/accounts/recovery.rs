@@ -62,6 +62,7 @@ impl Accounts {
         users::mark_verified(&mut *tx, user_id).await?;
         let user = users::find(&mut *tx, user_id).await?;
         tx.commit().await?;
+        self.sessions_changed();
         if let Some(user) = user {
             self.send_later(Template::PasswordChanged.render(&user.name, &user.email));
         }
@@ -86,6 +87,7 @@ impl Accounts {
         users::set_password(&mut *tx, user.userid, &hash).await?;
         sessions::end_all(&mut *tx, user.userid, Some(caller.session_id)).await?;
         tx.commit().await?;
+        self.sessions_changed();
         self.send_later(Template::PasswordChanged.render(&user.name, &user.email));
         Ok(())
     }

@@ -98,6 +98,7 @@ impl Accounts {
             .ok_or(AccountsError::InvalidVerificationToken)?;
         users::mark_verified(&mut *tx, user).await?;
         tx.commit().await?;
+        self.sessions_changed();
         Ok(())
     }
 

@@ -147,6 +147,7 @@ impl Accounts {
         let session = match rotation {
             Rotation::Rotated(session) => session,
             Rotation::Reused => {
+                self.sessions_changed();
                 tracing::warn!("a used refresh token was presented again; its session was ended");
                 return Err(AccountsError::RefreshTokenReused);
             }
@@ -166,11 +167,13 @@ impl Accounts {
 
     pub async fn sign_out(&self, caller: &AuthUser) -> Result<(), AccountsError> {
         sessions::end(&self.db, caller.user_id, caller.session_id).await?;
+        self.sessions_changed();
         Ok(())
     }
 
     pub async fn sign_out_everywhere(&self, caller: &AuthUser) -> Result<(), AccountsError> {
         sessions::end_all(&self.db, caller.user_id, None).await?;
+        self.sessions_changed();
         Ok(())
     }
 
@@ -181,6 +184,7 @@ impl Accounts {
     /// Ends one of the caller's sessions; another user's session is "not found".
     pub async fn end_session(&self, caller: &AuthUser, session: Uuid) -> Result<(), AccountsError> {
         if sessions::end(&self.db, caller.user_id, session).await? {
+            self.sessions_changed();
             Ok(())
         } else {
             Err(AccountsError::SessionNotFound)

@@ -172,6 +172,7 @@ impl Catalog {
         if !store::delete(&self.db, id, with_songs).await? {
             return Err(CatalogError::AlbumNotFound);
         }
+        self.streams_changed();
         // The delete queued the album's and songs' folders (migrations 10, 11).
         self.storage.remove_deleted_now(&self.db).await;
         Ok(())

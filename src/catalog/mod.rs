@@ -68,7 +68,7 @@ use crate::config::Config;
 use crate::db::replicas::Reads;
 use crate::media::decode::Ffmpeg;
 use crate::media::images;
-use crate::shared::Shared;
+use crate::shared::{Shared, TableNotices};
 use crate::storage::Storage;
 
 /// The catalog's service: every catalog operation, whoever asks (its routes, the
@@ -90,6 +90,9 @@ pub struct Catalog {
     viewer: Viewer,
     /// Told of every added song (see `hooks.rs`).
     song_listener: std::sync::OnceLock<Arc<dyn SongListener>>,
+    /// What answers each song's stream in each quality (see `stream.rs`).
+    stream_sources: stream::StreamSources,
+    notices: TableNotices,
 }
 
 impl Catalog {
@@ -112,6 +115,8 @@ impl Catalog {
             signer: StreamSigner::load(&db).await?,
             viewer,
             song_listener: std::sync::OnceLock::new(),
+            stream_sources: stream::cache(&shared.notices),
+            notices: shared.notices.clone(),
             plays: PlayCounter::new(db.clone(), shared.redis.clone()),
             reads,
             db,

@@ -60,6 +60,7 @@ impl Catalog {
     pub async fn delete_song(&self, caller: &AuthUser, id: Uuid) -> Result<(), CatalogError> {
         self.editable(caller, id).await?;
         store::delete(&self.db, id).await?;
+        self.streams_changed();
         // The delete queued the song's folder (migration 10): its files go now.
         self.storage.remove_deleted_now(&self.db).await;
         Ok(())

@@ -1,6 +1,10 @@
 //! Streaming a song: which stored object answers for a song and a quality, and the short-lived
 //! links that let a player stream without a header. The answer itself (ranges, validators, a
 //! streamed body) is the object store's.
+//!
+//! Players ask for many ranges of one song, so which object answers is kept in memory (topic
+//! `streams`, see `shared::table_notices`): migration 21's triggers drop it on every instance
+//! when a song is deleted or its renditions change.
 
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
@@ -10,7 +14,20 @@ use uuid::Uuid;
 use super::signing::LINK_LIFETIME_SECS;
 use super::store::songs::{self as store, StreamSource};
 use super::{Catalog, CatalogError};
+use crate::shared::{Cache, TableNotices};
 use crate::storage::serve::Object;
+
+/// The notice topic of what answers songs' streams.
+pub const TOPIC: &str = "streams";
+/// Songs' sources remembered at most, one per quality asked (about 200 bytes each).
+const MOST_ENTRIES: usize = 50_000;
+
+/// The source of each (song, quality) streamed lately.
+pub type StreamSources = Cache<(Uuid, String), StreamSource>;
+
+pub fn cache(notices: &TableNotices) -> StreamSources {
+    notices.cache(TOPIC, MOST_ENTRIES)
+}
 
 /// The qualities a client may ask for; `original` is the uploaded file.
 pub const QUALITIES: [&str; 5] = ["original", "high", "medium", "low", "mp3"];
@@ -66,9 +83,14 @@ impl Catalog {
         method: &Method,
         headers: &HeaderMap,
     ) -> Result<Response, CatalogError> {
-        let source = store::stream_source(&self.db, song_id, quality)
-            .await?
-            .ok_or(CatalogError::SongNotFound)?;
+        let source = self
+            .stream_sources
+            .get_or_read((song_id, quality.to_owned()), async {
+                store::stream_source(&self.db, song_id, quality)
+                    .await?
+                    .ok_or(CatalogError::SongNotFound)
+            })
+            .await?;
         let (key, content_type, cache_control) = source.object(quality);
         let object = Object {
             key: &key,
@@ -79,6 +101,11 @@ impl Catalog {
             .respond(object, method, headers)
             .await?
             .ok_or(CatalogError::SongNotFound)
+    }
+
+    /// Songs or renditions changed in a statement this process committed.
+    pub(super) fn streams_changed(&self) {
+        self.notices.forget(TOPIC);
     }
 
     /// Whether a signed link for this song and quality is genuine and unexpired.

@@ -75,7 +75,7 @@ async fn execute(
         AdminCommand::RefreshPlaylists => {
             if crate::discovery::rebuild::rebuild_all(pool).await? {
                 // Running instances keep the lists in memory when they share Redis: tell them.
-                let shared = crate::shared::Shared::from_config(config)?;
+                let shared = crate::shared::Shared::new(config, pool)?;
                 shared
                     .invalidations
                     .invalidate(crate::discovery::LISTS_TOPIC)

@@ -126,7 +126,7 @@ async fn fill(config: &Config, database: &Database) -> anyhow::Result<()> {
     let viewer = std::sync::Arc::new(crate::library::ViewerStates::new(pool.clone()));
     // Demo data goes to the primary; nothing here is shared with other instances.
     let reads = crate::db::replicas::Reads::primary_only(pool.clone());
-    let shared = crate::shared::Shared::default();
+    let shared = crate::shared::Shared::one_off(pool);
     let catalog = Catalog::new(pool.clone(), config, storage, viewer, reads, &shared).await?;
     let hash = hash_raw(DEMO_PASSWORD)?;
     let mut owners = Vec::new();

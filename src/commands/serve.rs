@@ -48,6 +48,12 @@ async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
             .invalidations
             .spawn_listener(workers_stopping.clone()),
     );
+    upkeep.push(
+        state
+            .shared
+            .notices
+            .spawn_listener(workers_stopping.clone()),
+    );
     upkeep.extend(
         state
             .reads

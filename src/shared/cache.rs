@@ -27,11 +27,12 @@ fn channel() -> String {
 }
 
 /// Drops every topic's answers when a subscription (re)starts.
-const ALL: &str = "*";
+pub(super) const ALL: &str = "*";
 /// An entry older than this is read again even if no invalidation came: a bound on staleness
 /// should a publish be lost between Redis and one instance.
 const LONGEST_KEPT: Duration = Duration::from_secs(60);
-/// Entries one cache holds at most; past it, it is emptied (the answers are small lists).
+/// Entries a topic's cache holds at most; past it, it is emptied (the answers are small
+/// lists).
 const MOST_ENTRIES: usize = 1_000;
 
 /// The invalidation bus. Cheap to clone.
@@ -43,10 +44,10 @@ pub struct Invalidations {
 #[derive(Default)]
 struct Bus {
     redis: Option<Redis>,
-    /// Each topic's generation: an entry made in an older one is stale.
-    topics: RwLock<HashMap<String, Arc<AtomicU64>>>,
-    /// Whether the subscription is up, so that the caches can be trusted.
-    listening: AtomicBool,
+    generations: Generations,
+    /// Whether the subscription is up, so that the caches can be trusted. Without Redis it
+    /// never is.
+    listening: Arc<AtomicBool>,
 }
 
 impl Invalidations {
@@ -60,32 +61,8 @@ impl Invalidations {
         }
     }
 
-    /// Whether cached answers may be used now.
-    fn trusted(&self) -> bool {
-        self.inner.redis.is_some() && self.inner.listening.load(Ordering::Acquire)
-    }
-
-    fn generation(&self, topic: &str) -> Arc<AtomicU64> {
-        if let Some(generation) = self
-            .inner
-            .topics
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(topic)
-        {
-            return generation.clone();
-        }
-        let mut topics = self.inner.topics.write().unwrap_or_else(|e| e.into_inner());
-        topics.entry(topic.to_owned()).or_default().clone()
-    }
-
     fn drop_local(&self, topic: &str) {
-        let topics = self.inner.topics.read().unwrap_or_else(|e| e.into_inner());
-        for (name, generation) in topics.iter() {
-            if topic == ALL || name == topic {
-                generation.fetch_add(1, Ordering::AcqRel);
-            }
-        }
+        self.inner.generations.bump(topic);
     }
 
     /// What `topic`'s answers are made of changed: drops them here and on every instance.
@@ -153,19 +130,54 @@ impl Invalidations {
 
     /// A cache of `topic`'s answers.
     pub fn cache<K, V>(&self, topic: &str) -> Cache<K, V> {
-        Cache {
-            bus: self.clone(),
-            generation: self.generation(topic),
-            entries: Arc::new(Mutex::new(HashMap::new())),
+        Cache::new(
+            self.inner.listening.clone(),
+            self.inner.generations.of(topic),
+            MOST_ENTRIES,
+        )
+    }
+}
+
+/// Each topic's generation: an entry made in an older one is stale. Shared by the two ways
+/// caches learn of changes (Redis here, PostgreSQL's notices in `table_notices.rs`).
+#[derive(Default)]
+pub(super) struct Generations {
+    topics: RwLock<HashMap<String, Arc<AtomicU64>>>,
+}
+
+impl Generations {
+    pub(super) fn of(&self, topic: &str) -> Arc<AtomicU64> {
+        if let Some(generation) = self
+            .topics
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(topic)
+        {
+            return generation.clone();
+        }
+        let mut topics = self.topics.write().unwrap_or_else(|e| e.into_inner());
+        topics.entry(topic.to_owned()).or_default().clone()
+    }
+
+    /// Makes `topic`'s entries (every topic's, for `*`) stale.
+    pub(super) fn bump(&self, topic: &str) {
+        let topics = self.topics.read().unwrap_or_else(|e| e.into_inner());
+        for (name, generation) in topics.iter() {
+            if topic == ALL || name == topic {
+                generation.fetch_add(1, Ordering::AcqRel);
+            }
         }
     }
 }
 
 /// Answers by key, dropped when their topic is invalidated. Cheap to clone.
 pub struct Cache<K, V> {
-    bus: Invalidations,
+    /// Whether the source of invalidations is up: entries are used only while it is.
+    listening: Arc<AtomicBool>,
     generation: Arc<AtomicU64>,
     entries: Arc<Mutex<HashMap<K, Entry<V>>>>,
+    /// Past this many entries the cache is emptied: memory stays bounded whatever the keys.
+    most_entries: usize,
 }
 
 struct Entry<V> {
@@ -177,9 +189,25 @@ struct Entry<V> {
 impl<K, V> Clone for Cache<K, V> {
     fn clone(&self) -> Self {
         Self {
-            bus: self.bus.clone(),
+            listening: self.listening.clone(),
             generation: self.generation.clone(),
             entries: self.entries.clone(),
+            most_entries: self.most_entries,
+        }
+    }
+}
+
+impl<K, V> Cache<K, V> {
+    pub(super) fn new(
+        listening: Arc<AtomicBool>,
+        generation: Arc<AtomicU64>,
+        most_entries: usize,
+    ) -> Self {
+        Self {
+            listening,
+            generation,
+            entries: Arc::new(Mutex::new(HashMap::new())),
+            most_entries,
         }
     }
 }
@@ -191,7 +219,7 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
     where
         F: Future<Output = Result<V, E>>,
     {
-        if !self.bus.trusted() {
+        if !self.listening.load(Ordering::Acquire) {
             return read.await;
         }
         // Taken before reading, so that an invalidation during the read makes what it read
@@ -208,7 +236,7 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
         }
         let value = read.await?;
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MOST_ENTRIES {
+        if entries.len() >= self.most_entries {
             entries.clear();
         }
         entries.insert(

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::Storage;
+use super::local_read::LocalFile;
 use crate::http::{ApiError, ErrorKind, conditional};
 use crate::media::range::{NotSatisfiable, RangeRequest};
 
@@ -27,11 +28,11 @@ impl Storage {
         method: &Method,
         headers: &HeaderMap,
     ) -> anyhow::Result<Option<Response>> {
-        let Some(meta) = self.head(object.key).await? else {
+        let Some(found) = self.find_for_answer(object.key).await? else {
             return Ok(None);
         };
-        let length = meta.size;
-        let modified: DateTime<Utc> = meta.last_modified;
+        let length = found.size;
+        let modified: DateTime<Utc> = found.modified;
         let etag = format!("\"{:x}-{:x}\"", length, modified.timestamp_micros());
         let last_modified = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
         let header_text = |name| {
@@ -65,7 +66,10 @@ impl Storage {
         let body = if method == Method::HEAD || body_length == 0 {
             Body::empty()
         } else {
-            Body::from_stream(self.stream_range(object.key, start, end).await?)
+            match found.local {
+                Some(file) => Body::from_stream(file.range(start, end)),
+                None => Body::from_stream(self.stream_range(object.key, start, end).await?),
+            }
         };
         let mut response = (status, body).into_response();
         let out = response.headers_mut();
@@ -94,6 +98,31 @@ impl Storage {
             );
         }
         Ok(Some(response))
+    }
+}
+
+/// An object about to be answered: its size and time, and the open file when it is local
+/// (opened once, for both).
+struct Found {
+    size: u64,
+    modified: DateTime<Utc>,
+    local: Option<LocalFile>,
+}
+
+impl Storage {
+    async fn find_for_answer(&self, key: &str) -> anyhow::Result<Option<Found>> {
+        if let Some(local) = &self.local {
+            return Ok(self.local_file(local, key).await?.map(|file| Found {
+                size: file.size,
+                modified: file.modified,
+                local: Some(file),
+            }));
+        }
+        Ok(self.head(key).await?.map(|meta| Found {
+            size: meta.size,
+            modified: meta.last_modified,
+            local: None,
+        }))
     }
 }
 

@@ -20,6 +20,7 @@ mod search;
 mod social;
 mod subsonic;
 mod support;
+mod table_notices;
 mod tags;
 mod text_fields;
 mod viewer_social;

@@ -98,15 +98,23 @@ pub async fn rotate(
     })
 }
 
-/// For checking an access token on each request: whether its user's address is verified and
-/// whether they are an administrator, if the session is still open.
+/// An open session's user's rights and when the session ends.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct OpenSession {
+    pub verified: bool,
+    pub is_admin: bool,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// For checking an access token on each request: the session, if it is still open.
 pub async fn open_caller(
     db: &PgPool,
     session: Uuid,
     user: Uuid,
-) -> sqlx::Result<Option<(bool, bool)>> {
+) -> sqlx::Result<Option<OpenSession>> {
     sqlx::query_as(
-        "select coalesce(u.verified, false), u.isadmin
+        "select coalesce(u.verified, false) as verified, u.isadmin as is_admin,
+                t.expiresat as expires_at
            from usertokens t join users u on u.userid = t.userid
           where t.tokenid = $1 and t.userid = $2 and t.expiresat > now()",
     )
