@@ -6,6 +6,8 @@
 //! `streams`, see `shared::table_notices`): migration 21's triggers drop it on every instance
 //! when a song is deleted or its renditions change.
 
+use std::sync::Arc;
+
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -23,7 +25,7 @@ pub const TOPIC: &str = "streams";
 const MOST_ENTRIES: usize = 50_000;
 
 /// The source of each (song, quality) streamed lately.
-pub type StreamSources = Cache<(Uuid, String), StreamSource>;
+pub type StreamSources = Cache<(Uuid, String), Arc<StreamSource>>;
 
 pub fn cache(notices: &TableNotices) -> StreamSources {
     notices.cache(TOPIC, MOST_ENTRIES)
@@ -58,13 +60,14 @@ const STANDING_IN: &str = "private, no-cache";
 impl StreamSource {
     /// The rendition when that quality is ready, else the original: `(key, content type,
     /// Cache-Control)`.
-    fn object(self, quality: &str) -> (String, String, &'static str) {
-        match (self.rendition, self.rendition_type) {
+    fn object(&self, quality: &str) -> (&str, &str, &'static str) {
+        match (&self.rendition, &self.rendition_type) {
             (Some(key), Some(content_type)) => (key, content_type, SETTLED),
             _ => (
-                self.original,
+                &self.original,
                 self.original_type
-                    .unwrap_or_else(|| "application/octet-stream".into()),
+                    .as_deref()
+                    .unwrap_or("application/octet-stream"),
                 if quality == "original" {
                     SETTLED
                 } else {
@@ -88,13 +91,14 @@ impl Catalog {
             .get_or_read((song_id, quality.to_owned()), async {
                 store::stream_source(&self.db, song_id, quality)
                     .await?
+                    .map(Arc::new)
                     .ok_or(CatalogError::SongNotFound)
             })
             .await?;
         let (key, content_type, cache_control) = source.object(quality);
         let object = Object {
-            key: &key,
-            content_type: &content_type,
+            key,
+            content_type,
             cache_control,
         };
         self.storage

@@ -9,11 +9,14 @@
 //! answer is read from the database as before. With Redis, a cache is trusted only while its
 //! subscription is up; when the subscription drops (Redis went away) the caches are bypassed,
 //! and once it is back every topic is dropped, since invalidations may have been missed.
+//!
+//! The [`Cache`] itself is shared with the caches whose topics PostgreSQL's own triggers
+//! announce (`table_notices.rs`): those need no Redis, and no caller to remember the topic.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -29,7 +32,7 @@ fn channel() -> String {
 /// Drops every topic's answers when a subscription (re)starts.
 pub(super) const ALL: &str = "*";
 /// An entry older than this is read again even if no invalidation came: a bound on staleness
-/// should a publish be lost between Redis and one instance.
+/// should a message be lost between Redis (or PostgreSQL) and one instance.
 const LONGEST_KEPT: Duration = Duration::from_secs(60);
 /// Entries a topic's cache holds at most; past it, it is emptied (the answers are small
 /// lists).
@@ -175,7 +178,8 @@ pub struct Cache<K, V> {
     /// Whether the source of invalidations is up: entries are used only while it is.
     listening: Arc<AtomicBool>,
     generation: Arc<AtomicU64>,
-    entries: Arc<Mutex<HashMap<K, Entry<V>>>>,
+    /// Read on every request of some routes at once: readers do not wait for each other.
+    entries: Arc<RwLock<HashMap<K, Entry<V>>>>,
     /// Past this many entries the cache is emptied: memory stays bounded whatever the keys.
     most_entries: usize,
 }
@@ -206,7 +210,7 @@ impl<K, V> Cache<K, V> {
         Self {
             listening,
             generation,
-            entries: Arc::new(Mutex::new(HashMap::new())),
+            entries: Arc::new(RwLock::new(HashMap::new())),
             most_entries,
         }
     }
@@ -226,7 +230,7 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
         // stale at once.
         let generation = self.generation.load(Ordering::Acquire);
         {
-            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
             if let Some(entry) = entries.get(&key)
                 && entry.generation == generation
                 && entry.made.elapsed() < LONGEST_KEPT
@@ -235,7 +239,7 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
             }
         }
         let value = read.await?;
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= self.most_entries {
             entries.clear();
         }

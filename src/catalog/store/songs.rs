@@ -309,7 +309,7 @@ fn bind_list<'q, O>(
 
 /// What a stream of one quality serves: the original's key and type, and the rendition's
 /// when that quality is ready.
-#[derive(Clone, sqlx::FromRow)]
+#[derive(sqlx::FromRow)]
 pub struct StreamSource {
     pub original: String,
     pub original_type: Option<String>,

@@ -20,18 +20,28 @@ use crate::subsonic::{Call, Reply};
 
 /// Which of Ampli's qualities answers a Subsonic stream request. `raw` (or nothing asked)
 /// is the original; `mp3` the MP3 rendition; otherwise the Opus rung at or under
-/// `maxBitRate` (kbit/s), or the original when it is already under the cap.
-fn quality_for(song: &SongView, format: Option<&str>, max_bit_rate: Option<i64>) -> &'static str {
+/// `maxBitRate` (kbit/s), or the original when it is already under the cap, which only the
+/// song's own bit rate tells.
+enum Choice {
+    Quality(&'static str),
+    UnderCap(i64),
+}
+
+fn choice(format: Option<&str>, max_bit_rate: Option<i64>) -> Choice {
     let cap = max_bit_rate.filter(|&rate| rate > 0);
     match format {
-        Some("raw") => "original",
-        Some("mp3") => "mp3",
-        Some("opus" | "ogg") => rung_under(cap.unwrap_or(i64::MAX)),
-        _ => match cap {
-            None => "original",
-            Some(cap) if bit_rate(song).is_some_and(|rate| rate <= cap) => "original",
-            Some(cap) => rung_under(cap),
-        },
+        Some("raw") => Choice::Quality("original"),
+        Some("mp3") => Choice::Quality("mp3"),
+        Some("opus" | "ogg") => Choice::Quality(rung_under(cap.unwrap_or(i64::MAX))),
+        _ => cap.map_or(Choice::Quality("original"), Choice::UnderCap),
+    }
+}
+
+fn quality_under(song: &SongView, cap: i64) -> &'static str {
+    if bit_rate(song).is_some_and(|rate| rate <= cap) {
+        "original"
+    } else {
+        rung_under(cap)
     }
 }
 
@@ -55,9 +65,15 @@ fn read_method(call: &Call<'_>) -> Method {
 
 pub async fn stream(call: &Call<'_>) -> Result<Reply, SubsonicError> {
     let id = song_id(call, "id")?;
-    let song = call.subsonic.catalog.song_answer(id, None).await?;
     let max = call.params.number::<i64>("maxBitRate")?;
-    let quality = quality_for(&song, call.params.get("format"), max);
+    // The song is read only when its bit rate decides: most requests stream at once.
+    let quality = match choice(call.params.get("format"), max) {
+        Choice::Quality(quality) => quality,
+        Choice::UnderCap(cap) => {
+            let song = call.subsonic.catalog.song_answer(id, None).await?;
+            quality_under(&song, cap)
+        }
+    };
     let response = call
         .subsonic
         .catalog
