@@ -87,10 +87,10 @@ impl Catalog {
         skip: i64,
     ) -> Result<Option<String>, CatalogError> {
         let rows = store::positions_after(&self.db, filter, after, skip).await?;
-        let (_, next) = pagination::finish_page(rows, 1, |(id, created, plays)| SongCursor {
-            created: Some(*created),
-            plays: Some(plays.unwrap_or(0)),
-            id: *id,
+        let (_, next) = pagination::finish_page(rows, 1, |last| SongCursor {
+            created: Some(last.createdat),
+            plays: Some(last.playcount.unwrap_or(0)),
+            id: last.songid,
         });
         Ok(next)
     }
