@@ -2,7 +2,7 @@
 //! sends a notice (`NOTIFY ampli_changed, '<topic>'`, migration 21) when a statement changes
 //! it, delivered at commit whatever made the change: an API call on any instance, `ampli
 //! admin` in another process, an operator's `psql`. Every instance LISTENs on one connection
-//! to the primary and drops the topic's entries when its notice comes.
+//! to the primary, beside its pool, and drops the topic's entries when its notice comes.
 //!
 //! The notice reaches this process's listener a moment after the commit, so code that changes
 //! a topic here also calls [`TableNotices::forget`] once it has committed: the change shows at
@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 use tokio::sync::watch;
 
 use super::cache::{ALL, Cache, Generations};
@@ -95,7 +95,13 @@ impl TableNotices {
     /// One LISTEN, from connecting until its connection fails for good.
     async fn listen_once(&self) {
         let listener = async {
-            let mut listener = PgListener::connect_with(&self.inner.db).await?;
+            // A connection of its own, outside the pool: it is held for as long as it
+            // listens, and must not take one of the requests' connections (a pool of one
+            // would have none left).
+            let own = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_lazy_with((*self.inner.db.connect_options()).clone());
+            let mut listener = PgListener::connect_with(&own).await?;
             listener.listen(CHANNEL).await?;
             Ok::<_, sqlx::Error>(listener)
         };

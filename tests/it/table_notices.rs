@@ -192,7 +192,13 @@ async fn a_served_instance_refuses_ended_sessions_and_deleted_songs() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("serve.log");
     let port = free_port();
-    let mut server = KillOnDrop(serve_app(&app, port, &log, &[]));
+    // A pool of one: the listener's connection is its own, not one of the requests'.
+    let mut server = KillOnDrop(serve_app(
+        &app,
+        port,
+        &log,
+        &["--db-pool-max", "1", "--db-pool-min", "1"],
+    ));
     wait_until_ready(&mut server.0, port, &log);
 
     // Each answer twice: the second from memory once the instance listens.
