@@ -23,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 psql -h 127.0.0.1 -U postgres -qc "create database $db"
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db
-"$before" demo >/dev/null 2>&1
+"$before" demo --data-dir "$work/demo" >/dev/null 2>&1
 echo 'wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")' >"$work/signed_in.lua"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
